@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test: engine, wire-script and real-client tests, against real servers on loopback.
+# The real clients (curl, lftp, rclone, wget, python3) are installed first when missing.
+# Ends with one line: "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+for tool in curl lftp rclone wget python3; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+if ((${#missing[@]})); then
+  echo "Installing the FTP clients the tests drive: ${missing[*]}"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}" \
+    || { echo "Could not install ${missing[*]}; install them and run again."; exit 1; }
+fi
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+dotnet test Ferry.slnx -c Release --logger "trx" --results-directory "$results" "$@"
+status=$?
+
+python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for path in glob.glob(sys.argv[1] + "/*.trx"):
+    for result in ET.parse(path).getroot().iterfind(".//t:UnitTestResult", ns):
+        outcome = result.get("outcome")
+        if outcome == "Passed": passed += 1
+        elif outcome in ("NotExecuted", "Inconclusive"): skipped += 1
+        else: failed += 1
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit $status

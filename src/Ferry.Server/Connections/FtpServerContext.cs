@@ -1,0 +1,37 @@
+using Ferry.Server.DataChannels;
+using Ferry.Server.Security;
+using Ferry.Server.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Ferry.Server.Connections;
+
+/// <summary>What every connection of one server shares.</summary>
+internal sealed class FtpServerContext
+{
+    public FtpServerContext(
+        FtpServerOptions options,
+        Authenticator authenticator,
+        Func<FtpUser, IFileSystem> fileSystemFactory,
+        TimeProvider time,
+        ILogger logger)
+    {
+        Options = options;
+        Authenticator = authenticator;
+        FileSystemFactory = fileSystemFactory;
+        Time = time;
+        Logger = logger;
+        PassivePorts = new PassivePortPool(options.ParsedPassivePorts);
+    }
+
+    public FtpServerOptions Options { get; }
+
+    public Authenticator Authenticator { get; }
+
+    public Func<FtpUser, IFileSystem> FileSystemFactory { get; }
+
+    public TimeProvider Time { get; }
+
+    public ILogger Logger { get; }
+
+    public PassivePortPool PassivePorts { get; }
+}

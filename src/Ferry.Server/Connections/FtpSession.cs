@@ -1,0 +1,97 @@
+using Ferry.Server.DataChannels;
+using Ferry.Server.Protocol.Listing;
+using Ferry.Server.Security;
+using Ferry.Server.Storage;
+
+namespace Ferry.Server.Connections;
+
+/// <summary>The typed state of one control connection, reset by REIN (RFC 959 §4.1.1).</summary>
+internal sealed class FtpSession
+{
+    public string? PendingUserName { get; set; }
+
+    public FtpUser? User { get; private set; }
+
+    public IFileSystem? FileSystem { get; private set; }
+
+    public bool IsLoggedIn => User is not null;
+
+    public bool IsAnonymous { get; private set; }
+
+    public UserPermissions Permissions => User?.Permissions ?? UserPermissions.None;
+
+    public VirtualPath CurrentDirectory { get; set; } = VirtualPath.Root;
+
+    public TransferType TransferType { get; set; } = TransferType.Ascii;
+
+    /// <summary>REST offset for the next RETR/STOR (RFC 3659 §5); consumed by that command.</summary>
+    public long RestartOffset { get; set; }
+
+    /// <summary>Set by RNFR, consumed by the RNTO that must follow it (RFC 959 §4.1.3).</summary>
+    public VirtualPath? RenameFrom { get; set; }
+
+    /// <summary>After EPSV ALL only EPSV may set up data connections (RFC 2428 §4).</summary>
+    public bool EpsvAll { get; set; }
+
+    /// <summary>RFC 7151: the virtual host named before login.</summary>
+    public string? Host { get; set; }
+
+    public IDataChannel? DataChannel { get; private set; }
+
+    public IReadOnlySet<string> MlstFacts { get; set; } = new HashSet<string>(MlsxFormatter.SupportedFacts, StringComparer.OrdinalIgnoreCase);
+
+    public string UserNameForLog => User?.Name ?? PendingUserName ?? "-";
+
+    /// <summary>USER: any earlier login ends; transfer parameters stay (RFC 959 §4.1.1).</summary>
+    public void BeginLogin(string name)
+    {
+        PendingUserName = name;
+        User = null;
+        FileSystem = null;
+        IsAnonymous = false;
+        CurrentDirectory = VirtualPath.Root;
+    }
+
+    public void LogIn(FtpUser user, IFileSystem fileSystem, bool anonymous)
+    {
+        User = user;
+        FileSystem = fileSystem;
+        IsAnonymous = anonymous;
+        CurrentDirectory = VirtualPath.Root;
+    }
+
+    /// <summary>Replaces the prepared data channel; the old one is closed (one listener per session, so a PASV flood holds one port).</summary>
+    public async ValueTask SetDataChannelAsync(IDataChannel? channel)
+    {
+        var previous = DataChannel;
+        DataChannel = channel;
+        if (previous is not null)
+        {
+            await previous.DisposeAsync();
+        }
+    }
+
+    /// <summary>Hands the prepared channel to a transfer, which then owns it.</summary>
+    public IDataChannel? TakeDataChannel()
+    {
+        var channel = DataChannel;
+        DataChannel = null;
+        return channel;
+    }
+
+    public async ValueTask ResetAsync()
+    {
+        await SetDataChannelAsync(null);
+        PendingUserName = null;
+        User = null;
+        FileSystem = null;
+        IsAnonymous = false;
+        CurrentDirectory = VirtualPath.Root;
+        TransferType = TransferType.Ascii;
+        RestartOffset = 0;
+        RenameFrom = null;
+        EpsvAll = false;
+        Host = null;
+        MlstFacts = new HashSet<string>(MlsxFormatter.SupportedFacts, StringComparer.OrdinalIgnoreCase);
+    }
+}

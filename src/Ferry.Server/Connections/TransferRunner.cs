@@ -1,0 +1,144 @@
+using System.Net.Sockets;
+using Ferry.Server.DataChannels;
+using Ferry.Server.Diagnostics;
+using Ferry.Server.Protocol;
+using Ferry.Server.Storage;
+
+namespace Ferry.Server.Connections;
+
+/// <summary>
+/// The shape every data transfer shares (RFC 959 §5.4 sequencing): open the data connection,
+/// 150, move the bytes, then exactly one of 226 (done), 425 (no connection), 426 (connection
+/// lost or ABOR), 451/452 (storage failed). It runs beside the command loop.
+/// </summary>
+internal static class TransferRunner
+{
+    /// <summary>What the transfer does once the data connection is open.</summary>
+    public delegate Task Pump(Socket socket, Stream network, DataTransfer transfer, CancellationToken cancellationToken);
+
+    public static void Start(
+        FtpConnection connection,
+        IDataChannel channel,
+        string direction,
+        VirtualPath path,
+        string opening,
+        IAsyncDisposable? resource,
+        Pump pump)
+    {
+        var transfer = new DataTransfer($"{direction} {path}");
+        connection.StartTransfer(transfer, t => RunAsync(connection, channel, direction, path, opening, resource, pump, t));
+    }
+
+    /// <summary>
+    /// A transfer command refused before it starts (e.g. RETR of a missing file after EPSV): the
+    /// reply first, then the prepared data connection closed with FIN, so the client reports the
+    /// reply rather than a reset.
+    /// </summary>
+    public static async ValueTask RefuseAsync(FtpConnection connection, (FtpReplyCode Code, string Text) reply)
+    {
+        await connection.ReplyAsync(reply);
+        await connection.Session.SetDataChannelAsync(null);
+    }
+
+    private static async Task RunAsync(
+        FtpConnection connection,
+        IDataChannel channel,
+        string direction,
+        VirtualPath path,
+        string opening,
+        IAsyncDisposable? resource,
+        Pump pump,
+        DataTransfer transfer)
+    {
+        var started = connection.Server.Time.GetTimestamp();
+        var result = "failed";
+        var token = transfer.AbortToken;
+        try
+        {
+            await using (channel)
+            {
+                try
+                {
+                    // Active: connect first, so a refused connect is a plain 425. Passive: the
+                    // client is usually connected already; 150 first in case it waits for it.
+                    Socket socket;
+                    if (channel.IsPassive)
+                    {
+                        await connection.ReplyAsync(FtpReplyCode.FileStatusOkay, opening);
+                        socket = await channel.OpenAsync(token);
+                    }
+                    else
+                    {
+                        socket = await channel.OpenAsync(token);
+                        await connection.ReplyAsync(FtpReplyCode.FileStatusOkay, opening);
+                    }
+
+                    await using var network = new NetworkStream(socket, ownsSocket: false);
+                    await pump(socket, network, transfer, token);
+                    socket.Shutdown(SocketShutdown.Send);
+                    if (resource is not null)
+                    {
+                        // Close the file before 226, so a client that reads it next sees all of it.
+                        await resource.DisposeAsync();
+                        resource = null;
+                    }
+
+                    result = "ok";
+                    await connection.ReplyAsync(FtpReplyCode.ClosingDataConnection, "Transfer complete.");
+                }
+                catch (Exception) when (transfer.AbortRequested)
+                {
+                    result = "aborted";
+                    await connection.ReplyAsync(FtpReplyCode.ConnectionClosedTransferAborted, "Connection closed; transfer aborted.");
+                }
+                catch (DataConnectionException)
+                {
+                    result = "no data connection";
+                    await connection.ReplyAsync(FtpReplyCode.CannotOpenDataConnection, "Cannot open data connection.");
+                }
+                catch (StorageException e)
+                {
+                    result = "storage error " + e.Kind;
+                    var reply = e.Kind is StorageErrorKind.InsufficientStorage or StorageErrorKind.QuotaExceeded
+                        ? StorageReplies.For(e.Kind)
+                        : (FtpReplyCode.LocalErrorInProcessing, "Requested action aborted: local error in processing.");
+                    await connection.ReplyAsync(reply);
+                }
+                catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+                {
+                    result = "data connection lost";
+                    await connection.ReplyAsync(FtpReplyCode.ConnectionClosedTransferAborted, "Data connection closed; transfer aborted.");
+                }
+                catch (Exception e)
+                {
+                    // A bug, not a client's doing: still one final reply, so the client never hangs.
+                    result = "internal error";
+                    FerryLog.TransferFailed(connection.Logger, connection.Id, e);
+                    await connection.ReplyAsync(FtpReplyCode.LocalErrorInProcessing, "Requested action aborted: local error in processing.");
+                }
+            }
+        }
+        finally
+        {
+            if (resource is not null)
+            {
+                await DisposeQuietlyAsync(resource);
+            }
+
+            FerryLog.Transfer(connection.Logger, connection.Id, direction, path.Value, connection.Session.UserNameForLog,
+                transfer.BytesTransferred, connection.Server.Time.GetElapsedTime(started).TotalSeconds, result);
+        }
+    }
+
+    private static async ValueTask DisposeQuietlyAsync(IAsyncDisposable resource)
+    {
+        try
+        {
+            await resource.DisposeAsync();
+        }
+        catch (Exception)
+        {
+            // The transfer already failed; its reply is sent.
+        }
+    }
+}

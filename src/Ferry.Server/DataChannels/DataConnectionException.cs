@@ -1,0 +1,19 @@
+namespace Ferry.Server.DataChannels;
+
+/// <summary>No data connection could be opened (reply 425, RFC 959 §4.2).</summary>
+internal sealed class DataConnectionException : Exception
+{
+    public DataConnectionException()
+    {
+    }
+
+    public DataConnectionException(string message)
+        : base(message)
+    {
+    }
+
+    public DataConnectionException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

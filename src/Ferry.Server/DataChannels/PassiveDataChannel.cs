@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Sockets;
+using Ferry.Server.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace Ferry.Server.DataChannels;
+
+/// <summary>
+/// A passive listener (PASV/EPSV) that accepts exactly one connection, and only from the control
+/// connection's peer address: a connection from anywhere else is closed at once and logged, so
+/// a third party cannot steal the transfer (the "data connection theft" that pyftpdlib and
+/// vsftpd's pasv_promiscuous=NO also refuse). Accepting starts right away, since clients connect
+/// as soon as they read the 227/229 reply, before they send the transfer command.
+/// </summary>
+internal sealed class PassiveDataChannel : IDataChannel
+{
+    private readonly Socket _listener;
+    private readonly IPAddress _expectedPeer;
+    private readonly ILogger _logger;
+    private readonly long _sessionId;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly Task<Socket> _accepted;
+
+    public PassiveDataChannel(Socket listener, IPAddress expectedPeer, TimeSpan timeout, TimeProvider time, ILogger logger, long sessionId)
+    {
+        _listener = listener;
+        _expectedPeer = expectedPeer;
+        _logger = logger;
+        _sessionId = sessionId;
+        _accepted = AcceptAsync(timeout, time);
+    }
+
+    public bool IsPassive => true;
+
+    public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
+
+    public async ValueTask<Socket> OpenAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _accepted.WaitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new DataConnectionException("No data connection was made in time.", e);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _lifetime.CancelAsync();
+        _listener.Dispose();
+        try
+        {
+            var socket = await _accepted;
+            DataSocket.CloseGracefully(socket);
+        }
+        catch (Exception)
+        {
+            // Nothing was accepted; the listener is gone either way.
+        }
+
+        _lifetime.Dispose();
+    }
+
+    private async Task<Socket> AcceptAsync(TimeSpan timeout, TimeProvider time)
+    {
+        using var deadline = new CancellationTokenSource(timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, _lifetime.Token);
+        try
+        {
+            while (true)
+            {
+                var socket = await _listener.AcceptAsync(linked.Token);
+                var remote = ((IPEndPoint)socket.RemoteEndPoint!).Address;
+                if (AddressRules.SameHost(remote, _expectedPeer))
+                {
+                    return socket;
+                }
+
+                FerryLog.ForeignDataConnection(_logger, _sessionId, AddressRules.Normalize(remote), AddressRules.Normalize(_expectedPeer));
+                socket.Dispose();
+            }
+        }
+        finally
+        {
+            // One connection per listener: stop listening as soon as it is made (or given up).
+            _listener.Dispose();
+        }
+    }
+}

@@ -1,0 +1,197 @@
+using System.Buffers;
+using System.Net.Sockets;
+using Ferry.Server.Connections;
+using Ferry.Server.Storage;
+
+namespace Ferry.Server.DataChannels;
+
+/// <summary>
+/// The copy loops between storage and a data connection, with one pooled buffer per transfer.
+/// A failure on the storage side surfaces as <see cref="StorageException"/> (451/452), one on the
+/// network side as IOException/SocketException (426), so the caller can tell them apart.
+/// </summary>
+internal static class TransferPump
+{
+    /// <summary>sendfile(2) chunk: large enough to keep the kernel busy, small enough to see ABOR between chunks.</summary>
+    private const int SendFileChunk = 64 * 1024 * 1024;
+
+    /// <summary>Zero-copy download: the kernel moves file pages straight to the socket (SendPacketsAsync uses sendfile on Linux).</summary>
+    public static async Task SendFileAsync(Socket socket, FileStream file, long offset, DataTransfer transfer, CancellationToken cancellationToken)
+    {
+        var remaining = file.Length - offset;
+        using var args = new SocketAsyncEventArgs();
+        var completion = new SendPacketsAwaiter(args);
+        while (remaining > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var count = (int)Math.Min(remaining, SendFileChunk);
+            args.SendPacketsElements = [new SendPacketsElement(file, offset, count, endOfPacket: true)];
+            await using (cancellationToken.Register(static s => ((Socket)s!).Dispose(), socket))
+            {
+                await completion.SendAsync(socket);
+            }
+
+            offset += count;
+            remaining -= count;
+            transfer.AddBytes(count);
+        }
+    }
+
+    public static async Task CopyToNetworkAsync(Stream file, Stream network, bool ascii, int bufferSize, DataTransfer transfer, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+        var converted = ascii ? ArrayPool<byte>.Shared.Rent(bufferSize * 2) : null;
+        var lineEndings = default(AsciiLineEndings);
+        try
+        {
+            while (true)
+            {
+                var read = await ReadStorageAsync(file, buffer, cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                if (converted is null)
+                {
+                    await network.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                }
+                else
+                {
+                    var length = lineEndings.ToNetwork(buffer.AsSpan(0, read), converted);
+                    await network.WriteAsync(converted.AsMemory(0, length), cancellationToken);
+                }
+
+                transfer.AddBytes(read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            if (converted is not null)
+            {
+                ArrayPool<byte>.Shared.Return(converted);
+            }
+        }
+    }
+
+    public static async Task CopyFromNetworkAsync(Stream network, Stream file, bool ascii, int bufferSize, DataTransfer transfer, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+        var converted = ascii ? ArrayPool<byte>.Shared.Rent(bufferSize + 1) : null;
+        var lineEndings = default(AsciiLineEndings);
+        try
+        {
+            while (true)
+            {
+                var read = await network.ReadAsync(buffer, cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                transfer.AddBytes(read);
+                if (converted is null)
+                {
+                    await WriteStorageAsync(file, buffer.AsMemory(0, read), cancellationToken);
+                }
+                else
+                {
+                    var length = lineEndings.ToLocal(buffer.AsSpan(0, read), converted);
+                    await WriteStorageAsync(file, converted.AsMemory(0, length), cancellationToken);
+                }
+            }
+
+            if (converted is not null)
+            {
+                var tail = lineEndings.FlushLocal(converted);
+                await WriteStorageAsync(file, converted.AsMemory(0, tail), cancellationToken);
+            }
+
+            try
+            {
+                await file.FlushAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not (StorageException or OperationCanceledException))
+            {
+                throw Storage(e);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            if (converted is not null)
+            {
+                ArrayPool<byte>.Shared.Return(converted);
+            }
+        }
+    }
+
+    private static async ValueTask<int> ReadStorageAsync(Stream file, byte[] buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await file.ReadAsync(buffer, cancellationToken);
+        }
+        catch (Exception e) when (e is not (StorageException or OperationCanceledException))
+        {
+            throw Storage(e);
+        }
+    }
+
+    private static async ValueTask WriteStorageAsync(Stream file, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
+        try
+        {
+            await file.WriteAsync(data, cancellationToken);
+        }
+        catch (Exception e) when (e is not (StorageException or OperationCanceledException))
+        {
+            throw Storage(e);
+        }
+    }
+
+    private static StorageException Storage(Exception e) =>
+        new(e is IOException { HResult: 28 } ? StorageErrorKind.InsufficientStorage : StorageErrorKind.Transient, e);
+
+    /// <summary>Awaits SendPacketsAsync without allocating a task per chunk's callback plumbing.</summary>
+    private sealed class SendPacketsAwaiter
+    {
+        private readonly SocketAsyncEventArgs _args;
+        private TaskCompletionSource? _pending;
+
+        public SendPacketsAwaiter(SocketAsyncEventArgs args)
+        {
+            _args = args;
+            _args.Completed += (_, _) => Complete();
+        }
+
+        public Task SendAsync(Socket socket)
+        {
+            _pending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (!socket.SendPacketsAsync(_args))
+            {
+                Complete();
+            }
+
+            return _pending.Task;
+        }
+
+        private void Complete()
+        {
+            if (_args.SocketError == SocketError.Success)
+            {
+                _pending!.TrySetResult();
+            }
+            else
+            {
+                _pending!.TrySetException(new SocketException((int)_args.SocketError));
+            }
+        }
+    }
+}

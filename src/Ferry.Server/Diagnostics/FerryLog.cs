@@ -1,0 +1,50 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace Ferry.Server.Diagnostics;
+
+/// <summary>Every log record the engine writes, with stable event ids (1xxx sessions, 2xxx commands, 3xxx transfers, 4xxx server).</summary>
+internal static partial class FerryLog
+{
+    [LoggerMessage(1000, LogLevel.Information, "Session {SessionId} started from {RemoteEndPoint}")]
+    public static partial void SessionStarted(ILogger logger, long sessionId, EndPoint? remoteEndPoint);
+
+    [LoggerMessage(1001, LogLevel.Information, "Session {SessionId} ended (user {User}, {Duration:0.0} s)")]
+    public static partial void SessionEnded(ILogger logger, long sessionId, string user, double duration);
+
+    [LoggerMessage(1002, LogLevel.Information, "Session {SessionId}: user {User} logged in")]
+    public static partial void LoggedIn(ILogger logger, long sessionId, string user);
+
+    [LoggerMessage(1003, LogLevel.Warning, "Session {SessionId}: failed login for {User} from {RemoteAddress}")]
+    public static partial void LoginFailed(ILogger logger, long sessionId, string user, IPAddress remoteAddress);
+
+    [LoggerMessage(1004, LogLevel.Error, "Session {SessionId}: home directory of {User} is unusable")]
+    public static partial void HomeUnavailable(ILogger logger, long sessionId, string user, Exception exception);
+
+    [LoggerMessage(1005, LogLevel.Debug, "Session {SessionId} ended with an error")]
+    public static partial void SessionFaulted(ILogger logger, long sessionId, Exception exception);
+
+    [LoggerMessage(2000, LogLevel.Debug, "Session {SessionId} <- {Command}")]
+    public static partial void CommandReceived(ILogger logger, long sessionId, string command);
+
+    [LoggerMessage(2001, LogLevel.Debug, "Session {SessionId} -> {Reply}")]
+    public static partial void ReplySent(ILogger logger, long sessionId, string reply);
+
+    [LoggerMessage(2002, LogLevel.Error, "Session {SessionId}: command {Verb} failed unexpectedly")]
+    public static partial void CommandFailed(ILogger logger, long sessionId, string verb, Exception exception);
+
+    [LoggerMessage(3000, LogLevel.Information, "Session {SessionId}: {Direction} {Path} by {User}: {Bytes} bytes in {Duration:0.000} s, {Result}")]
+    public static partial void Transfer(ILogger logger, long sessionId, string direction, string path, string user, long bytes, double duration, string result);
+
+    [LoggerMessage(3001, LogLevel.Warning, "Session {SessionId}: refused a data connection from {RemoteAddress} (the control connection is from {ExpectedAddress})")]
+    public static partial void ForeignDataConnection(ILogger logger, long sessionId, IPAddress remoteAddress, IPAddress expectedAddress);
+
+    [LoggerMessage(3002, LogLevel.Error, "Session {SessionId}: transfer failed unexpectedly")]
+    public static partial void TransferFailed(ILogger logger, long sessionId, Exception exception);
+
+    [LoggerMessage(4000, LogLevel.Information, "Listening on {EndPoint}")]
+    public static partial void Listening(ILogger logger, EndPoint endPoint);
+
+    [LoggerMessage(4001, LogLevel.Error, "Accepting a connection failed")]
+    public static partial void AcceptFailed(ILogger logger, Exception exception);
+}

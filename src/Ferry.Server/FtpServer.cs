@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Ferry.Server.Connections;
+using Ferry.Server.Diagnostics;
+using Ferry.Server.Protocol;
+using Ferry.Server.Security;
+using Ferry.Server.Storage;
+using Ferry.Server.Storage.Local;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Ferry.Server;
+
+/// <summary>
+/// The FTP server: binds the control port, accepts connections and runs one
+/// <see cref="FtpConnection"/> per client until <see cref="StopAsync"/>.
+/// </summary>
+public sealed class FtpServer : IAsyncDisposable
+{
+    private readonly FtpServerContext _context;
+    private readonly ConcurrentDictionary<long, FtpConnection> _connections = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private Socket? _listener;
+    private Task _acceptLoop = Task.CompletedTask;
+    private long _nextId;
+
+    public FtpServer(
+        FtpServerOptions options,
+        IUserStore users,
+        ILoggerFactory? loggerFactory = null,
+        TimeProvider? time = null,
+        Func<FtpUser, IFileSystem>? fileSystemFactory = null)
+    {
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(Environment.NewLine, errors), nameof(options));
+        }
+
+        _context = new FtpServerContext(
+            options,
+            new Authenticator(users),
+            fileSystemFactory ?? (user => new LocalFileSystem(user.HomeDirectory)),
+            time ?? TimeProvider.System,
+            (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Ferry"));
+    }
+
+    /// <summary>Where the server listens (the real port when the configured one was 0).</summary>
+    public IPEndPoint LocalEndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? throw new InvalidOperationException("The server is not started."));
+
+    public int ActiveSessions => _connections.Count;
+
+    /// <summary>Binds and starts accepting. A port in use throws <see cref="SocketException"/> (AddressAlreadyInUse).</summary>
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        var address = _context.Options.ParsedListenAddress;
+        var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (address.Equals(IPAddress.IPv6Any))
+            {
+                // "::" serves IPv4 clients too, as IPv4-mapped addresses.
+                listener.DualMode = true;
+            }
+
+            listener.Bind(new IPEndPoint(address, _context.Options.Port));
+            listener.Listen(512);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+
+        _listener = listener;
+        FerryLog.Listening(_context.Logger, listener.LocalEndPoint!);
+        _acceptLoop = AcceptLoopAsync(listener);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops accepting, tells every session 421, ends their transfers and waits for them.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        _listener?.Dispose();
+        await _acceptLoop;
+        var closing = _connections.Values.Select(async connection =>
+        {
+            connection.CurrentTransfer?.Abort();
+            try
+            {
+                await connection.WaitForTransferAsync();
+                await connection.ReplyAsync(FtpReplyCode.ServiceNotAvailable, "Server shutting down.");
+            }
+            catch (Exception)
+            {
+                // Already gone.
+            }
+        });
+        await Task.WhenAll(closing).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        while (!_connections.IsEmpty && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(20, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await StopAsync(timeout.Token);
+        _stopping.Dispose();
+    }
+
+    private async Task AcceptLoopAsync(Socket listener)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(_stopping.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                // ECONNABORTED and friends: one failed accept must not stop the server.
+                FerryLog.AcceptFailed(_context.Logger, e);
+                continue;
+            }
+
+            socket.NoDelay = true;
+            _ = RunConnectionAsync(socket);
+        }
+    }
+
+    private async Task RunConnectionAsync(Socket socket)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        FtpConnection connection;
+        try
+        {
+            connection = new FtpConnection(id, socket, _context);
+        }
+        catch (Exception)
+        {
+            // The peer was gone before we could read its address.
+            socket.Dispose();
+            return;
+        }
+
+        _connections[id] = connection;
+        try
+        {
+            await connection.RunAsync(_stopping.Token);
+        }
+        finally
+        {
+            await connection.DisposeAsync();
+            _connections.TryRemove(id, out _);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using Ferry.Server.Connections;
+using Ferry.Server.Security;
+
+namespace Ferry.Server.Protocol;
+
+/// <summary>
+/// The one gate every command passes: table lookup, then the rules of its row in a fixed order
+/// (transfer in progress, login, argument, sequence, permission), then the handler.
+/// </summary>
+internal static class CommandDispatcher
+{
+    public static async ValueTask DispatchAsync(FtpConnection connection, FtpCommand command)
+    {
+        var spec = CommandTable.Find(command.Verb);
+        if (spec is null)
+        {
+            await connection.ReplyAsync(FtpReplyCode.SyntaxError, $"'{Printable(command.Verb)}': command not understood.");
+            return;
+        }
+
+        // While a transfer runs only ABOR, STAT, NOOP and QUIT are answered at once; anything else
+        // waits for the transfer's final reply, so replies stay in command order.
+        if (!spec.DuringTransfer)
+        {
+            await connection.WaitForTransferAsync();
+        }
+
+        var session = connection.Session;
+        if (spec.Handler is null)
+        {
+            await connection.ReplyAsync(FtpReplyCode.CommandNotImplemented, $"{spec.Verb} not implemented.");
+            return;
+        }
+
+        if (spec.NeedsLogin && !session.IsLoggedIn)
+        {
+            await connection.ReplyAsync(FtpReplyCode.NotLoggedIn, "Please log in with USER and PASS first.");
+            return;
+        }
+
+        if (spec.Argument == ArgumentRule.Required && !command.HasArgument)
+        {
+            await connection.ReplyAsync(FtpReplyCode.SyntaxErrorInParameters, $"Syntax: {spec.Syntax}");
+            return;
+        }
+
+        // RNTO must come right after RNFR (RFC 959 §4.1.3); any other command forgets the RNFR.
+        if (spec.Verb == "RNTO" && session.RenameFrom is null)
+        {
+            await connection.ReplyAsync(FtpReplyCode.BadSequence, "Bad sequence of commands: send RNFR first.");
+            return;
+        }
+
+        if (spec.Verb != "RNTO")
+        {
+            session.RenameFrom = null;
+        }
+
+        if (spec.Permission != UserPermissions.None && !session.Permissions.HasFlag(spec.Permission))
+        {
+            await connection.ReplyAsync(FtpReplyCode.FileUnavailable, $"Permission denied: this account may not {Describe(spec.Permission)}.");
+            return;
+        }
+
+        await spec.Handler(connection, command.Argument);
+    }
+
+    private static string Describe(UserPermissions permission) => permission switch
+    {
+        UserPermissions.Read => "download files",
+        UserPermissions.Write => "upload or change files",
+        UserPermissions.Delete => "delete",
+        UserPermissions.Rename => "rename",
+        UserPermissions.MakeDirectory => "create directories",
+        UserPermissions.List => "list directories",
+        _ => "do this",
+    };
+
+    /// <summary>Echoes an unknown verb without control characters and at a bounded length.</summary>
+    private static string Printable(string verb)
+    {
+        var clean = new string([.. verb.Where(c => !char.IsControl(c))]);
+        return clean.Length > 20 ? clean[..20] + "..." : clean;
+    }
+}

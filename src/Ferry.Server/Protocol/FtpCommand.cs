@@ -1,0 +1,10 @@
+namespace Ferry.Server.Protocol;
+
+/// <summary>One parsed command line: the verb upper-cased, the argument exactly as sent after the first space.</summary>
+internal readonly record struct FtpCommand(string Verb, string Argument)
+{
+    public bool HasArgument => Argument.Length > 0;
+
+    /// <summary>What the debug log shows: PASS arguments are masked.</summary>
+    public string ForLog => Verb == "PASS" ? "PASS ****" : HasArgument ? Verb + " " + Argument : Verb;
+}

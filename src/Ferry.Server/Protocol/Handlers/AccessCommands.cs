@@ -1,0 +1,99 @@
+using Ferry.Server.Connections;
+using Ferry.Server.Diagnostics;
+using Ferry.Server.Security;
+using Ferry.Server.Storage;
+using Ferry.Server.Storage.Local;
+
+namespace Ferry.Server.Protocol.Handlers;
+
+/// <summary>Logging in and out: RFC 959 §4.1.1 (USER, PASS, ACCT, REIN, QUIT) and RFC 7151 (HOST).</summary>
+internal static class AccessCommands
+{
+    public static ValueTask UserAsync(FtpConnection connection, string name)
+    {
+        // RFC 959 §4.1.1: USER at any time starts a new login; the previous one ends here.
+        connection.Session.BeginLogin(name);
+        return connection.ReplyAsync(FtpReplyCode.UserNameOkay, IsAnonymousName(connection, name)
+            ? "Anonymous login okay, send your e-mail address as password."
+            : "Password required for " + name + ".");
+    }
+
+    public static async ValueTask PassAsync(FtpConnection connection, string password)
+    {
+        var session = connection.Session;
+        if (session.IsLoggedIn)
+        {
+            await connection.ReplyAsync(FtpReplyCode.CommandSuperfluous, "Already logged in.");
+            return;
+        }
+
+        if (session.PendingUserName is not { } name)
+        {
+            await connection.ReplyAsync(FtpReplyCode.BadSequence, "Bad sequence of commands: send USER first.");
+            return;
+        }
+
+        session.PendingUserName = null;
+        var anonymous = IsAnonymousName(connection, name);
+        var user = anonymous
+            ? new FtpUser(name, string.Empty, connection.Server.Options.AnonymousRoot, UserPermissions.ReadOnly, Disabled: false)
+            : await connection.Server.Authenticator.AuthenticateAsync(name, password, CancellationToken.None);
+        if (user is null)
+        {
+            FerryLog.LoginFailed(connection.Logger, connection.Id, name, connection.RemoteAddress);
+            await connection.ReplyAsync(FtpReplyCode.NotLoggedIn, "Login incorrect.");
+            return;
+        }
+
+        IFileSystem fileSystem;
+        try
+        {
+            fileSystem = anonymous ? new LocalFileSystem(user.HomeDirectory) : connection.Server.FileSystemFactory(user);
+        }
+        catch (StorageException e)
+        {
+            FerryLog.HomeUnavailable(connection.Logger, connection.Id, name, e);
+            await connection.ReplyAsync(FtpReplyCode.NotLoggedIn, "Login failed: the home directory is unavailable.");
+            return;
+        }
+
+        session.LogIn(user, fileSystem, anonymous);
+        FerryLog.LoggedIn(connection.Logger, connection.Id, name);
+        await connection.ReplyAsync(FtpReplyCode.UserLoggedIn, anonymous ? "Anonymous user logged in, read-only access." : "User " + name + " logged in.");
+    }
+
+    public static ValueTask AcctAsync(FtpConnection connection, string account) =>
+        connection.ReplyAsync(FtpReplyCode.CommandSuperfluous, "No account is needed on this server.");
+
+    public static async ValueTask ReinAsync(FtpConnection connection, string argument)
+    {
+        await connection.WaitForTransferAsync();
+        await connection.Session.ResetAsync();
+        await connection.ReplyAsync(FtpReplyCode.ServiceReady, connection.Server.Options.Banner);
+    }
+
+    public static async ValueTask QuitAsync(FtpConnection connection, string argument)
+    {
+        // RFC 959 §4.1.1: with a transfer in progress, its result reply comes first, then 221.
+        await connection.WaitForTransferAsync();
+        await connection.ReplyAsync(FtpReplyCode.ClosingControlConnection, "Goodbye.");
+        connection.RequestClose();
+    }
+
+    /// <summary>RFC 7151 §3: HOST names the virtual host and must come before USER.</summary>
+    public static ValueTask HostAsync(FtpConnection connection, string host)
+    {
+        var session = connection.Session;
+        if (session.IsLoggedIn || session.PendingUserName is not null)
+        {
+            return connection.ReplyAsync(FtpReplyCode.BadSequence, "HOST must be sent before USER.");
+        }
+
+        session.Host = host;
+        return connection.ReplyAsync(FtpReplyCode.ServiceReady, "Host " + host + " accepted.");
+    }
+
+    private static bool IsAnonymousName(FtpConnection connection, string name) =>
+        connection.Server.Options.AllowAnonymous
+        && (name.Equals("anonymous", StringComparison.OrdinalIgnoreCase) || name.Equals("ftp", StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,48 @@
+using Ferry.Server.Connections;
+using Ferry.Server.Storage;
+
+namespace Ferry.Server.Protocol.Handlers;
+
+/// <summary>Working directory and directory management (RFC 959 §4.1.1, §4.1.3).</summary>
+internal static class DirectoryCommands
+{
+    public static async ValueTask CwdAsync(FtpConnection connection, string path)
+    {
+        var target = connection.Resolve(path);
+        var entry = await connection.Session.FileSystem!.GetEntryAsync(target, CancellationToken.None);
+        if (entry is not { IsDirectory: true })
+        {
+            await connection.ReplyAsync(FtpReplyCode.FileUnavailable, entry is null ? "No such directory." : "Not a directory.");
+            return;
+        }
+
+        connection.Session.CurrentDirectory = target;
+        await connection.ReplyAsync(FtpReplyCode.FileActionOkay, "Directory changed to " + Quote(target) + ".");
+    }
+
+    public static async ValueTask CdupAsync(FtpConnection connection, string argument)
+    {
+        connection.Session.CurrentDirectory = connection.Session.CurrentDirectory.Parent;
+        await connection.ReplyAsync(FtpReplyCode.CommandOkay, "Directory changed to " + Quote(connection.Session.CurrentDirectory) + ".");
+    }
+
+    public static ValueTask PwdAsync(FtpConnection connection, string argument) =>
+        connection.ReplyAsync(FtpReplyCode.PathCreated, Quote(connection.Session.CurrentDirectory) + " is the current directory.");
+
+    public static async ValueTask MkdAsync(FtpConnection connection, string path)
+    {
+        var target = connection.Resolve(path);
+        await connection.Session.FileSystem!.CreateDirectoryAsync(target, CancellationToken.None);
+        await connection.ReplyAsync(FtpReplyCode.PathCreated, Quote(target) + " created.");
+    }
+
+    public static async ValueTask RmdAsync(FtpConnection connection, string path)
+    {
+        var target = connection.Resolve(path);
+        await connection.Session.FileSystem!.DeleteDirectoryAsync(target, CancellationToken.None);
+        await connection.ReplyAsync(FtpReplyCode.FileActionOkay, "Directory removed.");
+    }
+
+    /// <summary>RFC 959 Appendix II: the path in double quotes, each embedded quote doubled.</summary>
+    public static string Quote(VirtualPath path) => "\"" + path.Value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}

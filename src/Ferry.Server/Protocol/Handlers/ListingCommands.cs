@@ -1,0 +1,155 @@
+using FileSystemName = System.IO.Enumeration.FileSystemName;
+using Ferry.Server.Connections;
+using Ferry.Server.Protocol.Listing;
+using Ferry.Server.Storage;
+
+namespace Ferry.Server.Protocol.Handlers;
+
+/// <summary>
+/// Directory listings: LIST and NLST (RFC 959 §4.1.3) and MLSD/MLST (RFC 3659 §7). The data
+/// connection ones stream entries as the storage yields them.
+/// </summary>
+internal static class ListingCommands
+{
+    private enum Format
+    {
+        Long,
+        Names,
+        Facts,
+    }
+
+    public static ValueTask ListAsync(FtpConnection connection, string argument) => StartListingAsync(connection, argument, Format.Long);
+
+    public static ValueTask NlstAsync(FtpConnection connection, string argument) => StartListingAsync(connection, argument, Format.Names);
+
+    public static async ValueTask MlsdAsync(FtpConnection connection, string argument)
+    {
+        var path = connection.Resolve(argument);
+        var entry = await connection.Session.FileSystem!.GetEntryAsync(path, CancellationToken.None);
+        if (entry is null || !entry.IsDirectory)
+        {
+            // RFC 3659 §7.2.1: a file given to MLSD is a 501; a missing directory is 550 (rclone relies on it).
+            await TransferRunner.RefuseAsync(connection, entry is null
+                ? (FtpReplyCode.FileUnavailable, "No such directory.")
+                : (FtpReplyCode.SyntaxErrorInParameters, "Not a directory: use MLST for a file."));
+            return;
+        }
+
+        await StartAsync(connection, path, entry, Format.Facts, showHidden: true, pattern: null);
+    }
+
+    /// <summary>RFC 3659 §7.2: the facts of one object, on the control connection.</summary>
+    public static async ValueTask MlstAsync(FtpConnection connection, string argument)
+    {
+        var session = connection.Session;
+        var path = connection.Resolve(argument);
+        var entry = await session.FileSystem!.GetEntryAsync(path, CancellationToken.None);
+        if (entry is null)
+        {
+            await connection.ReplyAsync(FtpReplyCode.FileUnavailable, "No such file or directory.");
+            return;
+        }
+
+        var facts = MlsxFormatter.FormatFacts(entry, session.MlstFacts, session.Permissions);
+        await connection.ReplyAsync(FtpReplyCode.FileActionOkay, $"Listing {path}\n {facts} {path}\nEnd.");
+    }
+
+    /// <summary>STAT with a path (RFC 959 §4.1.3): the LIST output over the control connection.</summary>
+    public static async ValueTask StatPathAsync(FtpConnection connection, string argument)
+    {
+        var options = ListingOptions.Parse(argument);
+        var path = connection.Resolve(options.Path);
+        var fileSystem = connection.Session.FileSystem!;
+        var entry = await fileSystem.GetEntryAsync(path, CancellationToken.None);
+        if (entry is null)
+        {
+            await connection.ReplyAsync(FtpReplyCode.FileUnavailable, "No such file or directory.");
+            return;
+        }
+
+        var now = connection.Server.Time.GetUtcNow().UtcDateTime;
+        var owner = OwnerName(connection);
+        var text = new System.Text.StringBuilder($"Status of {path}:\n");
+        if (entry.IsDirectory)
+        {
+            await foreach (var child in fileSystem.ListAsync(path, CancellationToken.None))
+            {
+                if (options.ShowHidden || !child.Name.StartsWith('.'))
+                {
+                    text.Append(ListFormatter.Format(child, now, owner).TrimEnd()).Append('\n');
+                }
+            }
+        }
+        else
+        {
+            text.Append(ListFormatter.Format(entry, now, owner).TrimEnd()).Append('\n');
+        }
+
+        await connection.ReplyAsync(entry.IsDirectory ? FtpReplyCode.DirectoryStatus : FtpReplyCode.FileStatus, text.Append("End of status.").ToString());
+    }
+
+    private static async ValueTask StartListingAsync(FtpConnection connection, string argument, Format format)
+    {
+        var options = ListingOptions.Parse(argument);
+        var path = connection.Resolve(options.Path);
+        string? pattern = null;
+        if (path.Name.AsSpan().IndexOfAny('*', '?') >= 0)
+        {
+            // "NLST *.txt" (mget in command-line clients): a wildcard in the last segment filters its parent.
+            pattern = path.Name;
+            path = path.Parent;
+        }
+
+        var entry = await connection.Session.FileSystem!.GetEntryAsync(path, CancellationToken.None);
+        if (entry is null)
+        {
+            await TransferRunner.RefuseAsync(connection, (FtpReplyCode.FileUnavailable, "No such file or directory."));
+            return;
+        }
+
+        await StartAsync(connection, path, entry, format, options.ShowHidden, pattern);
+    }
+
+    private static async ValueTask StartAsync(FtpConnection connection, VirtualPath path, FileSystemEntry entry, Format format, bool showHidden, string? pattern)
+    {
+        var session = connection.Session;
+        if (session.DataChannel is null)
+        {
+            await TransferCommands.NoDataChannelAsync(connection);
+            return;
+        }
+
+        var fileSystem = session.FileSystem!;
+        var facts = session.MlstFacts;
+        var permissions = session.Permissions;
+        var owner = OwnerName(connection);
+        var time = connection.Server.Time;
+        var verb = format switch { Format.Long => "LIST", Format.Names => "NLST", _ => "MLSD" };
+        TransferRunner.Start(connection, session.TakeDataChannel()!, verb, path, "Here comes the directory listing.", null, async (_, network, transfer, token) =>
+        {
+            using var writer = new ListingWriter(network);
+            var now = time.GetUtcNow().UtcDateTime;
+            var entries = entry.IsDirectory ? fileSystem.ListAsync(path, token) : new[] { entry }.ToAsyncEnumerable();
+            await foreach (var child in entries.WithCancellation(token))
+            {
+                if ((!showHidden && child.Name.StartsWith('.'))
+                    || (pattern is not null && !FileSystemName.MatchesSimpleExpression(pattern, child.Name, ignoreCase: false)))
+                {
+                    continue;
+                }
+
+                await writer.WriteLineAsync(format switch
+                {
+                    Format.Long => ListFormatter.Format(child, now, owner),
+                    Format.Names => (entry.IsDirectory ? child.Name : path.Value) + "\r\n",
+                    _ => MlsxFormatter.FormatFacts(child, facts, permissions) + " " + child.Name + "\r\n",
+                }, token);
+            }
+
+            await writer.FlushAsync(token);
+            transfer.AddBytes(writer.BytesWritten);
+        });
+    }
+
+    private static string OwnerName(FtpConnection connection) => connection.Session.IsAnonymous ? "ftp" : connection.Session.User!.Name;
+}

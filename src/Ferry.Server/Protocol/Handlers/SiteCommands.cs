@@ -1,0 +1,74 @@
+using Ferry.Server.Connections;
+using Ferry.Server.Security;
+using Ferry.Server.Storage;
+
+namespace Ferry.Server.Protocol.Handlers;
+
+/// <summary>SITE sub-commands (RFC 959 §4.1.3 leaves them to the server): HELP and CHMOD.</summary>
+internal static class SiteCommands
+{
+    public static async ValueTask SiteAsync(FtpConnection connection, string argument)
+    {
+        var space = argument.IndexOf(' ');
+        var sub = (space < 0 ? argument : argument[..space]).ToUpperInvariant();
+        var rest = space < 0 ? string.Empty : argument[(space + 1)..];
+        switch (sub)
+        {
+            case "HELP":
+                await connection.ReplyAsync(FtpReplyCode.HelpMessage, "SITE commands:\nCHMOD <octal mode> <path>\nHELP\nEnd.");
+                break;
+            case "CHMOD":
+                await ChmodAsync(connection, rest);
+                break;
+            default:
+                await connection.ReplyAsync(FtpReplyCode.SyntaxError, "Unknown SITE command: " + sub + ". Try SITE HELP.");
+                break;
+        }
+    }
+
+    /// <summary>SITE CHMOD 644 file: octal permission bits, as FileZilla, WinSCP and FluentFTP send them.</summary>
+    private static async ValueTask ChmodAsync(FtpConnection connection, string argument)
+    {
+        var session = connection.Session;
+        var space = argument.IndexOf(' ');
+        if (space < 0 || !TryParseMode(argument[..space], out var mode))
+        {
+            await connection.ReplyAsync(FtpReplyCode.SyntaxErrorInParameters, "Syntax: SITE CHMOD <octal mode> <path>");
+            return;
+        }
+
+        if (!session.Permissions.HasFlag(UserPermissions.Write))
+        {
+            await connection.ReplyAsync(FtpReplyCode.FileUnavailable, "Permission denied: this account may not upload or change files.");
+            return;
+        }
+
+        if (!session.FileSystem!.Capabilities.HasFlag(FileSystemCapabilities.SetUnixMode))
+        {
+            await connection.ReplyAsync(FtpReplyCode.CommandNotImplemented, "SITE CHMOD is not supported by this storage.");
+            return;
+        }
+
+        await session.FileSystem.SetUnixModeAsync(connection.Resolve(argument[(space + 1)..]), mode, CancellationToken.None);
+        await connection.ReplyAsync(FtpReplyCode.CommandOkay, "SITE CHMOD command successful.");
+    }
+
+    /// <summary>Up to four octal digits; setuid/setgid/sticky are refused, since a shared server has no use for them.</summary>
+    internal static bool TryParseMode(string text, out UnixFileMode mode)
+    {
+        mode = default;
+        if (text.Length is 0 or > 4 || !text.All(c => c is >= '0' and <= '7'))
+        {
+            return false;
+        }
+
+        var value = Convert.ToInt32(text, 8);
+        if (value > 0b111_111_111)
+        {
+            return false;
+        }
+
+        mode = (UnixFileMode)value;
+        return true;
+    }
+}

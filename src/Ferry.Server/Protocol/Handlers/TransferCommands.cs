@@ -1,0 +1,196 @@
+using System.Globalization;
+using Ferry.Server.Connections;
+using Ferry.Server.DataChannels;
+using Ferry.Server.Storage;
+
+namespace Ferry.Server.Protocol.Handlers;
+
+/// <summary>File transfers (RFC 959 §4.1.3: RETR, STOR, STOU, APPE, ALLO, ABOR; RFC 3659 §5: REST).</summary>
+internal static class TransferCommands
+{
+    public static async ValueTask RetrAsync(FtpConnection connection, string argument)
+    {
+        var session = connection.Session;
+        var offset = TakeRestartOffset(session);
+        var path = connection.Resolve(argument);
+        var fileSystem = session.FileSystem!;
+        var entry = await fileSystem.GetEntryAsync(path, CancellationToken.None);
+        if (entry is null || entry.IsDirectory)
+        {
+            await TransferRunner.RefuseAsync(connection, (FtpReplyCode.FileUnavailable, entry is null ? "No such file." : "Not a regular file."));
+            return;
+        }
+
+        if (offset > entry.Size || (offset > 0 && !fileSystem.Capabilities.HasFlag(FileSystemCapabilities.ReadFromOffset)))
+        {
+            await TransferRunner.RefuseAsync(connection, (FtpReplyCode.RequestedActionNotTaken, "Invalid REST offset for this file."));
+            return;
+        }
+
+        if (session.DataChannel is null)
+        {
+            await NoDataChannelAsync(connection);
+            return;
+        }
+
+        Stream file;
+        try
+        {
+            file = await fileSystem.OpenReadAsync(path, offset, CancellationToken.None);
+        }
+        catch (StorageException e)
+        {
+            await TransferRunner.RefuseAsync(connection, StorageReplies.For(e.Kind));
+            return;
+        }
+
+        var ascii = session.TransferType == TransferType.Ascii;
+        var options = connection.Server.Options;
+        var sendFile = !ascii && options.UseSendFile && file is FileStream && fileSystem.Capabilities.HasFlag(FileSystemCapabilities.LocalFileHandle);
+        var opening = string.Create(CultureInfo.InvariantCulture,
+            $"Opening {(ascii ? "ASCII" : "BINARY")} mode data connection for {path.Name} ({entry.Size - offset} bytes).");
+        TransferRunner.Start(connection, session.TakeDataChannel()!, "RETR", path, opening, file, (socket, network, transfer, token) =>
+            sendFile
+                ? TransferPump.SendFileAsync(socket, (FileStream)file, offset, transfer, token)
+                : TransferPump.CopyToNetworkAsync(file, network, ascii, options.TransferBufferSize, transfer, token));
+    }
+
+    public static ValueTask StorAsync(FtpConnection connection, string argument)
+    {
+        var offset = TakeRestartOffset(connection.Session);
+        return ReceiveAsync(connection, "STOR", connection.Resolve(argument), offset);
+    }
+
+    public static ValueTask AppeAsync(FtpConnection connection, string argument)
+    {
+        connection.Session.RestartOffset = 0;
+        return ReceiveAsync(connection, "APPE", connection.Resolve(argument), offset: null);
+    }
+
+    /// <summary>RFC 1123 §4.1.2.9: the 150 reply names the file as "FILE: name".</summary>
+    public static async ValueTask StouAsync(FtpConnection connection, string argument)
+    {
+        var session = connection.Session;
+        session.RestartOffset = 0;
+        if (session.DataChannel is null)
+        {
+            await NoDataChannelAsync(connection);
+            return;
+        }
+
+        var baseName = argument.Length > 0 ? connection.Resolve(argument) : session.CurrentDirectory.Child("ferry-upload");
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var candidate = attempt == 0 && argument.Length > 0
+                ? baseName
+                : baseName.Parent.Child(baseName.Name + "." + (attempt == 0 ? Random.Shared.Next(100000, 999999) : attempt).ToString(CultureInfo.InvariantCulture));
+            Stream file;
+            try
+            {
+                file = await session.FileSystem!.CreateNewAsync(candidate, CancellationToken.None);
+            }
+            catch (StorageException e) when (e.Kind == StorageErrorKind.AlreadyExists)
+            {
+                continue;
+            }
+            catch (StorageException e)
+            {
+                await TransferRunner.RefuseAsync(connection, StorageReplies.For(e.Kind));
+                return;
+            }
+
+            StartReceive(connection, "STOU", candidate, file, "FILE: " + candidate.Name);
+            return;
+        }
+
+        await TransferRunner.RefuseAsync(connection, (FtpReplyCode.FileNameNotAllowed, "Could not find a unique file name."));
+    }
+
+    public static ValueTask AlloAsync(FtpConnection connection, string argument) =>
+        connection.ReplyAsync(FtpReplyCode.CommandSuperfluous, "No storage allocation is needed.");
+
+    /// <summary>RFC 3659 §5.3: a byte offset for the next RETR or STOR.</summary>
+    public static ValueTask RestAsync(FtpConnection connection, string argument)
+    {
+        if (!long.TryParse(argument.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
+        {
+            return connection.ReplyAsync(FtpReplyCode.SyntaxErrorInParameters, "REST needs a non-negative byte offset.");
+        }
+
+        connection.Session.RestartOffset = offset;
+        return connection.ReplyAsync(FtpReplyCode.PendingFurtherInformation,
+            string.Create(CultureInfo.InvariantCulture, $"Restarting at {offset}. Send STOR or RETR to continue."));
+    }
+
+    /// <summary>
+    /// RFC 959 §4.1.3: a running transfer ends with 426, then ABOR itself gets 226. With nothing
+    /// running, any prepared data connection is closed and the reply is 225.
+    /// </summary>
+    public static async ValueTask AborAsync(FtpConnection connection, string argument)
+    {
+        if (connection.CurrentTransfer is { } transfer)
+        {
+            transfer.Abort();
+            await transfer.Completion;
+            await connection.ReplyAsync(FtpReplyCode.ClosingDataConnection, "ABOR successful.");
+            return;
+        }
+
+        await connection.Session.SetDataChannelAsync(null);
+        await connection.ReplyAsync(FtpReplyCode.DataConnectionOpenNoTransfer, "No transfer to abort.");
+    }
+
+    private static async ValueTask ReceiveAsync(FtpConnection connection, string verb, VirtualPath path, long? offset)
+    {
+        var session = connection.Session;
+        var fileSystem = session.FileSystem!;
+        if (offset != 0 && !fileSystem.Capabilities.HasFlag(FileSystemCapabilities.Append))
+        {
+            await TransferRunner.RefuseAsync(connection, (FtpReplyCode.RequestedActionNotTaken, "This storage cannot resume or append."));
+            return;
+        }
+
+        if (offset > 0 && (await fileSystem.GetEntryAsync(path, CancellationToken.None))?.Size < offset)
+        {
+            await TransferRunner.RefuseAsync(connection, (FtpReplyCode.RequestedActionNotTaken, "Invalid REST offset: the file is shorter."));
+            return;
+        }
+
+        if (session.DataChannel is null)
+        {
+            await NoDataChannelAsync(connection);
+            return;
+        }
+
+        Stream file;
+        try
+        {
+            file = await fileSystem.OpenWriteAsync(path, offset, CancellationToken.None);
+        }
+        catch (StorageException e)
+        {
+            await TransferRunner.RefuseAsync(connection, StorageReplies.For(e.Kind));
+            return;
+        }
+
+        StartReceive(connection, verb, path, file, $"Ok to send data for {path.Name}.");
+    }
+
+    private static void StartReceive(FtpConnection connection, string verb, VirtualPath path, Stream file, string opening)
+    {
+        var ascii = connection.Session.TransferType == TransferType.Ascii;
+        var bufferSize = connection.Server.Options.TransferBufferSize;
+        TransferRunner.Start(connection, connection.Session.TakeDataChannel()!, verb, path, opening, file, (_, network, transfer, token) =>
+            TransferPump.CopyFromNetworkAsync(network, file, ascii, bufferSize, transfer, token));
+    }
+
+    private static long TakeRestartOffset(FtpSession session)
+    {
+        var offset = session.RestartOffset;
+        session.RestartOffset = 0;
+        return offset;
+    }
+
+    internal static ValueTask NoDataChannelAsync(FtpConnection connection) =>
+        connection.ReplyAsync(FtpReplyCode.CannotOpenDataConnection, "Use PASV, EPSV, PORT or EPRT first.");
+}

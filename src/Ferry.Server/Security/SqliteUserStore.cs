@@ -1,0 +1,115 @@
+using Microsoft.Data.Sqlite;
+
+namespace Ferry.Server.Security;
+
+/// <summary>The embedded user store: one SQLite file in the data folder, created on first use.</summary>
+public sealed class SqliteUserStore : IUserStore
+{
+    private readonly string _connectionString;
+
+    public SqliteUserStore(string databasePath)
+    {
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+        }.ToString();
+
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE IF NOT EXISTS users (
+                name TEXT PRIMARY KEY NOT NULL,
+                password_hash TEXT NOT NULL,
+                home TEXT NOT NULL,
+                permissions INTEGER NOT NULL,
+                disabled INTEGER NOT NULL DEFAULT 0
+            );
+            """;
+        command.ExecuteNonQuery();
+    }
+
+    public async ValueTask<FtpUser?> FindAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name, password_hash, home, permissions, disabled FROM users WHERE name = $name";
+        command.Parameters.AddWithValue("$name", name);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    public async ValueTask<IReadOnlyList<FtpUser>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name, password_hash, home, permissions, disabled FROM users ORDER BY name";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var users = new List<FtpUser>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            users.Add(Read(reader));
+        }
+
+        return users;
+    }
+
+    public async ValueTask<bool> AddAsync(FtpUser user, CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO users (name, password_hash, home, permissions, disabled)
+            VALUES ($name, $hash, $home, $permissions, $disabled)
+            ON CONFLICT(name) DO NOTHING
+            """;
+        Bind(command, user);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async ValueTask<bool> UpdateAsync(FtpUser user, CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE users SET password_hash = $hash, home = $home, permissions = $permissions, disabled = $disabled
+            WHERE name = $name
+            """;
+        Bind(command, user);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async ValueTask<bool> DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM users WHERE name = $name";
+        command.Parameters.AddWithValue("$name", name);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private static void Bind(SqliteCommand command, FtpUser user)
+    {
+        command.Parameters.AddWithValue("$name", user.Name);
+        command.Parameters.AddWithValue("$hash", user.PasswordHash);
+        command.Parameters.AddWithValue("$home", user.HomeDirectory);
+        command.Parameters.AddWithValue("$permissions", (int)user.Permissions);
+        command.Parameters.AddWithValue("$disabled", user.Disabled ? 1 : 0);
+    }
+
+    private static FtpUser Read(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        (UserPermissions)reader.GetInt32(3),
+        reader.GetInt32(4) != 0);
+}

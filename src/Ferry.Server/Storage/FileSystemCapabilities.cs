@@ -1,0 +1,25 @@
+namespace Ferry.Server.Storage;
+
+/// <summary>What a backend can do; FEAT, the dispatcher and the transfer path follow these.</summary>
+[Flags]
+public enum FileSystemCapabilities
+{
+    None = 0,
+
+    /// <summary>APPE and STOR after REST (writing at an offset).</summary>
+    Append = 1,
+
+    /// <summary>Reading from an offset (REST before RETR).</summary>
+    ReadFromOffset = 2,
+
+    Rename = 4,
+
+    /// <summary>MFMT.</summary>
+    SetModificationTime = 8,
+
+    /// <summary>SITE CHMOD.</summary>
+    SetUnixMode = 16,
+
+    /// <summary>Files are local OS files, so a plain binary RETR can use sendfile.</summary>
+    LocalFileHandle = 32,
+}

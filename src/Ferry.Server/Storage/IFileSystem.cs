@@ -1,0 +1,47 @@
+namespace Ferry.Server.Storage;
+
+/// <summary>
+/// A user's view of storage: every path is a <see cref="VirtualPath"/> inside the user's root,
+/// and the backend alone maps it to real storage and keeps it confined there. Failures are
+/// <see cref="StorageException"/> only.
+/// </summary>
+public interface IFileSystem
+{
+    FileSystemCapabilities Capabilities { get; }
+
+    /// <summary>Null when nothing exists at <paramref name="path"/>.</summary>
+    ValueTask<FileSystemEntry?> GetEntryAsync(VirtualPath path, CancellationToken cancellationToken);
+
+    /// <summary>Streams a directory's entries as they are read, never the whole directory at once.</summary>
+    IAsyncEnumerable<FileSystemEntry> ListAsync(VirtualPath directory, CancellationToken cancellationToken);
+
+    /// <summary>Opens a file for reading, positioned at <paramref name="offset"/>.</summary>
+    ValueTask<Stream> OpenReadAsync(VirtualPath path, long offset, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Opens a file for writing. <paramref name="offset"/> 0 truncates; a positive offset writes
+    /// from there (upload resume); null appends.
+    /// </summary>
+    ValueTask<Stream> OpenWriteAsync(VirtualPath path, long? offset, CancellationToken cancellationToken);
+
+    /// <summary>Creates a new file that must not exist yet (STOU).</summary>
+    ValueTask<Stream> CreateNewAsync(VirtualPath path, CancellationToken cancellationToken);
+
+    ValueTask CreateDirectoryAsync(VirtualPath path, CancellationToken cancellationToken);
+
+    ValueTask DeleteFileAsync(VirtualPath path, CancellationToken cancellationToken);
+
+    ValueTask DeleteDirectoryAsync(VirtualPath path, CancellationToken cancellationToken);
+
+    ValueTask RenameAsync(VirtualPath from, VirtualPath to, CancellationToken cancellationToken);
+
+    ValueTask SetModificationTimeAsync(VirtualPath path, DateTime timeUtc, CancellationToken cancellationToken);
+
+    ValueTask SetUnixModeAsync(VirtualPath path, UnixFileMode mode, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The OS path of a regular file when the backend has <see cref="FileSystemCapabilities.LocalFileHandle"/>,
+    /// so the transfer path can hand it to sendfile; null otherwise.
+    /// </summary>
+    string? GetLocalFilePath(VirtualPath path);
+}

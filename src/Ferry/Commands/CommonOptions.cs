@@ -1,0 +1,57 @@
+using System.CommandLine;
+using Ferry.Configuration;
+using Ferry.Server.Security;
+
+namespace Ferry.Commands;
+
+/// <summary>Flags shared by every command, and opening the user store they all use.</summary>
+internal static class CommonOptions
+{
+    public static Option<string?> Config { get; } = new("--config", "-c")
+    {
+        Description = $"Configuration file (default: {SettingsLoader.DefaultConfigFile} in the working directory, if present).",
+        Recursive = true,
+    };
+
+    public static Option<string?> DataDir { get; } = new("--data-dir")
+    {
+        Description = "Folder for the user store and all other state (default: ./ferry-data).",
+        Recursive = true,
+    };
+
+    public static FerrySettings Load(ParseResult result, IDictionary<string, string?>? flags = null)
+    {
+        flags ??= new Dictionary<string, string?>();
+        if (result.GetValue(DataDir) is { } dataDir)
+        {
+            flags["DataDir"] = dataDir;
+        }
+
+        return SettingsLoader.Load(result.GetValue(Config), flags);
+    }
+
+    public static SqliteUserStore OpenUsers(FerrySettings settings)
+    {
+        Directory.CreateDirectory(settings.DataDir);
+        return new SqliteUserStore(Path.Combine(settings.DataDir, "users.db"));
+    }
+
+    /// <summary>Runs a command body, turning expected failures into one line on stderr and an exit code.</summary>
+    public static async Task<int> RunAsync(Func<Task<int>> body)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (SettingsException e)
+        {
+            await Console.Error.WriteLineAsync("ferry: configuration error: " + e.Message);
+            return 2;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            await Console.Error.WriteLineAsync("ferry: " + e.Message);
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using Ferry.Configuration;
+using Ferry.Server;
+using Ferry.Server.Security;
+using Microsoft.Extensions.Logging;
+
+namespace Ferry.Commands;
+
+/// <summary>`ferry serve`: runs the server in the foreground until SIGTERM or SIGINT.</summary>
+internal static class ServeCommand
+{
+    private const string FirstUserName = "ferry";
+
+    public static Command Create()
+    {
+        var listen = new Option<string?>("--listen") { Description = "Address to listen on (default :: for IPv6 and IPv4)." };
+        var port = new Option<int?>("--port", "-p") { Description = "Control port (default 2121)." };
+        var passivePorts = new Option<string?>("--passive-ports") { Description = "Passive port range MIN-MAX (default 50000-50100)." };
+        var passiveAddress = new Option<string?>("--passive-address") { Description = "IPv4 address to announce in PASV replies (for NAT)." };
+        var logLevel = new Option<string?>("--log-level") { Description = "Trace, Debug, Information, Warning or Error." };
+        var command = new Command("serve", "Run the FTP server in the foreground.") { listen, port, passivePorts, passiveAddress, logLevel };
+        command.SetAction((result, cancellationToken) => CommonOptions.RunAsync(() =>
+        {
+            var flags = new Dictionary<string, string?>();
+            Put(flags, "Server:ListenAddress", result.GetValue(listen));
+            Put(flags, "Server:Port", result.GetValue(port)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Put(flags, "Server:PassivePorts", result.GetValue(passivePorts));
+            Put(flags, "Server:PassiveAddress", result.GetValue(passiveAddress));
+            Put(flags, "LogLevel", result.GetValue(logLevel));
+            return ServeAsync(CommonOptions.Load(result, flags), cancellationToken);
+        }));
+        return command;
+    }
+
+    private static void Put(Dictionary<string, string?> flags, string key, string? value)
+    {
+        if (value is not null)
+        {
+            flags[key] = value;
+        }
+    }
+
+    private static async Task<int> ServeAsync(FerrySettings settings, CancellationToken cancellationToken)
+    {
+        var users = CommonOptions.OpenUsers(settings);
+        await CreateFirstUserAsync(users, settings);
+
+        using var loggerFactory = LoggerFactory.Create(logging => logging
+            .SetMinimumLevel(settings.LogLevel)
+            .AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                console.UseUtcTimestamp = true;
+            }));
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
+
+        await using var server = new FtpServer(settings.Server, users, loggerFactory);
+        try
+        {
+            await server.StartAsync(stop.Token);
+        }
+        catch (SocketException e)
+        {
+            await Console.Error.WriteLineAsync($"ferry: cannot listen on {settings.Server.ListenAddress} port {settings.Server.Port}: {e.Message}");
+            return 1;
+        }
+
+        Console.WriteLine($"Ferry ready: listening on {server.LocalEndPoint}, data in {Path.GetFullPath(settings.DataDir)}");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Console.WriteLine("Ferry stopping.");
+        await server.StopAsync(CancellationToken.None);
+        return 0;
+    }
+
+    /// <summary>
+    /// First start: with no users at all, create one with a random password and print it once,
+    /// so the server is usable at once without ever allowing anonymous access.
+    /// </summary>
+    private static async Task CreateFirstUserAsync(IUserStore users, FerrySettings settings)
+    {
+        if ((await users.ListAsync(CancellationToken.None)).Count > 0)
+        {
+            return;
+        }
+
+        var home = Path.GetFullPath(Path.Combine(settings.DataDir, "files"));
+        Directory.CreateDirectory(home);
+        var password = RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 16);
+        await users.AddAsync(new FtpUser(FirstUserName, PasswordHasher.Hash(password), home, UserPermissions.All, Disabled: false), CancellationToken.None);
+        Console.WriteLine($"First start: created user '{FirstUserName}' with password '{password}' (home {home}).");
+        Console.WriteLine("Change it with: ferry user passwd ferry");
+    }
+}

@@ -1,0 +1,171 @@
+using System.CommandLine;
+using Ferry.Server.Security;
+
+namespace Ferry.Commands;
+
+/// <summary>`ferry user add|passwd|del|list|disable|enable`: the embedded user store.</summary>
+internal static class UserCommands
+{
+    public static Command Create()
+    {
+        var user = new Command("user", "Manage users of the embedded user store.");
+        user.Subcommands.Add(Add());
+        user.Subcommands.Add(Passwd());
+        user.Subcommands.Add(Delete());
+        user.Subcommands.Add(List());
+        user.Subcommands.Add(SetDisabled("disable", disabled: true));
+        user.Subcommands.Add(SetDisabled("enable", disabled: false));
+        return user;
+    }
+
+    private static Argument<string> NameArgument() => new("name") { Description = "The user name." };
+
+    private static Option<bool> PasswordStdinOption() => new("--password-stdin") { Description = "Read the password from the first line of standard input." };
+
+    private static Command Add()
+    {
+        var name = NameArgument();
+        var home = new Option<string>("--home") { Description = "The user's root folder (created if missing).", Required = true };
+        var passwordStdin = PasswordStdinOption();
+        var readOnly = new Option<bool>("--read-only") { Description = "May list and download only." };
+        var command = new Command("add", "Add a user.") { name, home, passwordStdin, readOnly };
+        command.SetAction((result, cancellationToken) => CommonOptions.RunAsync(async () =>
+        {
+            var userName = result.GetValue(name)!;
+            if (!IsValidName(userName))
+            {
+                await Console.Error.WriteLineAsync("ferry: user names are 1-64 characters without spaces, '/' or control characters.");
+                return 2;
+            }
+
+            var password = await ReadPasswordAsync(result.GetValue(passwordStdin));
+            if (password is null)
+            {
+                return 2;
+            }
+
+            var homeDirectory = Path.GetFullPath(result.GetValue(home)!);
+            Directory.CreateDirectory(homeDirectory);
+            var store = CommonOptions.OpenUsers(CommonOptions.Load(result));
+            var permissions = result.GetValue(readOnly) ? UserPermissions.ReadOnly : UserPermissions.All;
+            if (!await store.AddAsync(new FtpUser(userName, PasswordHasher.Hash(password), homeDirectory, permissions, Disabled: false), cancellationToken))
+            {
+                await Console.Error.WriteLineAsync($"ferry: user '{userName}' already exists.");
+                return 1;
+            }
+
+            Console.WriteLine($"User '{userName}' added (home {homeDirectory}).");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Passwd()
+    {
+        var name = NameArgument();
+        var passwordStdin = PasswordStdinOption();
+        var command = new Command("passwd", "Set a user's password.") { name, passwordStdin };
+        command.SetAction((result, cancellationToken) => CommonOptions.RunAsync(async () =>
+        {
+            var store = CommonOptions.OpenUsers(CommonOptions.Load(result));
+            var user = await FindAsync(store, result.GetValue(name)!, cancellationToken);
+            var password = user is null ? null : await ReadPasswordAsync(result.GetValue(passwordStdin));
+            if (user is null || password is null)
+            {
+                return 1;
+            }
+
+            await store.UpdateAsync(user with { PasswordHash = PasswordHasher.Hash(password) }, cancellationToken);
+            Console.WriteLine($"Password of '{user.Name}' changed.");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Delete()
+    {
+        var name = NameArgument();
+        var command = new Command("del", "Delete a user (their files stay).") { name };
+        command.SetAction((result, cancellationToken) => CommonOptions.RunAsync(async () =>
+        {
+            var store = CommonOptions.OpenUsers(CommonOptions.Load(result));
+            var userName = result.GetValue(name)!;
+            if (!await store.DeleteAsync(userName, cancellationToken))
+            {
+                await Console.Error.WriteLineAsync($"ferry: no user '{userName}'.");
+                return 1;
+            }
+
+            Console.WriteLine($"User '{userName}' deleted.");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command List()
+    {
+        var command = new Command("list", "List users.");
+        command.SetAction((result, cancellationToken) => CommonOptions.RunAsync(async () =>
+        {
+            var store = CommonOptions.OpenUsers(CommonOptions.Load(result));
+            foreach (var user in await store.ListAsync(cancellationToken))
+            {
+                Console.WriteLine($"{user.Name}\t{(user.Disabled ? "disabled" : "enabled")}\t{user.Permissions}\t{user.HomeDirectory}");
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command SetDisabled(string verb, bool disabled)
+    {
+        var name = NameArgument();
+        var command = new Command(verb, disabled ? "Disable a user (logins refused)." : "Enable a disabled user.") { name };
+        command.SetAction((result, cancellationToken) => CommonOptions.RunAsync(async () =>
+        {
+            var store = CommonOptions.OpenUsers(CommonOptions.Load(result));
+            var user = await FindAsync(store, result.GetValue(name)!, cancellationToken);
+            if (user is null)
+            {
+                return 1;
+            }
+
+            await store.UpdateAsync(user with { Disabled = disabled }, cancellationToken);
+            Console.WriteLine($"User '{user.Name}' {verb}d.");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static async Task<FtpUser?> FindAsync(IUserStore store, string name, CancellationToken cancellationToken)
+    {
+        var user = await store.FindAsync(name, cancellationToken);
+        if (user is null)
+        {
+            await Console.Error.WriteLineAsync($"ferry: no user '{name}'.");
+        }
+
+        return user;
+    }
+
+    private static async Task<string?> ReadPasswordAsync(bool fromStdin)
+    {
+        if (!fromStdin && !Console.IsInputRedirected)
+        {
+            Console.Write("Password: ");
+        }
+
+        var password = await Console.In.ReadLineAsync();
+        if (string.IsNullOrEmpty(password))
+        {
+            await Console.Error.WriteLineAsync("ferry: an empty password is not allowed.");
+            return null;
+        }
+
+        return password;
+    }
+
+    private static bool IsValidName(string name) =>
+        name.Length is > 0 and <= 64 && !name.Any(c => char.IsControl(c) || c is ' ' or '/' or '\\');
+}

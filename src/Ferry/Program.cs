@@ -1,0 +1,12 @@
+using System.CommandLine;
+using Ferry.Commands;
+
+// `ferry serve` runs the server; `ferry user ...` manages the embedded user store.
+var root = new RootCommand("Ferry: an FTP server.")
+{
+    ServeCommand.Create(),
+    UserCommands.Create(),
+};
+root.Options.Add(CommonOptions.Config);
+root.Options.Add(CommonOptions.DataDir);
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,101 @@
+using System.Net;
+using Ferry.Server.Security;
+
+namespace Ferry.Server.Tests.Support;
+
+/// <summary>
+/// A real Ferry server on 127.0.0.1 (or ::1) with an OS-chosen control port and OS-chosen
+/// passive ports, a real SQLite user store and a temp folder as the user's root; one per test,
+/// so tests run in parallel without sharing ports or files.
+/// </summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    public const string UserName = "alice";
+    public const string Password = "correct horse battery";
+
+    /// <summary>Cheap hashes keep hundreds of test logins fast; the format and code path are the real ones.</summary>
+    public const int TestHashIterations = 1000;
+
+    private TestServer(string directory, FtpServer server, SqliteUserStore users)
+    {
+        Folder = directory;
+        Server = server;
+        Users = users;
+    }
+
+    /// <summary>The temp folder holding everything of this server.</summary>
+    public string Folder { get; }
+
+    /// <summary>alice's root folder.</summary>
+    public string Root => Path.Combine(Folder, "root");
+
+    public FtpServer Server { get; }
+
+    public SqliteUserStore Users { get; }
+
+    public IPEndPoint EndPoint => Server.LocalEndPoint;
+
+    public int Port => EndPoint.Port;
+
+    public string Host => EndPoint.Address.ToString();
+
+    /// <summary>The host as it goes into a URL ("[::1]" for IPv6).</summary>
+    public string UrlHost => EndPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Host}]" : Host;
+
+    public static async Task<TestServer> StartAsync(Action<FtpServerOptions>? configure = null, string listenAddress = "127.0.0.1")
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "ferry-test-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(Path.Combine(directory, "root"));
+        var users = new SqliteUserStore(Path.Combine(directory, "users.db"));
+        await users.AddAsync(new FtpUser(UserName, PasswordHasher.Hash(Password, TestHashIterations), Path.Combine(directory, "root"), UserPermissions.All, Disabled: false), CancellationToken.None);
+        var options = new FtpServerOptions
+        {
+            ListenAddress = listenAddress,
+            Port = 0,
+            PassivePorts = string.Empty,
+            DataConnectionTimeout = TimeSpan.FromSeconds(10),
+        };
+        configure?.Invoke(options);
+        var server = new FtpServer(options, users);
+        await server.StartAsync();
+        return new TestServer(directory, server, users);
+    }
+
+    /// <summary>Adds another user with its own root folder (returned).</summary>
+    public async Task<string> AddUserAsync(string name, string password, UserPermissions permissions, bool disabled = false)
+    {
+        var home = Path.Combine(Folder, "home-" + name);
+        Directory.CreateDirectory(home);
+        await Users.AddAsync(new FtpUser(name, PasswordHasher.Hash(password, TestHashIterations), home, permissions, disabled), CancellationToken.None);
+        return home;
+    }
+
+    public string PathOf(string relative) => Path.Combine(Root, relative);
+
+    public async Task<WireClient> ConnectAsync(bool login = true)
+    {
+        var client = await WireClient.ConnectAsync(EndPoint);
+        await client.ExpectAsync(220);
+        if (login)
+        {
+            await client.LoginAsync(UserName, Password);
+        }
+
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
