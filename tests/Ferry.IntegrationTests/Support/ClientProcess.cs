@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Ferry.IntegrationTests.Support;
+
+/// <summary>What a finished client process left behind.</summary>
+public sealed record ClientResult(string CommandLine, int ExitCode, string StdOut, string StdErr)
+{
+    /// <summary>Everything a failing assertion should show: the command, its exit code and both streams.</summary>
+    public string Describe() =>
+        $"{CommandLine}{Environment.NewLine}exit code {ExitCode}{Environment.NewLine}--- stderr ---{Environment.NewLine}{StdErr}{Environment.NewLine}--- stdout ---{Environment.NewLine}{StdOut}";
+
+    public ClientResult AssertExitCode(int expected)
+    {
+        Assert.True(ExitCode == expected, $"expected exit code {expected}: {Describe()}");
+        return this;
+    }
+
+    public ClientResult AssertSuccess() => AssertExitCode(0);
+}
+
+/// <summary>
+/// Runs a real client (curl, lftp, rclone, wget, python3) with an argument list (no shell), an
+/// optional stdin, a hard timeout that kills the whole process tree, and captured output.
+/// </summary>
+public static class ClientProcess
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+
+    public static async Task<ClientResult> RunAsync(
+        string fileName,
+        IEnumerable<string> arguments,
+        string? stdin = null,
+        TimeSpan? timeout = null,
+        string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+            WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // UTF-8 file names must survive the clients' locale conversions (lftp, wget, python).
+        start.Environment["LC_ALL"] = "C.UTF-8";
+        start.Environment["LANG"] = "C.UTF-8";
+        start.Environment["PYTHONUTF8"] = "1";
+        start.Environment["PYTHONIOENCODING"] = "utf-8";
+        start.Environment["HOME"] = Path.GetTempPath();
+        if (environment is not null)
+        {
+            foreach (var (key, value) in environment)
+            {
+                start.Environment[key] = value;
+            }
+        }
+
+        var commandLine = fileName + " " + string.Join(' ', start.ArgumentList.Select(Quote));
+        using var process = new Process { StartInfo = start };
+        process.Start();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            if (stdin is not null)
+            {
+                await process.StandardInput.WriteAsync(stdin);
+            }
+
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The client exited without reading its input; its exit code tells the story.
+        }
+
+        using var cancel = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            var partialOut = await stdout;
+            var partialErr = await stderr;
+            Assert.Fail($"timed out after {(timeout ?? DefaultTimeout).TotalSeconds} s and was killed: {new ClientResult(commandLine, -1, partialOut, partialErr).Describe()}");
+        }
+
+        return new ClientResult(commandLine, process.ExitCode, await stdout, await stderr);
+    }
+
+    private static string Quote(string argument) =>
+        argument.Length > 0 && argument.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:=@,%+[]".Contains(c))
+            ? argument
+            : "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+}
