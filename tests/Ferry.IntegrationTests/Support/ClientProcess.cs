@@ -97,7 +97,23 @@ public static class ClientProcess
             Assert.Fail($"timed out after {(timeout ?? DefaultTimeout).TotalSeconds} s and was killed: {new ClientResult(commandLine, -1, partialOut, partialErr).Describe()}");
         }
 
-        return new ClientResult(commandLine, process.ExitCode, await stdout, await stderr);
+        var result = new ClientResult(commandLine, process.ExitCode, await stdout, await stderr);
+        Log(result);
+        return result;
+    }
+
+    /// <summary>With FERRY_CLIENT_LOG set to a folder, every run's command, exit code and output land there (one file per run).</summary>
+    private static void Log(ClientResult result)
+    {
+        var folder = Environment.GetEnvironmentVariable("FERRY_CLIENT_LOG");
+        if (string.IsNullOrEmpty(folder))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(folder);
+        var name = $"{DateTime.UtcNow:HHmmss.fff}-{Path.GetFileName(result.CommandLine.Split(' ')[0])}-{Guid.NewGuid().ToString("N")[..6]}.log";
+        File.WriteAllText(Path.Combine(folder, name), result.Describe());
     }
 
     private static string Quote(string argument) =>

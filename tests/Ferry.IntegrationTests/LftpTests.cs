@@ -1,0 +1,156 @@
+using System.Globalization;
+using Ferry.IntegrationTests.Support;
+using Ferry.Server.Tests.Support;
+
+namespace Ferry.IntegrationTests;
+
+/// <summary>lftp, the Unix mirroring client: EPSV, MLSD, parallel REST ranges (pget), MFMT on mirror -R.</summary>
+public sealed class LftpTests
+{
+    private const string Settings =
+        "set ftp:ssl-allow no; set net:max-retries 1; set net:timeout 10; set net:reconnect-interval-base 1; set cmd:fail-exit yes; set xfer:clobber on; ";
+
+    [Fact]
+    public async Task Mirror_up_and_back_gives_the_same_tree()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var local = new TempFolder("lftp");
+        var source = local.Combine("source");
+        FileTree.CreateSampleTree(source);
+        var back = local.Combine("back");
+
+        (await LftpAsync(server, $"mirror -R {source} /up; mirror /up {back}")).AssertSuccess();
+
+        var expected = FileTree.Snapshot(source);
+        Assert.Equal(expected, FileTree.Snapshot(server.PathOf("up")));
+        Assert.Equal(expected, FileTree.Snapshot(back));
+    }
+
+    [Fact]
+    public async Task Parallel_mirror_up_and_back_gives_the_same_tree()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var local = new TempFolder("lftp");
+        var source = local.Combine("source");
+        FileTree.CreateSampleTree(source);
+        for (var i = 0; i < 12; i++)
+        {
+            FileTree.WriteRandomFile(Path.Combine(source, "many", $"file {i}.bin"), 10_000 * i);
+        }
+
+        var back = local.Combine("back");
+        var result = (await LftpAsync(server, $"set ftp:prefer-epsv yes; mirror -R --parallel=4 {source} /up; mirror --parallel=4 --use-pget-n=3 /up {back}")).AssertSuccess();
+        Assert.Contains("---> EPSV", result.StdErr, StringComparison.Ordinal);
+
+        var expected = FileTree.Snapshot(source);
+        Assert.Equal(expected, FileTree.Snapshot(server.PathOf("up")));
+        Assert.Equal(expected, FileTree.Snapshot(back));
+    }
+
+    [Fact]
+    public async Task Mirror_preserves_modification_times_both_ways_and_the_mode_on_upload()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var local = new TempFolder("lftp");
+        var source = local.Combine("source");
+        var file = Path.Combine(source, "old file.txt");
+        FileTree.WriteRandomFile(file, 1000);
+        var stamp = new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(file, stamp);
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+        var back = local.Combine("back");
+
+        var result = (await LftpAsync(server, $"mirror -R {source} /up; mirror /up {back}")).AssertSuccess();
+
+        Assert.True(File.GetLastWriteTimeUtc(server.PathOf(Path.Combine("up", "old file.txt"))) == stamp, "server copy time: " + result.Describe());
+        Assert.True(File.GetLastWriteTimeUtc(Path.Combine(back, "old file.txt")) == stamp, "downloaded copy time: " + result.Describe());
+        Assert.Contains("---> MFMT 20200102030405 old file.txt", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("---> SITE CHMOD 640 ", result.StdErr, StringComparison.Ordinal);
+        Assert.Equal(
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead,
+            File.GetUnixFileMode(server.PathOf(Path.Combine("up", "old file.txt"))));
+    }
+
+    [Fact]
+    public async Task Get_pget_ls_and_rm()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var local = new TempFolder("lftp");
+        var big = FileTree.WriteRandomFile(server.PathOf("big file.bin"), 8 * 1024 * 1024 + 3);
+        var small = FileTree.WriteRandomFile(server.PathOf("Grüße 日本.txt"), 4321);
+        File.WriteAllText(server.PathOf("doomed.txt"), "x");
+        var pgetTarget = local.Combine("pget.bin");
+        var getTarget = local.Combine("get.txt");
+
+        var result = (await LftpAsync(
+            server,
+            $"ls; cls -1; pget -n 4 \"big file.bin\" -o {pgetTarget}; get \"Grüße 日本.txt\" -o {getTarget}; rm doomed.txt; cls -1")).AssertSuccess();
+
+        Assert.Equal(FileTree.Sha256(big), FileTree.Sha256OfFile(pgetTarget));
+        Assert.Equal(FileTree.Sha256(small), FileTree.Sha256OfFile(getTarget));
+        Assert.False(File.Exists(server.PathOf("doomed.txt")), result.Describe());
+        Assert.Contains(" big file.bin", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains(" Grüße 日本.txt", result.StdOut, StringComparison.Ordinal);
+        // The last cls -1 no longer shows the removed file; the first one did.
+        var lastListing = result.StdOut[result.StdOut.LastIndexOf("big file.bin", StringComparison.Ordinal)..];
+        Assert.DoesNotContain("doomed.txt", lastListing, StringComparison.Ordinal);
+        Assert.True(result.StdErr.Contains("REST ", StringComparison.Ordinal), "pget sent no REST: " + result.Describe());
+    }
+
+    [Fact]
+    public async Task Active_mode_put_get_and_mirror()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var local = new TempFolder("lftp");
+        var source = local.Combine("source");
+        FileTree.CreateSampleTree(source);
+        var up = FileTree.WriteRandomFile(local.Combine("put.bin"), 2 * 1024 * 1024);
+        var back = local.Combine("back");
+
+        var result = (await LftpAsync(
+            server,
+            $"set ftp:passive-mode off; put {local.Combine("put.bin")} -o put.bin; get put.bin -o {local.Combine("got.bin")}; mirror -R {source} /up; mirror /up {back}")).AssertSuccess();
+
+        Assert.True(result.StdErr.Contains("---> PORT ", StringComparison.Ordinal) || result.StdErr.Contains("---> EPRT ", StringComparison.Ordinal), "not active: " + result.Describe());
+        Assert.DoesNotContain("---> EPSV", result.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("---> PASV", result.StdErr, StringComparison.Ordinal);
+        Assert.Equal(FileTree.Sha256(up), FileTree.Sha256OfFile(server.PathOf("put.bin")));
+        Assert.Equal(FileTree.Sha256(up), FileTree.Sha256OfFile(local.Combine("got.bin")));
+        Assert.Equal(FileTree.Snapshot(source), FileTree.Snapshot(back));
+    }
+
+    [Fact]
+    public async Task Works_over_IPv6()
+    {
+        await using var server = await TestServer.StartAsync(listenAddress: "::1");
+        using var local = new TempFolder("lftp");
+        var source = local.Combine("source");
+        FileTree.CreateSampleTree(source);
+        var back = local.Combine("back");
+
+        (await LftpAsync(server, $"mirror -R {source} /up; mirror /up {back}")).AssertSuccess();
+        Assert.Equal(FileTree.Snapshot(source), FileTree.Snapshot(back));
+    }
+
+    [Fact]
+    public async Task Get_of_a_missing_file_fails_with_550()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var local = new TempFolder("lftp");
+        var result = await LftpAsync(server, $"get nothing-here -o {local.Combine("x")}");
+        Assert.True(result.ExitCode != 0, result.Describe());
+        Assert.Contains("<--- 550", result.StdErr, StringComparison.Ordinal);
+    }
+
+    private static Task<ClientResult> LftpAsync(TestServer server, string commands) =>
+        ClientProcess.RunAsync(
+            "lftp",
+            [
+                "--norc",
+                "-d",
+                "-u", TestServer.UserName + "," + TestServer.Password,
+                "-p", server.Port.ToString(CultureInfo.InvariantCulture),
+                "-e", Settings + commands + "; quit",
+                server.Host,
+            ]);
+}
