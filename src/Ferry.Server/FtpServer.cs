@@ -125,6 +125,19 @@ public sealed class FtpServer : IAsyncDisposable
             }
 
             socket.NoDelay = true;
+            try
+            {
+                // Clients send ABOR (or IAC DM) as TCP urgent data (RFC 959 §4.1.3; Python's
+                // ftplib does): inline, so the byte stays in the command stream instead of being
+                // pulled out and leaving "ABOR\r" without its line end.
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.OutOfBandInline, true);
+            }
+            catch (SocketException)
+            {
+                socket.Dispose();
+                continue;
+            }
+
             _ = RunConnectionAsync(socket);
         }
     }
