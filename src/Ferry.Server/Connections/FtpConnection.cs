@@ -87,7 +87,11 @@ internal sealed class FtpConnection : IAsyncDisposable
     public async ValueTask ReplyAsync(FtpReplyCode code, string text)
     {
         var reply = ReplyFormatter.Format(code, text);
-        FerryLog.ReplySent(Logger, Id, reply.TrimEnd());
+        if (Logger.IsEnabled(LogLevel.Debug))
+        {
+            FerryLog.ReplySent(Logger, Id, reply.TrimEnd());
+        }
+
         var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(reply.Length));
         await _writeLock.WaitAsync();
         try
@@ -237,7 +241,11 @@ internal sealed class FtpConnection : IAsyncDisposable
             return;
         }
 
-        FerryLog.CommandReceived(Logger, Id, command.ForLog);
+        if (Logger.IsEnabled(LogLevel.Debug))
+        {
+            FerryLog.CommandReceived(Logger, Id, command.ForLog);
+        }
+
         try
         {
             await CommandDispatcher.DispatchAsync(this, command);
