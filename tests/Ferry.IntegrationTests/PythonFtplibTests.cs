@@ -18,6 +18,21 @@ public sealed class PythonFtplibTests
     [Fact]
     public Task Ftplib_round_trip_active_IPv6() => RoundTripAsync("::1", "active", "EPRT");
 
+    [Fact]
+    public Task Ftplib_extras_passive() => ExtrasAsync("127.0.0.1", "passive");
+
+    [Fact]
+    public Task Ftplib_extras_active_IPv6() => ExtrasAsync("::1", "active");
+
+    private static async Task ExtrasAsync(string address, string mode)
+    {
+        await using var server = await TestServer.StartAsync(listenAddress: address);
+        var result = await RunScriptAsync("ftplib_extras.py", server, mode);
+        result.AssertSuccess();
+        Assert.True(result.StdOut.TrimEnd().EndsWith("OK", StringComparison.Ordinal), result.Describe());
+        Assert.Equal("line one\nline two\nline three\n", File.ReadAllText(server.PathOf("text.txt")));
+    }
+
     private static async Task RoundTripAsync(string address, string mode, string dataCommand)
     {
         await using var server = await TestServer.StartAsync(listenAddress: address);
