@@ -183,6 +183,119 @@ public sealed class CurlTests
         }
     }
 
+    [Fact]
+    public async Task Head_request_and_remote_time_use_SIZE_and_MDTM()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var local = new TempFolder("curl");
+        var path = server.PathOf("dated.bin");
+        FileTree.WriteRandomFile(path, 4242);
+        var stamp = new DateTime(2019, 3, 4, 5, 6, 7, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(path, stamp);
+
+        var head = (await CurlAsync("-I", Url(server, "/dated.bin"))).AssertSuccess();
+        Assert.Contains("Content-Length: 4242", head.StdOut, StringComparison.Ordinal);
+        Assert.Contains("Last-Modified: Mon, 04 Mar 2019 05:06:07 GMT", head.StdOut, StringComparison.Ordinal);
+
+        var target = local.Combine("dated.bin");
+        (await CurlAsync("-R", "-o", target, Url(server, "/dated.bin"))).AssertSuccess();
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(target));
+    }
+
+    [Fact]
+    public async Task Range_download_aborts_the_transfer_cleanly()
+    {
+        await using var server = await TestServer.StartAsync();
+        var bytes = FileTree.WriteRandomFile(server.PathOf("big.bin"), 16 * 1024 * 1024);
+        using var local = new TempFolder("curl");
+
+        // curl reads the range, sends ABOR (the server answers 426, then 226) and, by design, closes
+        // the control connection after a partial download ("partial download completed, closing
+        // connection"), so the second URL gets a fresh session.
+        var result = (await CurlAsync("-r", "1000-1999", "-o", local.Combine("a"), Url(server, "/big.bin"), "-o", local.Combine("b"), Url(server, "/big.bin"))).AssertSuccess();
+        Assert.Equal(bytes[1000..2000], File.ReadAllBytes(local.Combine("a")));
+        Assert.Equal(bytes[1000..2000], File.ReadAllBytes(local.Combine("b")));
+        Assert.Contains("> ABOR", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("< 426", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Append_adds_to_an_existing_file()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var local = new TempFolder("curl");
+        File.WriteAllText(server.PathOf("log.txt"), "first\n");
+        var source = local.Combine("more.txt");
+        File.WriteAllText(source, "second\n");
+
+        var result = (await CurlAsync("-a", "-T", source, Url(server, "/log.txt"))).AssertSuccess();
+        Assert.Contains("> APPE log.txt", result.StdErr, StringComparison.Ordinal);
+        Assert.Equal("first\nsecond\n", File.ReadAllText(server.PathOf("log.txt")));
+    }
+
+    [Fact]
+    public async Task Nested_paths_work_with_every_cwd_method()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var local = new TempFolder("curl");
+        var bytes = FileTree.WriteRandomFile(server.PathOf(Path.Combine("a b", "c", "Grüße.bin")), 10_000);
+        foreach (var method in new[] { "multicwd", "singlecwd", "nocwd" })
+        {
+            var target = local.Combine(method + ".bin");
+            (await CurlAsync("--ftp-method", method, "-o", target, Url(server, "/a%20b/c/Gr%C3%BC%C3%9Fe.bin"))).AssertSuccess();
+            Assert.Equal(FileTree.Sha256(bytes), FileTree.Sha256OfFile(target));
+
+            var list = (await CurlAsync("--ftp-method", method, "--list-only", Url(server, "/a%20b/c/"))).AssertSuccess();
+            Assert.Equal("Grüße.bin", list.StdOut.Trim());
+        }
+    }
+
+    [Fact]
+    public async Task Read_only_user_can_download_but_not_upload()
+    {
+        await using var server = await TestServer.StartAsync();
+        var home = await server.AddUserAsync("reader", "read only pw", Ferry.Server.Security.UserPermissions.ReadOnly);
+        File.WriteAllText(Path.Combine(home, "r.txt"), "readable");
+        using var local = new TempFolder("curl");
+        var source = local.Combine("up.txt");
+        File.WriteAllText(source, "nope");
+
+        var get = (await ClientProcess.RunAsync("curl", ["-sS", "-v", "--max-time", "30", "--user", "reader:read only pw", "-o", "-", Url(server, "/r.txt")])).AssertSuccess();
+        Assert.Equal("readable", get.StdOut);
+
+        var put = await ClientProcess.RunAsync("curl", ["-sS", "-v", "--max-time", "30", "--user", "reader:read only pw", "-T", source, Url(server, "/up.txt")]);
+        put.AssertExitCode(25);
+        Assert.Contains("< 550", put.StdErr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(home, "up.txt")));
+    }
+
+    [Fact]
+    public async Task Wrong_password_gives_exit_code_67()
+    {
+        await using var server = await TestServer.StartAsync();
+        var result = await ClientProcess.RunAsync("curl", ["-sS", "-v", "--max-time", "30", "--user", "alice:wrong", Url(server, "/")]);
+        result.AssertExitCode(67);
+        Assert.Contains("< 530", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Parallel_uploads_and_downloads_from_several_curls()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var local = new TempFolder("curl");
+        var files = Enumerable.Range(0, 6).Select(i => (Name: $"p{i}.bin", Bytes: FileTree.WriteRandomFile(local.Combine($"p{i}.bin"), 1024 * 1024 + i))).ToList();
+
+        var uploads = await Task.WhenAll(files.Select(f => CurlAsync("-T", local.Combine(f.Name), Url(server, "/" + f.Name))));
+        Assert.All(uploads, r => r.AssertSuccess());
+        var downloads = await Task.WhenAll(files.Select(f => CurlAsync("-o", local.Combine("d-" + f.Name), Url(server, "/" + f.Name))));
+        Assert.All(downloads, r => r.AssertSuccess());
+        foreach (var (name, bytes) in files)
+        {
+            Assert.Equal(FileTree.Sha256(bytes), FileTree.Sha256OfFile(server.PathOf(name)));
+            Assert.Equal(FileTree.Sha256(bytes), FileTree.Sha256OfFile(local.Combine("d-" + name)));
+        }
+    }
+
     private static string Url(TestServer server, string path) => $"ftp://{server.UrlHost}:{server.Port}{path}";
 
     private static Task<ClientResult> CurlAsync(params string[] arguments) =>
