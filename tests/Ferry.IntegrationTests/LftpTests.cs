@@ -142,6 +142,88 @@ public sealed class LftpTests
         Assert.Contains("<--- 550", result.StdErr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Incremental_mirror_and_mirror_delete()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var local = new TempFolder("lftp");
+        var source = local.Combine("source");
+        FileTree.CreateSampleTree(source);
+        (await LftpAsync(server, $"mirror -R {source} /up")).AssertSuccess();
+
+        // Nothing changed: the second run transfers nothing.
+        var again = (await LftpAsync(server, $"mirror -R {source} /up")).AssertSuccess();
+        Assert.DoesNotContain("---> STOR", again.StdErr, StringComparison.Ordinal);
+
+        File.Delete(Path.Combine(source, "top.bin"));
+        Directory.Delete(Path.Combine(source, "日本語"), recursive: true);
+        FileTree.WriteRandomFile(Path.Combine(source, "new one.bin"), 5000);
+        (await LftpAsync(server, $"mirror -R --delete {source} /up")).AssertSuccess();
+        Assert.Equal(FileTree.Snapshot(source), FileTree.Snapshot(server.PathOf("up")));
+    }
+
+    [Fact]
+    public async Task Mv_mkdir_p_rm_r_and_rmdir()
+    {
+        await using var server = await TestServer.StartAsync();
+        FileTree.CreateSampleTree(server.PathOf("tree"));
+        File.WriteAllText(server.PathOf("move me.txt"), "moved");
+
+        (await LftpAsync(
+            server,
+            "mkdir -p \"x/y y/z\"; mv \"move me.txt\" \"x/y y/z/moved ü.txt\"; rm -r tree; mkdir gone; rmdir gone")).AssertSuccess();
+
+        Assert.Equal("moved", File.ReadAllText(server.PathOf(Path.Combine("x", "y y", "z", "moved ü.txt"))));
+        Assert.False(File.Exists(server.PathOf("move me.txt")));
+        Assert.False(Directory.Exists(server.PathOf("tree")));
+        Assert.False(Directory.Exists(server.PathOf("gone")));
+    }
+
+    [Fact]
+    public async Task Mirror_with_LIST_instead_of_MLSD()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var local = new TempFolder("lftp");
+        FileTree.CreateSampleTree(server.PathOf("tree"));
+        var back = local.Combine("back");
+
+        var result = (await LftpAsync(server, $"set ftp:use-mlsd off; mirror /tree {back}")).AssertSuccess();
+        Assert.DoesNotContain("---> MLSD", result.StdErr, StringComparison.Ordinal);
+        Assert.Equal(FileTree.Snapshot(server.PathOf("tree")), FileTree.Snapshot(back));
+    }
+
+    [Fact]
+    public async Task Dot_files_are_mirrored_with_MLSD()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var local = new TempFolder("lftp");
+        var source = local.Combine("source");
+        FileTree.WriteRandomFile(Path.Combine(source, ".hidden"), 10);
+        FileTree.WriteRandomFile(Path.Combine(source, ".config", "settings"), 20);
+        FileTree.WriteRandomFile(Path.Combine(source, "visible"), 30);
+        var back = local.Combine("back");
+
+        (await LftpAsync(server, $"mirror -R {source} /up; mirror /up {back}")).AssertSuccess();
+        Assert.Equal(FileTree.Snapshot(source), FileTree.Snapshot(back));
+    }
+
+    [Fact]
+    public async Task Read_only_user_gets_550_on_put()
+    {
+        await using var server = await TestServer.StartAsync();
+        var home = await server.AddUserAsync("reader", "read only pw", Ferry.Server.Security.UserPermissions.ReadOnly);
+        using var local = new TempFolder("lftp");
+        var source = local.Combine("up.txt");
+        File.WriteAllText(source, "nope");
+
+        var result = await ClientProcess.RunAsync(
+            "lftp",
+            ["--norc", "-d", "-u", "reader,read only pw", "-p", server.Port.ToString(CultureInfo.InvariantCulture), "-e", Settings + $"put {source} -o up.txt; quit", server.Host]);
+        Assert.True(result.ExitCode != 0, result.Describe());
+        Assert.Contains("<--- 550", result.StdErr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(home, "up.txt")));
+    }
+
     private static Task<ClientResult> LftpAsync(TestServer server, string commands) =>
         ClientProcess.RunAsync(
             "lftp",
