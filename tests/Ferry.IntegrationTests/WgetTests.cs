@@ -65,6 +65,20 @@ public sealed class WgetTests
         Assert.Contains("No such file", missing.StdErr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Mirror_includes_dot_files()
+    {
+        await using var server = await TestServer.StartAsync();
+        FileTree.WriteRandomFile(server.PathOf(".hidden"), 10);
+        FileTree.WriteRandomFile(server.PathOf(Path.Combine(".config", "settings")), 20);
+        FileTree.WriteRandomFile(server.PathOf("visible"), 30);
+        using var local = new TempFolder("wget");
+
+        var result = (await WgetAsync("-d", "-m", "-nH", "-P", local.Path, Url(server, "/"))).AssertSuccess();
+
+        Assert.True(FileTree.Snapshot(server.Root).SequenceEqual(WithoutListings(FileTree.Snapshot(local.Path))), result.Describe());
+    }
+
     private static IReadOnlyList<string> WithoutListings(IReadOnlyList<string> snapshot) =>
         snapshot.Where(e => !(e == ".listing" || e.StartsWith(".listing ", StringComparison.Ordinal) || e.Contains("/.listing ", StringComparison.Ordinal))).ToList();
 
