@@ -138,6 +138,35 @@ public sealed class RcloneTests
         Assert.False(File.Exists(server.PathOf(Path.Combine("dest", "日本語", "ファイル.bin"))));
     }
 
+    [Fact]
+    public async Task Mkdir_moveto_cat_size_deletefile_and_purge()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var local = new TempFolder("rclone");
+        FileTree.CreateSampleTree(server.PathOf("tree"));
+        File.WriteAllText(server.PathOf("note.txt"), "hello from the server\n");
+        var rclone = await Rclone.CreateAsync(server, local);
+
+        (await rclone.RunAsync("mkdir", ":ftp:made/deep dir")).AssertSuccess();
+        Assert.True(Directory.Exists(server.PathOf(Path.Combine("made", "deep dir"))));
+
+        (await rclone.RunAsync("moveto", ":ftp:note.txt", ":ftp:made/deep dir/nöte.txt")).AssertSuccess();
+        Assert.False(File.Exists(server.PathOf("note.txt")));
+        var cat = (await rclone.RunAsync("cat", ":ftp:made/deep dir/nöte.txt")).AssertSuccess();
+        Assert.Equal("hello from the server\n", cat.StdOut);
+
+        var size = (await rclone.RunAsync("size", "--json", ":ftp:tree")).AssertSuccess();
+        var expectedBytes = Directory.EnumerateFiles(server.PathOf("tree"), "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        Assert.Contains($"\"bytes\":{expectedBytes}", size.StdOut, StringComparison.Ordinal);
+        Assert.Contains("\"count\":6", size.StdOut, StringComparison.Ordinal);
+
+        (await rclone.RunAsync("deletefile", ":ftp:tree/top.bin")).AssertSuccess();
+        Assert.False(File.Exists(server.PathOf(Path.Combine("tree", "top.bin"))));
+
+        (await rclone.RunAsync("purge", ":ftp:tree")).AssertSuccess();
+        Assert.False(Directory.Exists(server.PathOf("tree")));
+    }
+
     private sealed class Rclone
     {
         private readonly TestServer _server;
