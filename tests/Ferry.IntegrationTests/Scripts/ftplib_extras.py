@@ -98,6 +98,59 @@ def main():
         expect(str(e)[:3] in ("426", "451"), "after early close: %s" % e)
     expect(ftp.size("big.bin") == len(data), "SIZE after the cut download")
 
+    step("ASCII upload with CR and LF in separate segments")
+    import time
+    ftp.voidcmd("TYPE A")
+    conn = ftp.transfercmd("STOR split.txt")
+    for piece in (b"abc\r", b"\ndef\r", b"\n", b"lone\rcr\r\n", b"end\r"):
+        conn.sendall(piece)
+        time.sleep(0.05)
+    conn.close()
+    ftp.voidresp()
+    ftp.voidcmd("TYPE I")
+    buf = io.BytesIO()
+    ftp.retrbinary("RETR split.txt", buf.write)
+    expect(buf.getvalue() == b"abc\ndef\nlone\rcr\nend\r", "CRLF split across segments: %r" % buf.getvalue())
+
+    step("big ASCII download")
+    text = b"".join(b"x" * (i % 300) + b"\n" for i in range(20000))
+    ftp.storbinary("STOR bigtext.txt", io.BytesIO(text))
+    ftp.voidcmd("TYPE A")
+    conn = ftp.transfercmd("RETR bigtext.txt")
+    raw = bytearray()
+    while True:
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        raw += chunk
+    conn.close()
+    ftp.voidresp()
+    expect(bytes(raw) == text.replace(b"\n", b"\r\n"), "TYPE A RETR of %d bytes gave %d bytes" % (len(text), len(raw)))
+    ftp.voidcmd("TYPE I")
+    ftp.delete("bigtext.txt")
+    ftp.delete("split.txt")
+
+    step("empty directory listings")
+    ftp.mkd("empty")
+    expect(ftp.nlst("empty") == [], "NLST of an empty dir: %r" % ftp.nlst("empty"))
+    expect(list(ftp.mlsd("empty")) == [] or all(f.get("type") in ("cdir", "pdir") for _, f in ftp.mlsd("empty")), "MLSD of an empty dir")
+    lines = []
+    ftp.retrlines("LIST empty", lines.append)
+    expect(all(not l.startswith(("-", "d")) for l in lines), "LIST of an empty dir: %r" % lines)
+    ftp.rmd("empty")
+
+    step("awkward names")
+    names = [" leading space.txt", "semi;colon", "hash#1", "percent%20", "brackets[1]", "quote'\"s", "star*", "tab\there", "emoji \U0001F600.txt", "trailing space "]
+    for name in names:
+        ftp.storbinary("STOR " + name, io.BytesIO(name.encode("utf-8")))
+    listed = set(ftp.nlst())
+    for name in names:
+        expect(name in listed, "NLST lacks %r: %r" % (name, sorted(listed)))
+        buf = io.BytesIO()
+        ftp.retrbinary("RETR " + name, buf.write)
+        expect(buf.getvalue() == name.encode("utf-8"), "content of %r" % name)
+        ftp.delete(name)
+
     step("MLST and MDTM")
     mlst = ftp.sendcmd("MLST big.bin")
     expect(mlst.startswith("250"), "MLST: %r" % mlst)
