@@ -224,6 +224,40 @@ public sealed class LftpTests
         Assert.False(File.Exists(Path.Combine(home, "up.txt")));
     }
 
+    [Fact]
+    public async Task Pget_with_rate_limit_fetches_parallel_REST_ranges()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var local = new TempFolder("lftp");
+        var bytes = FileTree.WriteRandomFile(server.PathOf("ranges.bin"), 6 * 1024 * 1024 + 11);
+        var target = local.Combine("ranges.bin");
+
+        // Throttled, so the four ranges really run at the same time on four sessions of one user.
+        var result = (await LftpAsync(server, $"set net:limit-rate 2M; set pget:min-chunk-size 512k; pget -n 4 ranges.bin -o {target}")).AssertSuccess();
+
+        Assert.Equal(FileTree.Sha256(bytes), FileTree.Sha256OfFile(target));
+        var rests = result.StdErr.Split('\n').Count(l => l.Contains("---> REST ", StringComparison.Ordinal) && !l.Contains("REST 0", StringComparison.Ordinal));
+        Assert.True(rests >= 2, $"expected parallel REST ranges, saw {rests}: " + result.Describe());
+    }
+
+    [Fact]
+    public async Task Get_c_and_put_c_resume()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var local = new TempFolder("lftp");
+        var down = FileTree.WriteRandomFile(server.PathOf("down.bin"), 3 * 1024 * 1024);
+        File.WriteAllBytes(local.Combine("down.bin"), down[..1_234_567]);
+        var up = FileTree.WriteRandomFile(local.Combine("up.bin"), 3 * 1024 * 1024 + 5);
+        File.WriteAllBytes(server.PathOf("up.bin"), up[..2_000_000]);
+
+        var result = (await LftpAsync(server, $"get -c down.bin -o {local.Combine("down.bin")}; put -c {local.Combine("up.bin")} -o up.bin")).AssertSuccess();
+
+        Assert.Contains("---> REST 1234567", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("---> REST 2000000", result.StdErr, StringComparison.Ordinal);
+        Assert.Equal(FileTree.Sha256(down), FileTree.Sha256OfFile(local.Combine("down.bin")));
+        Assert.Equal(FileTree.Sha256(up), FileTree.Sha256OfFile(server.PathOf("up.bin")));
+    }
+
     private static Task<ClientResult> LftpAsync(TestServer server, string commands) =>
         ClientProcess.RunAsync(
             "lftp",
