@@ -296,6 +296,57 @@ public sealed class CurlTests
         }
     }
 
+    [Fact]
+    public async Task Twenty_MiB_round_trip()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var local = new TempFolder("curl");
+        var source = local.Combine("big.bin");
+        var bytes = FileTree.WriteRandomFile(source, 20 * 1024 * 1024);
+
+        (await CurlAsync("-T", source, Url(server, "/big.bin"))).AssertSuccess();
+        Assert.Equal(FileTree.Sha256(bytes), FileTree.Sha256OfFile(server.PathOf("big.bin")));
+        (await CurlAsync("-o", local.Combine("back.bin"), Url(server, "/big.bin"))).AssertSuccess();
+        Assert.Equal(FileTree.Sha256(bytes), FileTree.Sha256OfFile(local.Combine("back.bin")));
+    }
+
+    [Fact]
+    public async Task Missing_directory_gives_exit_code_9()
+    {
+        await using var server = await TestServer.StartAsync();
+        var result = await CurlAsync("--list-only", Url(server, "/no-such-dir/"));
+        result.AssertExitCode(9);
+        Assert.Contains("< 550", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_client_that_dies_mid_transfer_leaves_no_session_behind()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var local = new TempFolder("curl");
+        var source = local.Combine("slow.bin");
+        FileTree.WriteRandomFile(source, 4 * 1024 * 1024);
+        FileTree.WriteRandomFile(server.PathOf("slow-down.bin"), 16 * 1024 * 1024);
+
+        // --max-time with a rate limit: curl gives up (exit 28) and drops both connections mid-transfer.
+        // (curl 7.88 limits loosely: at "200k" it read 9.5 MB in 2 s, so the limit is low and the file big.)
+        var upload = await CurlAsync("--limit-rate", "20k", "--max-time", "2", "-T", source, Url(server, "/slow.bin"));
+        upload.AssertExitCode(28);
+        var download = await CurlAsync("--limit-rate", "20k", "--max-time", "2", "-o", local.Combine("cut.bin"), Url(server, "/slow-down.bin"));
+        Assert.True(download.ExitCode == 28, $"download: {new FileInfo(local.Combine("cut.bin")).Length} bytes; " + download.Describe());
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (server.Server.ActiveSessions > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(0, server.Server.ActiveSessions);
+        Assert.True(new FileInfo(server.PathOf("slow.bin")).Length < 4 * 1024 * 1024);
+        var list = (await CurlAsync("--list-only", Url(server, "/"))).AssertSuccess();
+        Assert.Contains("slow.bin", list.StdOut, StringComparison.Ordinal);
+    }
+
     private static string Url(TestServer server, string path) => $"ftp://{server.UrlHost}:{server.Port}{path}";
 
     private static Task<ClientResult> CurlAsync(params string[] arguments) =>
