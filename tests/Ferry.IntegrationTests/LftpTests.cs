@@ -133,6 +133,26 @@ public sealed class LftpTests
     }
 
     [Fact]
+    public async Task Works_over_IPv6_in_active_mode()
+    {
+        await using var server = await TestServer.StartAsync(listenAddress: "::1");
+        using var local = new TempFolder("lftp");
+        var source = local.Combine("source");
+        FileTree.CreateSampleTree(source);
+        var back = local.Combine("back");
+
+        var result = (await LftpAsync(server, $"set ftp:passive-mode off; mirror -R {source} /up; mirror /up {back}")).AssertSuccess();
+
+        // lftp 4.9 puts the unspecified address in EPRT ("EPRT |2|::|PORT|"); the only safe and
+        // useful reading is "my own address", as if it were ::1. Refusing it makes lftp abort the
+        // command, reconnect and silently switch to passive mode.
+        Assert.Contains("---> EPRT |2|", result.StdErr, StringComparison.Ordinal);
+        Assert.True(result.StdErr.Contains("<--- 200 EPRT", StringComparison.Ordinal), "EPRT was not accepted: " + result.Describe());
+        Assert.DoesNotContain("Switching passive mode on", result.StdErr, StringComparison.Ordinal);
+        Assert.Equal(FileTree.Snapshot(source), FileTree.Snapshot(back));
+    }
+
+    [Fact]
     public async Task Get_of_a_missing_file_fails_with_550()
     {
         await using var server = await TestServer.StartAsync();

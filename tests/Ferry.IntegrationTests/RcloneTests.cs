@@ -107,6 +107,23 @@ public sealed class RcloneTests
     }
 
     [Fact]
+    public async Task Many_small_files_over_eight_parallel_transfers()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var local = new TempFolder("rclone");
+        var source = local.Combine("source");
+        for (var i = 0; i < 200; i++)
+        {
+            FileTree.WriteRandomFile(Path.Combine(source, $"d{i % 10}", $"f{i}.bin"), 100 + (i * 37));
+        }
+
+        var rclone = await Rclone.CreateAsync(server, local);
+        (await rclone.RunAsync("copy", "--transfers", "8", "--checkers", "8", source, ":ftp:many")).AssertSuccess();
+        Assert.Equal(FileTree.Snapshot(source), FileTree.Snapshot(server.PathOf("many")));
+        (await rclone.RunAsync("check", "--download", "--checkers", "8", source, ":ftp:many")).AssertSuccess();
+    }
+
+    [Fact]
     public async Task Works_over_IPv6()
     {
         await using var server = await TestServer.StartAsync(listenAddress: "::1");

@@ -46,6 +46,19 @@ public sealed class WgetTests
     }
 
     [Fact]
+    public async Task Mirror_over_IPv6_in_active_mode()
+    {
+        await using var server = await TestServer.StartAsync(listenAddress: "::1");
+        FileTree.CreateSampleTree(server.Root);
+        using var local = new TempFolder("wget");
+
+        var result = (await WgetAsync("-m", "-nH", "--no-passive-ftp", "-P", local.Path, Url(server, "/"))).AssertSuccess();
+
+        Assert.Contains("==> EPRT ... done.", result.StdErr, StringComparison.Ordinal);
+        Assert.Equal(FileTree.Snapshot(server.Root), WithoutListings(FileTree.Snapshot(local.Path)));
+    }
+
+    [Fact]
     public async Task Single_file_download_and_a_missing_one()
     {
         await using var server = await TestServer.StartAsync();
