@@ -144,6 +144,10 @@ public sealed class CurlTests
         Assert.Contains("> EPRT |2|::1|", active.StdErr, StringComparison.Ordinal);
         Assert.Equal(FileTree.Sha256(bytes), FileTree.Sha256OfFile(local.Combine("eprt.bin")));
 
+        // "-P -": the address of the control connection.
+        (await CurlAsync("-P", "-", "-o", local.Combine("dash.bin"), Url(server, "/six.bin"))).AssertSuccess();
+        Assert.Equal(FileTree.Sha256(bytes), FileTree.Sha256OfFile(local.Combine("dash.bin")));
+
         var source = local.Combine("up.bin");
         var up = FileTree.WriteRandomFile(source, 123_456);
         (await CurlAsync("-T", source, Url(server, "/up.bin"))).AssertSuccess();
