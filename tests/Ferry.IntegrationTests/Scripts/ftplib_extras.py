@@ -171,6 +171,14 @@ def main():
         expect(buf.getvalue() == name.encode("utf-8"), "content of %r" % name)
         ftp.delete(name)
 
+    step("257 replies with quotes in the path")
+    made = ftp.mkd('a "quoted" dir')
+    expect(made == '/a "quoted" dir', "MKD with quotes (RFC 959 doubles them in 257): %r" % made)
+    ftp.cwd('a "quoted" dir')
+    expect(ftp.pwd() == '/a "quoted" dir', "PWD with quotes: %r" % ftp.pwd())
+    ftp.cwd("/")
+    ftp.rmd('a "quoted" dir')
+
     step("MLST and MDTM")
     mlst = ftp.sendcmd("MLST big.bin")
     expect(mlst.startswith("250"), "MLST: %r" % mlst)
