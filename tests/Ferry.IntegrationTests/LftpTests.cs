@@ -180,6 +180,12 @@ public sealed class LftpTests
         FileTree.WriteRandomFile(Path.Combine(source, "new one.bin"), 5000);
         (await LftpAsync(server, $"mirror -R --delete {source} /up")).AssertSuccess();
         Assert.Equal(FileTree.Snapshot(source), FileTree.Snapshot(server.PathOf("up")));
+
+        // And downwards: a second mirror into the same folder fetches nothing.
+        var back = local.Combine("back");
+        (await LftpAsync(server, $"mirror /up {back}")).AssertSuccess();
+        var down = (await LftpAsync(server, $"mirror /up {back}")).AssertSuccess();
+        Assert.DoesNotContain("---> RETR", down.StdErr, StringComparison.Ordinal);
     }
 
     [Fact]

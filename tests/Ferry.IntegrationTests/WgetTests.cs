@@ -21,6 +21,22 @@ public sealed class WgetTests
     }
 
     [Fact]
+    public async Task Second_mirror_retrieves_nothing()
+    {
+        await using var server = await TestServer.StartAsync();
+        FileTree.CreateSampleTree(server.Root);
+        File.SetLastWriteTimeUtc(server.PathOf("top.bin"), new DateTime(2018, 5, 6, 7, 8, 0, DateTimeKind.Utc));
+        using var local = new TempFolder("wget");
+
+        (await WgetAsync("-m", "-nH", "-P", local.Path, Url(server, "/"))).AssertSuccess();
+        var again = (await WgetAsync("-m", "-nH", "-P", local.Path, Url(server, "/"))).AssertSuccess();
+
+        // -m implies -N: LIST's dates and sizes must match what wget stored the first time.
+        Assert.DoesNotContain("==> RETR", again.StdErr, StringComparison.Ordinal);
+        Assert.Equal(new DateTime(2018, 5, 6, 0, 0, 0, DateTimeKind.Utc).Date, File.GetLastWriteTimeUtc(Path.Combine(local.Path, "top.bin")).Date);
+    }
+
+    [Fact]
     public async Task Mirror_in_active_mode()
     {
         await using var server = await TestServer.StartAsync();
