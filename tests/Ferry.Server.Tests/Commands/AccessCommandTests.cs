@@ -109,6 +109,9 @@ public sealed class AccessCommandTests
         await ftp.LoginAsync(TestServer.UserName, TestServer.Password);
         var pwd = await ftp.CommandAsync("PWD", 257);
         Assert.StartsWith("\"/\"", pwd.Text, StringComparison.Ordinal);
+
+        // RFC 959 §4.1.1: REIN resets the transfer parameters to their defaults (TYPE A).
+        Assert.Contains((await ftp.CommandAsync("STAT", 211)).Lines, l => l.Contains("ASCII", StringComparison.Ordinal));
     }
 
     [Fact]

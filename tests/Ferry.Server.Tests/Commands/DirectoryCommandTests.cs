@@ -148,4 +148,18 @@ public sealed class DirectoryCommandTests
         await ftp.CommandAsync("RMD /", 550);
         await ftp.CommandAsync("RMD", 501);
     }
+
+    /// <summary>RFC 2640 §3.2: path names are UTF-8 on the control connection.</summary>
+    [Fact]
+    [VerbTest("MKD", "CWD", "PWD")]
+    public async Task Utf8_directory_names_round_trip()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var ftp = await server.ConnectAsync();
+        var reply = await ftp.CommandAsync("MKD Überweisungen 日本", 257);
+        Assert.StartsWith("\"/Überweisungen 日本\"", reply.Text, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(server.PathOf("Überweisungen 日本")));
+        await ftp.CommandAsync("CWD Überweisungen 日本", 250);
+        Assert.StartsWith("\"/Überweisungen 日本\"", (await ftp.CommandAsync("PWD", 257)).Text, StringComparison.Ordinal);
+    }
 }

@@ -142,4 +142,16 @@ public sealed class ProtocolBasicsTests
             }
         }
     }
+
+    [Fact]
+    [VerbTest("NOOP")]
+    public async Task An_over_long_command_line_gets_500_and_the_session_goes_on()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var ftp = await server.ConnectAsync();
+        await ftp.SendAsync("NOOP " + new string('x', 10_000));
+        await ftp.ExpectAsync(500);
+        await ftp.CommandAsync("NOOP", 200);
+        await ftp.CommandAsync("PWD", 257);
+    }
 }

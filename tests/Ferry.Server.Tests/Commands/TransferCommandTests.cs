@@ -363,4 +363,116 @@ public sealed class TransferCommandTests
         await ftp.ExpectAsync(425);
         await ftp.CommandAsync("NOOP", 200);
     }
+
+    /// <summary>RFC 959 §4.1.1: QUIT during a transfer: the transfer's own reply first, then 221.</summary>
+    [Fact]
+    [VerbTest("QUIT", "RETR")]
+    public async Task Quit_during_a_transfer_lets_it_finish_then_replies_221()
+    {
+        await using var server = await TestServer.StartAsync();
+        var content = DataHelpers.Pattern(3_000_000);
+        DataHelpers.WriteFile(server, "data.bin", content);
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+        var data = await ftp.OpenPassiveAsync();
+        await ftp.SendAsync("RETR data.bin");
+        await ftp.ExpectAsync(150);
+        await ftp.SendAsync("QUIT");
+        Assert.Equal(content, await WireClient.ReadAllAsync(data));
+        await ftp.ExpectAsync(226);
+        await ftp.ExpectAsync(221);
+        Assert.True(await ftp.IsClosedByServerAsync());
+    }
+
+    /// <summary>RFC 959 §4.2: a data connection reset mid-upload is 426 (connection closed, transfer aborted), not 226.</summary>
+    [Fact]
+    [VerbTest("STOR")]
+    public async Task Stor_whose_data_connection_is_reset_gets_426()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+        var data = await ftp.OpenPassiveAsync();
+        await ftp.SendAsync("STOR cut.bin");
+        await ftp.ExpectAsync(150);
+        await data.SendAsync(DataHelpers.Pattern(10_000), System.Net.Sockets.SocketFlags.None);
+        data.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+        data.Close();
+        await ftp.ExpectAsync(426);
+        await ftp.CommandAsync("NOOP", 200);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    [VerbTest("RETR")]
+    public async Task Retr_whose_data_connection_is_reset_gets_426(bool useSendFile)
+    {
+        await using var server = await TestServer.StartAsync(o => o.UseSendFile = useSendFile);
+        var path = server.PathOf("big.bin");
+        await using (var file = File.Create(path))
+        {
+            file.SetLength(100L * 1024 * 1024);
+        }
+
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+        var data = await ftp.OpenPassiveAsync();
+        await ftp.SendAsync("RETR big.bin");
+        await ftp.ExpectAsync(150);
+        var buffer = new byte[65536];
+        Assert.True(await data.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None) > 0);
+        data.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+        data.Close();
+        await ftp.ExpectAsync(426);
+        await ftp.CommandAsync("NOOP", 200);
+    }
+
+    [Fact]
+    [VerbTest("REST", "STOR")]
+    public async Task Rest_beyond_the_end_of_the_file_refuses_the_stor()
+    {
+        await using var server = await TestServer.StartAsync();
+        DataHelpers.WriteFile(server, "small.bin", DataHelpers.Pattern(10));
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+        await ftp.CommandAsync("REST 50", 350);
+        var data = await ftp.OpenPassiveAsync();
+        await ftp.CommandAsync("STOR small.bin", 554);
+        Assert.Empty(await WireClient.ReadAllAsync(data));
+        Assert.Equal(DataHelpers.Pattern(10), File.ReadAllBytes(server.PathOf("small.bin")));
+    }
+
+    [Fact]
+    [VerbTest("TYPE", "RETR")]
+    public async Task Type_a_leaves_existing_crlf_alone()
+    {
+        await using var server = await TestServer.StartAsync();
+        DataHelpers.WriteFile(server, "dos.txt", "one\r\ntwo\n");
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE A", 200);
+        Assert.Equal("one\r\ntwo\r\n", await DataHelpers.DownloadTextAsync(ftp, "RETR dos.txt"));
+    }
+
+    /// <summary>
+    /// RFC 3659 §4: SIZE is "the exact number of octets ... that would be transmitted over the data
+    /// connection", which depends on the current TYPE; in TYPE A a file with LF line ends grows.
+    /// §4.1 lets a server that cannot tell refuse with 550 instead.
+    /// </summary>
+    [Fact]
+    [VerbTest("SIZE", "TYPE")]
+    public async Task Size_in_type_a_matches_the_bytes_retr_sends_or_is_refused()
+    {
+        await using var server = await TestServer.StartAsync();
+        DataHelpers.WriteFile(server, "lines.txt", "a\nb\nc\n");
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE A", 200);
+        var sent = (await DataHelpers.DownloadAsync(ftp, "RETR lines.txt")).Length;
+        Assert.Equal(9, sent);
+        await ftp.SendAsync("SIZE lines.txt");
+        var size = await ftp.ReadReplyAsync();
+        Assert.True(size.Code == 550 || size.Lines[0] == "213 9", $"expected 213 9 or 550, got: {size}");
+        await ftp.CommandAsync("TYPE I", 200);
+        Assert.Equal("213 6", (await ftp.CommandAsync("SIZE lines.txt", 213)).Lines[0]);
+    }
 }
