@@ -155,4 +155,21 @@ public sealed class AccessCommandTests
         await using var ftp = await server.ConnectAsync(login: false);
         await ftp.CommandAsync("HOST", 501);
     }
+
+    [Fact]
+    [VerbTest("REIN", "EPSV", "PASV", "OPTS")]
+    public async Task Rein_forgets_epsv_all_and_the_mlst_fact_selection()
+    {
+        await using var server = await TestServer.StartAsync();
+        DataHelpers.WriteFile(server, "file.txt", "x");
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("EPSV ALL", 200);
+        await ftp.CommandAsync("OPTS MLST type;", 200);
+        await ftp.CommandAsync("PASV", 503);
+        await ftp.CommandAsync("REIN", 220);
+        await ftp.LoginAsync(TestServer.UserName, TestServer.Password);
+        await ftp.CommandAsync("PASV", 227);
+        var mlst = await ftp.CommandAsync("MLST file.txt", 250);
+        Assert.Contains(mlst.Lines, l => l.StartsWith(' ') && l.Contains("size=1;", StringComparison.Ordinal));
+    }
 }

@@ -475,4 +475,44 @@ public sealed class TransferCommandTests
         await ftp.CommandAsync("TYPE I", 200);
         Assert.Equal("213 6", (await ftp.CommandAsync("SIZE lines.txt", 213)).Lines[0]);
     }
+
+    /// <summary>
+    /// Replies come in command order (RFC 959 §4.2, §5.4): a NOOP pipelined right behind RETR may be
+    /// answered while the transfer runs, but not before RETR's own preliminary 150.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    [VerbTest("RETR", "NOOP", "EPRT", "EPSV")]
+    public async Task A_noop_pipelined_after_retr_is_answered_after_the_150(bool active)
+    {
+        await using var server = await TestServer.StartAsync();
+        DataHelpers.WriteFile(server, "file.txt", "pipelined");
+        await using var ftp = await server.ConnectAsync();
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+
+        // The order is decided by a race inside the server, so a few rounds make a wrong order show.
+        for (var round = 0; round < 10; round++)
+        {
+            System.Net.Sockets.Socket? passive = null;
+            if (active)
+            {
+                await ftp.CommandAsync($"EPRT |1|127.0.0.1|{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}|", 200);
+            }
+            else
+            {
+                passive = await ftp.OpenPassiveAsync();
+            }
+
+            await ftp.SendRawAsync(Encoding.ASCII.GetBytes("RETR file.txt\r\nNOOP\r\n"));
+            var first = await ftp.ReadReplyAsync();
+            var data = passive ?? await listener.AcceptSocketAsync();
+            Assert.Equal("pipelined", Encoding.UTF8.GetString(await WireClient.ReadAllAsync(data)));
+            var second = await ftp.ReadReplyAsync();
+            var third = await ftp.ReadReplyAsync();
+            Assert.True(first.Code == 150, $"round {round}: replies out of order: {first.Code}, {second.Code}, {third.Code}");
+            Assert.Equal([200, 226], new[] { second.Code, third.Code }.Order());
+        }
+    }
 }
