@@ -515,4 +515,23 @@ public sealed class TransferCommandTests
             Assert.Equal([200, 226], new[] { second.Code, third.Code }.Order());
         }
     }
+
+    [Fact]
+    [VerbTest("ABOR", "STOR")]
+    public async Task Abor_during_an_upload_gets_426_then_226()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+        using var data = await ftp.OpenPassiveAsync();
+        await ftp.SendAsync("STOR partial.bin");
+        await ftp.ExpectAsync(150);
+        await data.SendAsync(DataHelpers.Pattern(50_000), System.Net.Sockets.SocketFlags.None);
+        await ftp.SendAsync("ABOR");
+        await ftp.ExpectAsync(426);
+        await ftp.ExpectAsync(226);
+        await ftp.CommandAsync("NOOP", 200);
+        Assert.True(File.Exists(server.PathOf("partial.bin")));
+        Assert.InRange(new FileInfo(server.PathOf("partial.bin")).Length, 0, 50_000);
+    }
 }
