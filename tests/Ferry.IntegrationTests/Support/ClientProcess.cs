@@ -102,10 +102,10 @@ public static class ClientProcess
         return result;
     }
 
-    /// <summary>With FERRY_CLIENT_LOG set to a folder, every run's command, exit code and output land there (one file per run).</summary>
+    /// <summary>With CLIENT_LOG_DIR set to a folder (not FERRY_..., which the ferry host would read as a setting), every run's command, exit code and output land there (one file per run).</summary>
     private static void Log(ClientResult result)
     {
-        var folder = Environment.GetEnvironmentVariable("FERRY_CLIENT_LOG");
+        var folder = Environment.GetEnvironmentVariable("CLIENT_LOG_DIR");
         if (string.IsNullOrEmpty(folder))
         {
             return;
