@@ -37,6 +37,24 @@ public sealed class WgetTests
     }
 
     [Fact]
+    public async Task Recursive_download_of_a_sub_folder_and_a_glob_with_ftp_user_options()
+    {
+        await using var server = await TestServer.StartAsync();
+        FileTree.CreateSampleTree(server.Root);
+        using var local = new TempFolder("wget");
+        var plain = $"ftp://{server.UrlHost}:{server.Port}";
+        string[] login = ["--ftp-user=" + TestServer.UserName, "--ftp-password=" + TestServer.Password];
+
+        (await WgetAsync([.. login, "-r", "-nH", "--cut-dirs=1", "-P", local.Combine("sub"), plain + "/with%20space/"])).AssertSuccess();
+        Assert.Equal(FileTree.Snapshot(server.PathOf("with space")), WithoutListings(FileTree.Snapshot(local.Combine("sub"))));
+
+        Directory.CreateDirectory(local.Combine("glob"));
+        (await WgetAsync([.. login, "-nH", "-P", local.Combine("glob"), plain + "/*.bin"])).AssertSuccess();
+        Assert.Equal(FileTree.Sha256OfFile(server.PathOf("top.bin")), FileTree.Sha256OfFile(local.Combine("glob", "top.bin")));
+        Assert.Equal(["top.bin"], Directory.GetFiles(local.Combine("glob")).Select(Path.GetFileName).Where(n => n != ".listing"));
+    }
+
+    [Fact]
     public async Task Mirror_in_active_mode()
     {
         await using var server = await TestServer.StartAsync();
