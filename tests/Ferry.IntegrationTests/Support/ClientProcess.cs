@@ -35,6 +35,10 @@ public static class ClientProcess
         string? workingDirectory = null,
         IReadOnlyDictionary<string, string>? environment = null)
     {
+        // A private, empty HOME: no user rc files, and what clients write there (lftp's
+        // transfer_log, say) goes away with the run.
+        var home = Path.Combine(Path.GetTempPath(), "ferry-client-home-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(home);
         var start = new ProcessStartInfo(fileName)
         {
             UseShellExecute = false,
@@ -43,7 +47,7 @@ public static class ClientProcess
             RedirectStandardError = true,
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
-            WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
+            WorkingDirectory = workingDirectory ?? home,
         };
         foreach (var argument in arguments)
         {
@@ -55,7 +59,7 @@ public static class ClientProcess
         start.Environment["LANG"] = "C.UTF-8";
         start.Environment["PYTHONUTF8"] = "1";
         start.Environment["PYTHONIOENCODING"] = "utf-8";
-        start.Environment["HOME"] = Path.GetTempPath();
+        start.Environment["HOME"] = home;
         if (environment is not null)
         {
             foreach (var (key, value) in environment)
@@ -64,7 +68,19 @@ public static class ClientProcess
             }
         }
 
-        var commandLine = fileName + " " + string.Join(' ', start.ArgumentList.Select(Quote));
+        try
+        {
+            return await RunAsync(start, timeout ?? DefaultTimeout, stdin);
+        }
+        finally
+        {
+            FileTree.DeleteQuietly(home);
+        }
+    }
+
+    private static async Task<ClientResult> RunAsync(ProcessStartInfo start, TimeSpan timeout, string? stdin)
+    {
+        var commandLine = start.FileName + " " + string.Join(' ', start.ArgumentList.Select(Quote));
         using var process = new Process { StartInfo = start };
         process.Start();
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -83,7 +99,7 @@ public static class ClientProcess
             // The client exited without reading its input; its exit code tells the story.
         }
 
-        using var cancel = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        using var cancel = new CancellationTokenSource(timeout);
         try
         {
             await process.WaitForExitAsync(cancel.Token);
@@ -94,7 +110,7 @@ public static class ClientProcess
             await process.WaitForExitAsync();
             var partialOut = await stdout;
             var partialErr = await stderr;
-            Assert.Fail($"timed out after {(timeout ?? DefaultTimeout).TotalSeconds} s and was killed: {new ClientResult(commandLine, -1, partialOut, partialErr).Describe()}");
+            Assert.Fail($"timed out after {timeout.TotalSeconds} s and was killed: {new ClientResult(commandLine, -1, partialOut, partialErr).Describe()}");
         }
 
         var result = new ClientResult(commandLine, process.ExitCode, await stdout, await stderr);
