@@ -351,6 +351,57 @@ public sealed class CurlTests
         Assert.Contains("slow.bin", list.StdOut, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Anonymous_user_reads_but_cannot_write()
+    {
+        using var anonymousRoot = new TempFolder("anon");
+        File.WriteAllText(anonymousRoot.Combine("public.txt"), "for everyone");
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.AllowAnonymous = true;
+            o.AnonymousRoot = anonymousRoot.Path;
+        });
+        using var local = new TempFolder("curl");
+        var source = local.Combine("up.txt");
+        File.WriteAllText(source, "nope");
+
+        // No --user: curl logs in as "anonymous" with password "ftp@example.com".
+        string[] common = ["-sS", "-v", "--max-time", "30"];
+        var list = (await ClientProcess.RunAsync("curl", [.. common, "--list-only", Url(server, "/")])).AssertSuccess();
+        Assert.Contains("> USER anonymous", list.StdErr, StringComparison.Ordinal);
+        Assert.Equal("public.txt", list.StdOut.Trim());
+        var get = (await ClientProcess.RunAsync("curl", [.. common, "-o", "-", Url(server, "/public.txt")])).AssertSuccess();
+        Assert.Equal("for everyone", get.StdOut);
+
+        var put = await ClientProcess.RunAsync("curl", [.. common, "-T", source, Url(server, "/up.txt")]);
+        put.AssertExitCode(25);
+        Assert.False(File.Exists(anonymousRoot.Combine("up.txt")));
+
+        var wget = (await ClientProcess.RunAsync("wget", ["--tries=1", "--timeout=20", "--no-config", "-O", local.Combine("w.txt"), $"ftp://{server.UrlHost}:{server.Port}/public.txt"])).AssertSuccess();
+        Assert.Equal("for everyone", File.ReadAllText(local.Combine("w.txt")));
+    }
+
+    [Fact]
+    public async Task Round_trips_without_sendfile_and_with_a_small_buffer()
+    {
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.UseSendFile = false;
+            o.TransferBufferSize = 4096;
+        });
+        using var local = new TempFolder("curl");
+        var source = local.Combine("f.bin");
+        var bytes = FileTree.WriteRandomFile(source, 5 * 1024 * 1024 + 123);
+
+        (await CurlAsync("-T", source, Url(server, "/f.bin"))).AssertSuccess();
+        Assert.Equal(FileTree.Sha256(bytes), FileTree.Sha256OfFile(server.PathOf("f.bin")));
+        (await CurlAsync("-o", local.Combine("back.bin"), Url(server, "/f.bin"))).AssertSuccess();
+        Assert.Equal(FileTree.Sha256(bytes), FileTree.Sha256OfFile(local.Combine("back.bin")));
+        File.WriteAllBytes(local.Combine("part.bin"), bytes[..777]);
+        (await CurlAsync("-C", "-", "-o", local.Combine("part.bin"), Url(server, "/f.bin"))).AssertSuccess();
+        Assert.Equal(FileTree.Sha256(bytes), FileTree.Sha256OfFile(local.Combine("part.bin")));
+    }
+
     private static string Url(TestServer server, string path) => $"ftp://{server.UrlHost}:{server.Port}{path}";
 
     private static Task<ClientResult> CurlAsync(params string[] arguments) =>

@@ -179,6 +179,20 @@ def main():
     ftp.cwd("/")
     ftp.rmd('a "quoted" dir')
 
+    step("long names")
+    longest = "n" * 251 + ".txt"  # 255 bytes, NAME_MAX on Linux
+    ftp.storbinary("STOR " + longest, io.BytesIO(b"long"))
+    expect(longest in ftp.nlst(), "the 255-byte name is not listed")
+    ftp.delete(longest)
+    try:
+        ftp.storbinary("STOR " + "m" * 300, io.BytesIO(b"too long"))
+        raise AssertionError("STOR of a 300-byte name succeeded")
+    except ftplib.error_perm as e:
+        expect(str(e)[:3] in ("550", "553", "501"), "STOR of a 300-byte name: %s" % e)
+    except ftplib.error_temp as e:
+        raise AssertionError("STOR of a 300-byte name got a 4xx (the name will never fit): %s" % e)
+    expect(ftp.sendcmd("NOOP").startswith("200"), "NOOP after the too-long name")
+
     step("MLST and MDTM")
     mlst = ftp.sendcmd("MLST big.bin")
     expect(mlst.startswith("250"), "MLST: %r" % mlst)
