@@ -159,7 +159,9 @@ public sealed class LftpTests
         await using var server = await TestServer.StartAsync(listenAddress: "::1");
         using var local = new TempFolder("lftp");
         var source = local.Combine("source");
-        FileTree.CreateSampleTree(source);
+        // A small tree: while EPRT is refused, lftp reconnects (1 s) once per transfer.
+        FileTree.WriteRandomFile(Path.Combine(source, "sub dir", "Grüße.bin"), 300_000);
+        File.WriteAllBytes(Path.Combine(source, "empty.txt"), []);
         var back = local.Combine("back");
 
         var result = (await LftpAsync(server, $"set ftp:passive-mode off; mirror -R {source} /up; mirror /up {back}")).AssertSuccess();
