@@ -44,6 +44,34 @@ internal static class Probe
         Assert.True(back, $"open fds: {OpenFileDescriptors()}, baseline {baseline} (+{margin} allowed)");
     }
 
+    /// <summary>Open socket descriptors of this process (test clients and the server alike).</summary>
+    public static int OpenSockets()
+    {
+        var count = 0;
+        foreach (var fd in Directory.GetFiles("/proc/self/fd"))
+        {
+            try
+            {
+                if (new FileInfo(fd).LinkTarget?.StartsWith("socket:", StringComparison.Ordinal) == true)
+                {
+                    count++;
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Waits (bounded) for the socket count to come back within <paramref name="margin"/> of <paramref name="baseline"/>.</summary>
+    public static async Task AssertSocketsBackAsync(int baseline, int margin, TimeSpan? timeout = null)
+    {
+        var back = await EventuallyAsync(() => OpenSockets() <= baseline + margin, timeout ?? TimeSpan.FromSeconds(15));
+        Assert.True(back, $"open sockets: {OpenSockets()}, baseline {baseline} (+{margin} allowed)");
+    }
+
     /// <summary>Paths of files this process has open that lie under <paramref name="folder"/>.</summary>
     public static List<string> OpenFilesUnder(string folder)
     {
