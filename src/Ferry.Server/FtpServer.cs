@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using Ferry.Server.Connections;
 using Ferry.Server.Diagnostics;
-using Ferry.Server.Protocol;
 using Ferry.Server.Security;
 using Ferry.Server.Storage;
 using Ferry.Server.Storage.Local;
@@ -90,19 +89,7 @@ public sealed class FtpServer : IAsyncDisposable
         await _stopping.CancelAsync();
         _listener?.Dispose();
         await _acceptLoop;
-        var closing = _connections.Values.Select(async connection =>
-        {
-            connection.CurrentTransfer?.Abort();
-            try
-            {
-                await connection.WaitForTransferAsync();
-                await connection.ReplyAsync(FtpReplyCode.ServiceNotAvailable, "Server shutting down.");
-            }
-            catch (Exception)
-            {
-                // Already gone.
-            }
-        });
+        var closing = _connections.Values.Select(connection => connection.ShutdownAsync("Server shutting down."));
         await Task.WhenAll(closing).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         while (!_connections.IsEmpty && !cancellationToken.IsCancellationRequested)
         {
@@ -138,6 +125,19 @@ public sealed class FtpServer : IAsyncDisposable
             }
 
             socket.NoDelay = true;
+            try
+            {
+                // Clients send ABOR (or IAC DM) as TCP urgent data (RFC 959 §4.1.3; Python's
+                // ftplib does): inline, so the byte stays in the command stream instead of being
+                // pulled out and leaving "ABOR\r" without its line end.
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.OutOfBandInline, true);
+            }
+            catch (SocketException)
+            {
+                socket.Dispose();
+                continue;
+            }
+
             _ = RunConnectionAsync(socket);
         }
     }
@@ -160,7 +160,7 @@ public sealed class FtpServer : IAsyncDisposable
         _connections[id] = connection;
         try
         {
-            await connection.RunAsync(_stopping.Token);
+            await connection.RunAsync();
         }
         finally
         {

@@ -24,6 +24,7 @@ internal sealed class FtpConnection : IAsyncDisposable
     private readonly PipeReader _reader;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly long _startedAt;
+    private readonly CancellationTokenSource _closing = new();
     private DataTransfer? _transfer;
     private volatile bool _closeRequested;
 
@@ -60,13 +61,13 @@ internal sealed class FtpConnection : IAsyncDisposable
 
     public ILogger Logger => Server.Logger;
 
-    public async Task RunAsync(CancellationToken stopping)
+    public async Task RunAsync()
     {
         FerryLog.SessionStarted(Logger, Id, RemoteEndPoint);
         try
         {
             await ReplyAsync(FtpReplyCode.ServiceReady, Server.Options.Banner);
-            await ReadCommandsAsync(stopping);
+            await ReadCommandsAsync(_closing.Token);
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -86,7 +87,11 @@ internal sealed class FtpConnection : IAsyncDisposable
     public async ValueTask ReplyAsync(FtpReplyCode code, string text)
     {
         var reply = ReplyFormatter.Format(code, text);
-        FerryLog.ReplySent(Logger, Id, reply.TrimEnd());
+        if (Logger.IsEnabled(LogLevel.Debug))
+        {
+            FerryLog.ReplySent(Logger, Id, reply.TrimEnd());
+        }
+
         var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(reply.Length));
         await _writeLock.WaitAsync();
         try
@@ -105,6 +110,26 @@ internal sealed class FtpConnection : IAsyncDisposable
 
     /// <summary>The server will close the control connection after the current reply (QUIT, shutdown).</summary>
     public void RequestClose() => _closeRequested = true;
+
+    /// <summary>Server shutdown: the running transfer ends (426), the client hears 421, then the session closes.</summary>
+    public async Task ShutdownAsync(string reason)
+    {
+        CurrentTransfer?.Abort();
+        try
+        {
+            await WaitForTransferAsync();
+            await ReplyAsync(FtpReplyCode.ServiceNotAvailable, reason);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            // The client is gone already.
+        }
+        finally
+        {
+            RequestClose();
+            await _closing.CancelAsync();
+        }
+    }
 
     /// <summary>Runs a transfer beside the command loop; ABOR, STAT, NOOP and QUIT stay answerable meanwhile.</summary>
     public void StartTransfer(DataTransfer transfer, Func<DataTransfer, Task> body)
@@ -157,15 +182,16 @@ internal sealed class FtpConnection : IAsyncDisposable
 
         _socket.Dispose();
         _writeLock.Dispose();
+        _closing.Dispose();
     }
 
-    private async Task ReadCommandsAsync(CancellationToken stopping)
+    private async Task ReadCommandsAsync(CancellationToken closing)
     {
         var maxLength = Server.Options.MaxCommandLineLength;
         var discarding = false;
         while (!_closeRequested)
         {
-            var result = await _reader.ReadAsync(stopping);
+            var result = await _reader.ReadAsync(closing);
             var buffer = result.Buffer;
             while (!_closeRequested && buffer.PositionOf((byte)'\n') is { } newline)
             {
@@ -215,7 +241,11 @@ internal sealed class FtpConnection : IAsyncDisposable
             return;
         }
 
-        FerryLog.CommandReceived(Logger, Id, command.ForLog);
+        if (Logger.IsEnabled(LogLevel.Debug))
+        {
+            FerryLog.CommandReceived(Logger, Id, command.ForLog);
+        }
+
         try
         {
             await CommandDispatcher.DispatchAsync(this, command);

@@ -38,7 +38,8 @@ internal sealed class FtpSession
 
     public IDataChannel? DataChannel { get; private set; }
 
-    public IReadOnlySet<string> MlstFacts { get; set; } = new HashSet<string>(MlsxFormatter.SupportedFacts, StringComparer.OrdinalIgnoreCase);
+    /// <summary>The MLSx facts selected by OPTS MLST (RFC 3659 §7.9); all by default, shared until changed.</summary>
+    public IReadOnlySet<string> MlstFacts { get; set; } = MlsxFormatter.DefaultFacts;
 
     public string UserNameForLog => User?.Name ?? PendingUserName ?? "-";
 
@@ -92,6 +93,6 @@ internal sealed class FtpSession
         RenameFrom = null;
         EpsvAll = false;
         Host = null;
-        MlstFacts = new HashSet<string>(MlsxFormatter.SupportedFacts, StringComparer.OrdinalIgnoreCase);
+        MlstFacts = MlsxFormatter.DefaultFacts;
     }
 }

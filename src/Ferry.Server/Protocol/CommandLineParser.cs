@@ -14,6 +14,7 @@ internal static class CommandLineParser
     private const byte Iac = 255;
     private const byte Will = 251;
     private const byte Dont = 254;
+    private const byte FirstTelnetCommand = 240;
 
     private static readonly Encoding StrictUtf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);
 
@@ -70,10 +71,12 @@ internal static class CommandLineParser
             {
                 read += 2;
             }
-            else
+            else if (command >= FirstTelnetCommand)
             {
                 read++;
             }
+
+            // IAC followed by a byte that is no Telnet command: only the IAC is dropped.
         }
 
         return bytes[..write];

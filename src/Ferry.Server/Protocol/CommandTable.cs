@@ -22,7 +22,7 @@ internal static class CommandTable
         // Access control (RFC 959 §4.1.1)
         new("USER", AccessCommands.UserAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 959 §4.1.1", "USER <name>", null, "Virtual users from the user store; anonymous/ftp when enabled."),
         new("PASS", AccessCommands.PassAsync, NoLogin, ArgumentRule.Optional, Anyone, Sequential, "RFC 959 §4.1.1", "PASS <password>", null, "530 for any failure, the same reply and cost whether or not the user exists."),
-        new("ACCT", AccessCommands.AcctAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 959 §4.1.1", "ACCT <account>", null, "No accounts are needed: 202 after login, 503 before."),
+        new("ACCT", AccessCommands.AcctAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 959 §4.1.1", "ACCT <account>", null, "No accounts are needed: 202 (RFC 959 §4.2: command superfluous)."),
         new("CWD", DirectoryCommands.CwdAsync, Login, ArgumentRule.Optional, Anyone, Sequential, "RFC 959 §4.1.1", "CWD <path>", "TVFS", "Paths are Unix-style with '/' as separator (TVFS, RFC 3659 §6)."),
         new("XCWD", DirectoryCommands.CwdAsync, Login, ArgumentRule.Optional, Anyone, Sequential, "RFC 775", "XCWD <path>", null, "Alias of CWD."),
         new("CDUP", DirectoryCommands.CdupAsync, Login, ArgumentRule.None, Anyone, Sequential, "RFC 959 §4.1.1", "CDUP", null, "200, as RFC 959 §5.4 lists."),

@@ -29,7 +29,11 @@ internal static class DataConnectionCommands
             return;
         }
 
-        var channel = await OpenPassiveAsync(connection);
+        if (await OpenPassiveAsync(connection) is not { } channel)
+        {
+            return;
+        }
+
         var options = connection.Server.Options;
         var address = string.IsNullOrWhiteSpace(options.PassiveAddress) ? connection.LocalAddress : IPAddress.Parse(options.PassiveAddress);
         var octets = address.GetAddressBytes();
@@ -59,7 +63,11 @@ internal static class DataConnectionCommands
                 return;
         }
 
-        var channel = await OpenPassiveAsync(connection);
+        if (await OpenPassiveAsync(connection) is not { } channel)
+        {
+            return;
+        }
+
         await connection.ReplyAsync(FtpReplyCode.EnteringExtendedPassiveMode, $"Entering Extended Passive Mode (|||{channel.Port}|).");
     }
 
@@ -190,11 +198,22 @@ internal static class DataConnectionCommands
         await connection.ReplyAsync(FtpReplyCode.CommandOkay, $"{verb} command successful.");
     }
 
-    private static async ValueTask<PassiveDataChannel> OpenPassiveAsync(FtpConnection connection)
+    /// <summary>A new passive listener, or null after replying 425 when the whole range is taken.</summary>
+    private static async ValueTask<PassiveDataChannel?> OpenPassiveAsync(FtpConnection connection)
     {
         // Close any earlier listener first, so a flood of PASV holds one port, not many.
         await connection.Session.SetDataChannelAsync(null);
-        var listener = connection.Server.PassivePorts.Bind(connection.LocalAddress);
+        Socket listener;
+        try
+        {
+            listener = connection.Server.PassivePorts.Bind(connection.LocalAddress);
+        }
+        catch (DataConnectionException e)
+        {
+            await connection.ReplyAsync(FtpReplyCode.CannotOpenDataConnection, e.Message + " Try again later.");
+            return null;
+        }
+
         var channel = new PassiveDataChannel(listener, connection.RemoteAddress, connection.Server.Options.DataConnectionTimeout,
             connection.Server.Time, connection.Logger, connection.Id);
         await connection.Session.SetDataChannelAsync(channel);

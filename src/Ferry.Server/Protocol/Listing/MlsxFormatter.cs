@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using Ferry.Server.Security;
 using Ferry.Server.Storage;
@@ -14,6 +15,9 @@ internal static class MlsxFormatter
 {
     /// <summary>The facts Ferry knows, in FEAT order (RFC 3659 §7.8: marked with * when selected).</summary>
     public static readonly string[] SupportedFacts = ["type", "size", "modify", "perm", "unique", "UNIX.mode"];
+
+    /// <summary>Every fact selected: the default of each session, one shared instance.</summary>
+    public static readonly IReadOnlySet<string> DefaultFacts = SupportedFacts.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     public static string FormatFacts(FileSystemEntry entry, IReadOnlySet<string> facts, UserPermissions permissions)
     {

@@ -325,7 +325,8 @@ public sealed class LocalFileSystem : IFileSystem
     private FileSystemEntry? Describe(FileSystemInfo info)
     {
         var full = info.FullName;
-        if (info.LinkTarget is not null)
+        // The attributes come from the enumeration's own lstat; LinkTarget would cost a readlink per entry.
+        if (info.Attributes.HasFlag(FileAttributes.ReparsePoint))
         {
             var target = NativePath.RealPath(full);
             if (target is null || !IsInsideRoot(target))

@@ -1,0 +1,63 @@
+using System.Text;
+
+namespace Ferry.Server.Protocol;
+
+/// <summary>Renders docs/rfc-compliance.md from the command table, so the document cannot drift from the code.</summary>
+internal static class ComplianceDocument
+{
+    public static string Render()
+    {
+        var text = new StringBuilder();
+        text.Append("""
+            # RFC compliance
+
+            Generated from `src/Ferry.Server/Protocol/CommandTable.cs` by `ComplianceDocument`; a test
+            fails when this file and the table differ (regenerate with
+            `FERRY_UPDATE_DOCS=1 dotnet test tests/Ferry.Server.Tests --filter RfcCompliance`).
+
+            Every verb below is exercised over the wire by a test marked `[VerbTest("VERB")]`; a test
+            fails when one is missing. "Login" means the verb gets `530` before login. Verbs not in
+            the table get `500`; verbs in it that are not implemented get `502`.
+
+            | Verb | Specified in | Status | Login | Notes |
+            |---|---|---|---|---|
+
+            """);
+        foreach (var spec in CommandTable.All)
+        {
+            text.Append("| `").Append(spec.Verb).Append("` | ").Append(spec.Rfc).Append(" | ")
+                .Append(spec.IsImplemented ? "supported" : "not implemented (502)").Append(" | ")
+                .Append(spec.NeedsLogin ? "yes" : "no").Append(" | ")
+                .Append(spec.Notes.Replace("|", "\\|", StringComparison.Ordinal)).Append(" |\n");
+        }
+
+        text.Append("""
+
+            ## FEAT (RFC 2389)
+
+            FEAT lists the `Feature` column of the table; MLST adds its facts, selected ones marked `*`:
+
+            ```
+
+            """);
+        foreach (var line in Handlers.InformationCommands.FeatureLines(new Connections.FtpSession()))
+        {
+            text.Append(line).Append('\n');
+        }
+
+        text.Append("""
+            ```
+
+            ## Behaviour shared by all verbs
+
+            - Commands end with CRLF; a bare LF is accepted. Verbs are case-insensitive (RFC 959 §5.3).
+            - Telnet IAC sequences are removed from command lines (RFC 959 §4.1.3, IAC IP / IAC DM before ABOR).
+            - Multi-line replies follow RFC 959 §4.2: `NNN-` on the first line, `NNN ` on the last, the lines between indented.
+            - Paths are UTF-8 (RFC 2640); a line that is not valid UTF-8 is read as Latin-1.
+            - Pipelined commands are answered in order. During a transfer, ABOR, STAT, NOOP and QUIT are answered at once; other commands wait for the transfer's final reply.
+            - Every transfer: `150`, then one of `226`, `425`, `426`, `451`, `452` (RFC 959 §5.4).
+
+            """);
+        return text.ToString();
+    }
+}

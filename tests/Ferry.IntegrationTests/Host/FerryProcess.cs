@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Ferry.IntegrationTests.Host;
+
+/// <summary>The real `ferry` executable (built next to the tests), started the scriptable way the README documents.</summary>
+internal sealed class FerryProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly StringBuilder _errors = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private FerryProcess(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (_output)
+            {
+                _output.AppendLine(e.Data);
+            }
+
+            if (e.Data.Contains("ready", StringComparison.Ordinal))
+            {
+                _ready.TrySetResult();
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (_errors)
+                {
+                    _errors.AppendLine(e.Data);
+                }
+            }
+        };
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public string Errors
+    {
+        get
+        {
+            lock (_errors)
+            {
+                return _errors.ToString();
+            }
+        }
+    }
+
+    public int ExitCode => _process.ExitCode;
+
+    public static FerryProcess Start(string? standardInput, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ferry.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = new Process { StartInfo = start };
+        var ferry = new FerryProcess(process);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (standardInput is not null)
+        {
+            process.StandardInput.WriteLine(standardInput);
+        }
+
+        process.StandardInput.Close();
+        return ferry;
+    }
+
+    /// <summary>Runs a command to its end and returns the exit code.</summary>
+    public static async Task<FerryProcess> RunAsync(string? standardInput, params string[] arguments)
+    {
+        var ferry = Start(standardInput, arguments);
+        await ferry.WaitForExitAsync();
+        return ferry;
+    }
+
+    public async Task WaitForReadyAsync()
+    {
+        var exited = _process.WaitForExitAsync();
+        var first = await Task.WhenAny(_ready.Task, exited, Task.Delay(TimeSpan.FromSeconds(30)));
+        Assert.True(first == _ready.Task, $"ferry did not print 'ready'. stdout: {Output} stderr: {Errors}");
+    }
+
+    public async Task WaitForExitAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(timeout.Token);
+    }
+
+    public void SendSignal(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>A port that was free a moment ago (the OS picks it).</summary>
+    public static int FreePort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+
+    /// <summary>A passive range below Linux's ephemeral ports (32768+), random so parallel tests rarely meet.</summary>
+    public static string FreePassiveRange()
+    {
+        var start = Random.Shared.Next(20000, 30000);
+        return $"{start}-{start + 20}";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,32 @@
+using Ferry.Server.Protocol;
+
+namespace Ferry.Server.Tests.Docs;
+
+public sealed class RfcComplianceDocumentTests
+{
+    [Fact]
+    public void Docs_rfc_compliance_md_matches_the_command_table()
+    {
+        var path = Path.Combine(RepositoryRoot(), "docs", "rfc-compliance.md");
+        var expected = ComplianceDocument.Render();
+        if (Environment.GetEnvironmentVariable("FERRY_UPDATE_DOCS") == "1")
+        {
+            File.WriteAllText(path, expected);
+        }
+
+        Assert.True(File.Exists(path), "docs/rfc-compliance.md is missing; run with FERRY_UPDATE_DOCS=1 to create it.");
+        Assert.True(File.ReadAllText(path) == expected,
+            "docs/rfc-compliance.md differs from the command table; run FERRY_UPDATE_DOCS=1 dotnet test tests/Ferry.Server.Tests --filter RfcCompliance");
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Ferry.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("Ferry.slnx not found above " + AppContext.BaseDirectory);
+    }
+}
