@@ -331,6 +331,90 @@ public sealed class PathEscapeTests
         AssertNoLeak(server, mkd);
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0xC0, 0xAE, 0xC0, 0xAE, (byte)'/' })]
+    [InlineData(new byte[] { (byte)'.', (byte)'.', 0xC0, 0xAF })]
+    [InlineData(new byte[] { 0xE0, 0x80, 0xAE, 0xE0, 0x80, 0xAE, (byte)'/' })]
+    [InlineData(new byte[] { (byte)'.', (byte)'.', 0xEF, 0xBC, 0x8F })]
+    [InlineData(new byte[] { (byte)'.', (byte)'.', 0xE2, 0x88, 0x95 })]
+    [VerbTest("SIZE")]
+    public async Task Overlong_utf8_and_lookalike_slashes_do_not_climb_out(byte[] prefix)
+    {
+        // Overlong encodings of '.' and '/' (C0 AE, C0 AF, E0 80 AE), a fullwidth solidus (U+FF0F)
+        // and a division slash (U+2215) must stay ordinary characters of one name.
+        await using var server = await StartWithSecretAsync();
+        await using var ftp = await server.ConnectAsync();
+
+        foreach (var verb in new[] { "SIZE ", "MDTM ", "CWD " })
+        {
+            var name = prefix.Concat(Encoding.ASCII.GetBytes(verb == "CWD " ? string.Empty : "secret.txt"));
+            await ftp.SendRawAsync([.. Encoding.ASCII.GetBytes(verb), .. name, (byte)'\r', (byte)'\n']);
+            var reply = await ftp.ReadReplyAsync();
+            Assert.True(reply.Code is 550 or 553 or 501, $"{verb}{Convert.ToHexString(prefix)}...: {reply}");
+            AssertNoLeak(server, reply);
+        }
+
+        Assert.StartsWith("\"/\"", (await ftp.CommandAsync("PWD", 257)).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [VerbTest("CWD", "RETR", "STAT")]
+    public async Task A_directory_swapped_for_an_outside_symlink_after_cwd_is_refused()
+    {
+        // A local user (or another tool) replaces the session's working directory by a link out.
+        await using var server = await StartWithSecretAsync();
+        Directory.CreateDirectory(server.PathOf("work"));
+        await File.WriteAllTextAsync(server.PathOf("work/own.txt"), "own");
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+        await ftp.CommandAsync("CWD work", 250);
+        await ftp.CommandAsync("SIZE own.txt", 213);
+
+        Directory.Delete(server.PathOf("work"), recursive: true);
+        Directory.CreateSymbolicLink(server.PathOf("work"), server.Folder);
+
+        var (retr, data) = await RetrAsync(ftp, "secret.txt");
+        Assert.Equal(550, retr.Code);
+        Assert.Empty(data);
+        var size = await ftp.CommandAsync("SIZE secret.txt", 550);
+        var stat = await ftp.SendAndReadAsync("STAT .");
+        Assert.DoesNotContain("secret.txt", stat.ToString(), StringComparison.Ordinal);
+        var stor = await StorAsync(ftp, "planted.txt", "planted");
+        Assert.False(File.Exists(Path.Combine(server.Folder, "planted.txt")), $"STOR wrote through the swapped link: {stor}");
+        foreach (var reply in new[] { retr, size, stat, stor })
+        {
+            AssertNoLeak(server, reply);
+        }
+
+        AssertSecretUntouched(server);
+    }
+
+    [Fact]
+    [VerbTest("STAT", "MLST")]
+    public async Task Stat_and_mlst_through_an_outside_symlink_show_nothing()
+    {
+        await using var server = await StartWithSecretAsync();
+        Directory.CreateSymbolicLink(server.PathOf("etc-link"), "/etc");
+        File.CreateSymbolicLink(server.PathOf("secret-link"), Path.Combine(server.Folder, "secret.txt"));
+        await using var ftp = await server.ConnectAsync();
+
+        foreach (var line in new[] { "STAT etc-link", "STAT etc-link/passwd", "STAT secret-link", "STAT ..", "MLST etc-link", "MLST secret-link", "MLST .." })
+        {
+            var reply = await ftp.SendAndReadAsync(line);
+            var text = reply.ToString();
+            Assert.DoesNotContain("passwd", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("secret.txt", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("shadow", text, StringComparison.Ordinal);
+            AssertNoLeak(server, reply);
+        }
+
+        var root = await ftp.SendAndReadAsync("STAT /");
+        Assert.Equal(212, root.Code);
+        Assert.Contains("inside.txt", root.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("etc-link", root.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-link", root.ToString(), StringComparison.Ordinal);
+    }
+
     private static async Task<TestServer> StartWithSecretAsync()
     {
         var server = await TestServer.StartAsync();
