@@ -189,6 +189,44 @@ public sealed class ResourceLeakTests
         }
     }
 
+    [Theory]
+    [InlineData("QUIT")]
+    [InlineData("PWD")]
+    [VerbTest("QUIT", "RETR")]
+    public async Task A_client_that_stalls_a_download_queues_a_command_and_leaves_does_not_pin_the_session(string queued)
+    {
+        // The client stops reading the data connection, sends a command that waits for the
+        // transfer (QUIT or any sequential one), then closes the control connection but keeps the
+        // unread data connection open. The server must notice the control connection is gone.
+        await using var server = await TestServer.StartAsync();
+        await using (var big = File.Create(server.PathOf("big.bin")))
+        {
+            big.SetLength(BigFileSize);
+        }
+
+        Socket? stalled = null;
+        try
+        {
+            await using (var ftp = await server.ConnectAsync())
+            {
+                await ftp.CommandAsync("TYPE I", 200);
+                stalled = await ftp.OpenPassiveAsync();
+                stalled.ReceiveBufferSize = 64 * 1024;
+                await ftp.CommandAsync("RETR big.bin", 150);
+                await stalled.ReceiveAsync(new byte[64 * 1024], SocketFlags.None);
+                await ftp.SendAsync(queued);
+                await Task.Delay(300);
+            }
+
+            await Probe.AssertNoSessionsAsync(server, TimeSpan.FromSeconds(20));
+            Assert.Empty(Probe.OpenFilesUnder(server.Root));
+        }
+        finally
+        {
+            stalled?.Dispose();
+        }
+    }
+
     [Fact]
     public async Task A_thousand_connect_and_close_cycles_leave_nothing_behind()
     {
