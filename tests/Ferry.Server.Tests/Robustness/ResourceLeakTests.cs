@@ -228,6 +228,57 @@ public sealed class ResourceLeakTests
     }
 
     [Fact]
+    [VerbTest("NOOP")]
+    public async Task A_client_that_never_reads_its_replies_does_not_survive_server_shutdown()
+    {
+        // Commands pour in while no reply is read: the server's writes block on full buffers.
+        // Stopping the server must still end that session and close its socket.
+        var server = await TestServer.StartAsync();
+        var ftp = await server.ConnectAsync();
+        using var stopSending = new CancellationTokenSource();
+        var chunk = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("NOOP\r\n", 10_000)));
+        var sending = Task.Run(async () =>
+        {
+            try
+            {
+                for (var i = 0; i < 2_000 && !stopSending.IsCancellationRequested; i++)
+                {
+                    await ftp.Socket.SendAsync(chunk, SocketFlags.None, stopSending.Token);
+                }
+            }
+            catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+            {
+            }
+        });
+
+        try
+        {
+            // Wait until the sender is stuck, i.e. the server has stopped reading.
+            var before = -1L;
+            var stuck = await Probe.EventuallyAsync(() =>
+            {
+                var now = ftp.Socket.Available;
+                var same = now == before;
+                before = now;
+                return same && now > 0;
+            }, TimeSpan.FromSeconds(20));
+            Assert.True(stuck || sending.IsCompleted, "the flood never filled the buffers");
+
+            var clock = Stopwatch.StartNew();
+            await server.DisposeAsync();
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"shutdown took {clock.Elapsed}");
+            Assert.Equal(0, server.Server.ActiveSessions);
+        }
+        finally
+        {
+            await stopSending.CancelAsync();
+            Probe.Reset(ftp.Socket);
+            await ftp.DisposeAsync();
+            await sending.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    [Fact]
     public async Task A_thousand_connect_and_close_cycles_leave_nothing_behind()
     {
         await using var server = await TestServer.StartAsync();
