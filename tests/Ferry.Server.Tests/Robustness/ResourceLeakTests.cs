@@ -228,6 +228,34 @@ public sealed class ResourceLeakTests
     }
 
     [Fact]
+    [VerbTest("STOR")]
+    public async Task A_client_that_stalls_an_upload_queues_a_command_and_leaves_does_not_pin_the_session_or_the_file()
+    {
+        // As above for uploads: the data connection stays open and silent, the control one closes.
+        await using var server = await TestServer.StartAsync();
+        Socket? stalled = null;
+        try
+        {
+            await using (var ftp = await server.ConnectAsync())
+            {
+                await ftp.CommandAsync("TYPE I", 200);
+                stalled = await ftp.OpenPassiveAsync();
+                await ftp.CommandAsync("STOR upload.bin", 150);
+                await stalled.SendAsync(new byte[10_000], SocketFlags.None);
+                await ftp.SendAsync("PWD");
+                await Task.Delay(300);
+            }
+
+            await Probe.AssertNoSessionsAsync(server, TimeSpan.FromSeconds(20));
+            Assert.Empty(Probe.OpenFilesUnder(server.Root));
+        }
+        finally
+        {
+            stalled?.Dispose();
+        }
+    }
+
+    [Fact]
     [VerbTest("NOOP")]
     public async Task A_client_that_never_reads_its_replies_does_not_survive_server_shutdown()
     {

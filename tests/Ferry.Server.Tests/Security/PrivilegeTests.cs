@@ -34,6 +34,54 @@ public sealed class PrivilegeTests
         Assert.Equal((UnixFileMode)0b111_101_101, File.GetUnixFileMode(file));
     }
 
+    [Theory]
+    [InlineData("1099511627776")]
+    [InlineData("9223372036854775807")]
+    [InlineData("11")]
+    [VerbTest("REST", "STOR")]
+    public async Task Rest_beyond_the_end_cannot_grow_a_huge_sparse_file(string offset)
+    {
+        await using var server = await TestServer.StartAsync();
+        await File.WriteAllTextAsync(server.PathOf("small.txt"), "ten bytes!");
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+
+        foreach (var name in new[] { "small.txt", "missing.bin" })
+        {
+            using var data = await ftp.OpenPassiveAsync();
+            await ftp.CommandAsync("REST " + offset, 350);
+            var reply = await ftp.SendAndReadAsync("STOR " + name);
+            if (reply.Code == 150)
+            {
+                await data.SendAsync("x"u8.ToArray(), SocketFlags.None);
+                data.Shutdown(SocketShutdown.Send);
+                await Probe.DrainAsync(data, TimeSpan.FromSeconds(10));
+                reply = await ftp.ReadReplyAsync();
+            }
+
+            Assert.True(reply.Code is >= 500 and < 600, $"REST {offset} + STOR {name}: {reply}");
+        }
+
+        Assert.Equal(10, new FileInfo(server.PathOf("small.txt")).Length);
+        Assert.False(File.Exists(server.PathOf("missing.bin")) && new FileInfo(server.PathOf("missing.bin")).Length > 0,
+            "REST + STOR created a file extended to the offset");
+    }
+
+    [Fact]
+    [VerbTest("REIN")]
+    public async Task Rein_logs_out()
+    {
+        await using var server = await TestServer.StartAsync();
+        await File.WriteAllTextAsync(server.PathOf("file.txt"), "payload");
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("CWD /", 250);
+        await ftp.CommandAsync("REIN", 220);
+        await ftp.CommandAsync("PWD", 530);
+        await ftp.CommandAsync("SIZE file.txt", 530);
+        await ftp.CommandAsync("EPSV", 530);
+        await ftp.CommandAsync("PASS " + TestServer.Password, 503);
+    }
+
     [Fact]
     [VerbTest("USER", "PASS")]
     public async Task Anonymous_is_refused_when_not_enabled()
