@@ -27,20 +27,8 @@ internal static class TransferCommands
             return;
         }
 
-        if (session.DataChannel is null)
+        if (await OpenForTransferAsync(connection, fs => fs.OpenReadAsync(path, offset, CancellationToken.None)) is not { } file)
         {
-            await NoDataChannelAsync(connection);
-            return;
-        }
-
-        Stream file;
-        try
-        {
-            file = await fileSystem.OpenReadAsync(path, offset, CancellationToken.None);
-        }
-        catch (StorageException e)
-        {
-            await TransferRunner.RefuseAsync(connection, StorageReplies.For(e.Kind));
             return;
         }
 
@@ -156,20 +144,8 @@ internal static class TransferCommands
             return;
         }
 
-        if (session.DataChannel is null)
+        if (await OpenForTransferAsync(connection, fs => fs.OpenWriteAsync(path, offset, CancellationToken.None)) is not { } file)
         {
-            await NoDataChannelAsync(connection);
-            return;
-        }
-
-        Stream file;
-        try
-        {
-            file = await fileSystem.OpenWriteAsync(path, offset, CancellationToken.None);
-        }
-        catch (StorageException e)
-        {
-            await TransferRunner.RefuseAsync(connection, StorageReplies.For(e.Kind));
             return;
         }
 
@@ -182,6 +158,26 @@ internal static class TransferCommands
         var bufferSize = connection.Server.Options.TransferBufferSize;
         TransferRunner.Start(connection, connection.Session.TakeDataChannel()!, verb, path, opening, file, (_, network, transfer, token) =>
             TransferPump.CopyFromNetworkAsync(network, file, ascii, bufferSize, transfer, token));
+    }
+
+    /// <summary>Opens the file a transfer needs; on failure replies, closes the prepared data connection and returns null.</summary>
+    private static async ValueTask<Stream?> OpenForTransferAsync(FtpConnection connection, Func<IFileSystem, ValueTask<Stream>> open)
+    {
+        if (connection.Session.DataChannel is null)
+        {
+            await NoDataChannelAsync(connection);
+            return null;
+        }
+
+        try
+        {
+            return await open(connection.Session.FileSystem!);
+        }
+        catch (StorageException e)
+        {
+            await TransferRunner.RefuseAsync(connection, StorageReplies.For(e.Kind));
+            return null;
+        }
     }
 
     private static long TakeRestartOffset(FtpSession session)
