@@ -281,21 +281,27 @@ public sealed class ResourceLeakTests
 
         try
         {
-            // Wait until the sender is stuck, i.e. the server has stopped reading.
-            var before = -1L;
-            var stuck = await Probe.EventuallyAsync(() =>
+            // Wait until the server is stuck writing: the unread replies stop growing for a whole second.
+            var stuck = false;
+            var last = -1;
+            var stable = 0;
+            var wait = Stopwatch.StartNew();
+            while (!stuck && wait.Elapsed < TimeSpan.FromSeconds(30))
             {
+                await Task.Delay(100);
                 var now = ftp.Socket.Available;
-                var same = now == before;
-                before = now;
-                return same && now > 0;
-            }, TimeSpan.FromSeconds(20));
-            Assert.True(stuck || sending.IsCompleted, "the flood never filled the buffers");
+                stable = now == last && now > 0 ? stable + 1 : 0;
+                last = now;
+                stuck = stable >= 10;
+            }
+
+            Assert.True(stuck, $"the replies never stopped growing ({last} bytes unread)");
 
             var clock = Stopwatch.StartNew();
             await server.DisposeAsync();
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"shutdown took {clock.Elapsed}");
-            Assert.Equal(0, server.Server.ActiveSessions);
+            Assert.True(server.Server.ActiveSessions == 0,
+                $"{server.Server.ActiveSessions} session(s) still alive after DisposeAsync ({clock.Elapsed}); the client's socket is still open");
         }
         finally
         {
