@@ -300,8 +300,10 @@ public sealed class ResourceLeakTests
             var clock = Stopwatch.StartNew();
             await server.DisposeAsync();
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"shutdown took {clock.Elapsed}");
-            Assert.True(server.Server.ActiveSessions == 0,
-                $"{server.Server.ActiveSessions} session(s) still alive after DisposeAsync ({clock.Elapsed}); the client's socket is still open");
+            var sessions = server.Server.ActiveSessions;
+            var (_, closedByServer) = await Probe.DrainAsync(ftp.Socket, TimeSpan.FromSeconds(3));
+            Assert.True(sessions == 0 && closedByServer,
+                $"after DisposeAsync ({clock.Elapsed}): {sessions} session(s) alive, control connection closed by the server: {closedByServer}");
         }
         finally
         {
