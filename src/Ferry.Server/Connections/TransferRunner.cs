@@ -16,7 +16,14 @@ internal static class TransferRunner
     /// <summary>What the transfer does once the data connection is open.</summary>
     public delegate Task Pump(Socket socket, Stream network, DataTransfer transfer, CancellationToken cancellationToken);
 
-    public static void Start(
+    /// <summary>
+    /// Sends 150 and starts the transfer beside the command loop. The 150 is written before this
+    /// returns, so a command pipelined behind the transfer command (NOOP, STAT) is answered after
+    /// it (RFC 959 §4.2: replies in command order). Active mode connects before the 150, so a
+    /// refused connect is a plain 425 (as vsftpd does); passive mode accepts after it, since
+    /// the client may be waiting for the 150 before it connects.
+    /// </summary>
+    public static async ValueTask StartAsync(
         FtpConnection connection,
         IDataChannel channel,
         string direction,
@@ -25,8 +32,42 @@ internal static class TransferRunner
         IAsyncDisposable? resource,
         Pump pump)
     {
+        try
+        {
+            if (!channel.IsPassive)
+            {
+                try
+                {
+                    await channel.OpenAsync(CancellationToken.None);
+                }
+                catch (DataConnectionException)
+                {
+                    await connection.ReplyAsync(FtpReplyCode.CannotOpenDataConnection, "Cannot open data connection.");
+                    await channel.DisposeAsync();
+                    if (resource is not null)
+                    {
+                        await DisposeQuietlyAsync(resource);
+                    }
+
+                    return;
+                }
+            }
+
+            await connection.ReplyAsync(FtpReplyCode.FileStatusOkay, opening);
+        }
+        catch
+        {
+            await channel.DisposeAsync();
+            if (resource is not null)
+            {
+                await DisposeQuietlyAsync(resource);
+            }
+
+            throw;
+        }
+
         var transfer = new DataTransfer($"{direction} {path}");
-        connection.StartTransfer(transfer, t => RunAsync(connection, channel, direction, path, opening, resource, pump, t));
+        connection.StartTransfer(transfer, t => RunAsync(connection, channel, direction, path, resource, pump, t));
     }
 
     /// <summary>
@@ -45,7 +86,6 @@ internal static class TransferRunner
         IDataChannel channel,
         string direction,
         VirtualPath path,
-        string opening,
         IAsyncDisposable? resource,
         Pump pump,
         DataTransfer transfer)
@@ -59,20 +99,7 @@ internal static class TransferRunner
             {
                 try
                 {
-                    // Active: connect first, so a refused connect is a plain 425. Passive: the
-                    // client is usually connected already; 150 first in case it waits for it.
-                    Socket socket;
-                    if (channel.IsPassive)
-                    {
-                        await connection.ReplyAsync(FtpReplyCode.FileStatusOkay, opening);
-                        socket = await channel.OpenAsync(token);
-                    }
-                    else
-                    {
-                        socket = await channel.OpenAsync(token);
-                        await connection.ReplyAsync(FtpReplyCode.FileStatusOkay, opening);
-                    }
-
+                    var socket = await channel.OpenAsync(token);
                     await using var network = new NetworkStream(socket, ownsSocket: false);
                     await pump(socket, network, transfer, token);
                     socket.Shutdown(SocketShutdown.Send);

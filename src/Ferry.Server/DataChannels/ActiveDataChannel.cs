@@ -26,8 +26,14 @@ internal sealed class ActiveDataChannel : IDataChannel
 
     public bool IsPassive => false;
 
+    /// <summary>Connects on the first call; later calls return the same connection.</summary>
     public async ValueTask<Socket> OpenAsync(CancellationToken cancellationToken)
     {
+        if (_socket is not null)
+        {
+            return _socket;
+        }
+
         var socket = new Socket(_target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {

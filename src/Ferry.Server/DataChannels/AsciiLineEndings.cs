@@ -28,6 +28,23 @@ internal struct AsciiLineEndings
         return written;
     }
 
+    /// <summary>How many bytes <see cref="ToNetwork"/> would write for this input (SIZE in TYPE A).</summary>
+    public int NetworkLength(ReadOnlySpan<byte> input)
+    {
+        var length = input.Length;
+        foreach (var b in input)
+        {
+            if (b == (byte)'\n' && !_previousWasCr)
+            {
+                length++;
+            }
+
+            _previousWasCr = b == (byte)'\r';
+        }
+
+        return length;
+    }
+
     /// <summary>Output must hold input.Length + 1 bytes.</summary>
     public int ToLocal(ReadOnlySpan<byte> input, Span<byte> output)
     {

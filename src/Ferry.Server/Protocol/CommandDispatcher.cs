@@ -12,6 +12,11 @@ internal static class CommandDispatcher
     public static async ValueTask DispatchAsync(FtpConnection connection, FtpCommand command)
     {
         var spec = CommandTable.Find(command.Verb);
+
+        // RNTO must come right after RNFR (RFC 959 §4.1.3): any other command, even a refused or
+        // unknown one, forgets the RNFR.
+        var renameFrom = connection.Session.RenameFrom;
+        connection.Session.RenameFrom = null;
         if (spec is null)
         {
             await connection.ReplyAsync(FtpReplyCode.SyntaxError, $"'{Printable(command.Verb)}': command not understood.");
@@ -44,16 +49,15 @@ internal static class CommandDispatcher
             return;
         }
 
-        // RNTO must come right after RNFR (RFC 959 §4.1.3); any other command forgets the RNFR.
-        if (spec.Verb == "RNTO" && session.RenameFrom is null)
+        if (spec.Verb == "RNTO")
         {
-            await connection.ReplyAsync(FtpReplyCode.BadSequence, "Bad sequence of commands: send RNFR first.");
-            return;
-        }
+            if (renameFrom is null)
+            {
+                await connection.ReplyAsync(FtpReplyCode.BadSequence, "Bad sequence of commands: send RNFR first.");
+                return;
+            }
 
-        if (spec.Verb != "RNTO")
-        {
-            session.RenameFrom = null;
+            session.RenameFrom = renameFrom;
         }
 
         if (spec.Permission != UserPermissions.None && !session.Permissions.HasFlag(spec.Permission))

@@ -22,9 +22,9 @@ internal static class CommandTable
         // Access control (RFC 959 §4.1.1)
         new("USER", AccessCommands.UserAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 959 §4.1.1", "USER <name>", null, "Virtual users from the user store; anonymous/ftp when enabled."),
         new("PASS", AccessCommands.PassAsync, NoLogin, ArgumentRule.Optional, Anyone, Sequential, "RFC 959 §4.1.1", "PASS <password>", null, "530 for any failure, the same reply and cost whether or not the user exists."),
-        new("ACCT", AccessCommands.AcctAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 959 §4.1.1", "ACCT <account>", null, "No accounts are needed: 202 (RFC 959 §4.2: command superfluous)."),
-        new("CWD", DirectoryCommands.CwdAsync, Login, ArgumentRule.Optional, Anyone, Sequential, "RFC 959 §4.1.1", "CWD <path>", "TVFS", "Paths are Unix-style with '/' as separator (TVFS, RFC 3659 §6)."),
-        new("XCWD", DirectoryCommands.CwdAsync, Login, ArgumentRule.Optional, Anyone, Sequential, "RFC 775", "XCWD <path>", null, "Alias of CWD."),
+        new("ACCT", AccessCommands.AcctAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 959 §4.1.1", "ACCT <account>", null, "No accounts are needed: 202 during or after a login, 503 before USER."),
+        new("CWD", DirectoryCommands.CwdAsync, Login, ArgumentRule.Required, Anyone, Sequential, "RFC 959 §4.1.1", "CWD <path>", "TVFS", "Paths are Unix-style with '/' as separator (TVFS, RFC 3659 §6)."),
+        new("XCWD", DirectoryCommands.CwdAsync, Login, ArgumentRule.Required, Anyone, Sequential, "RFC 775", "XCWD <path>", null, "Alias of CWD."),
         new("CDUP", DirectoryCommands.CdupAsync, Login, ArgumentRule.None, Anyone, Sequential, "RFC 959 §4.1.1", "CDUP", null, "200, as RFC 959 §5.4 lists."),
         new("XCUP", DirectoryCommands.CdupAsync, Login, ArgumentRule.None, Anyone, Sequential, "RFC 775", "XCUP", null, "Alias of CDUP."),
         new("SMNT", null, Login, ArgumentRule.Required, Anyone, Sequential, "RFC 959 §4.1.1", "SMNT <path>", null, "Not implemented (502): there are no mountable file structures."),
@@ -32,7 +32,7 @@ internal static class CommandTable
         new("QUIT", AccessCommands.QuitAsync, NoLogin, ArgumentRule.None, Anyone, Concurrent, "RFC 959 §4.1.1", "QUIT", null, "During a transfer, 221 follows the transfer's own reply."),
 
         // Transfer parameters (RFC 959 §4.1.2)
-        new("PORT", DataConnectionCommands.PortAsync, Login, ArgumentRule.Required, Anyone, Sequential, "RFC 959 §4.1.2", "PORT <h1,h2,h3,h4,p1,p2>", null, "Only to the control connection's address and ports >= 1024 (RFC 2577 bounce defence)."),
+        new("PORT", DataConnectionCommands.PortAsync, Login, ArgumentRule.Required, Anyone, Sequential, "RFC 959 §4.1.2", "PORT <h1,h2,h3,h4,p1,p2>", null, "Only to the control connection's address (else 501) and ports >= 1024 (else 504, RFC 2577 §3)."),
         new("PASV", DataConnectionCommands.PasvAsync, Login, ArgumentRule.None, Anyone, Sequential, "RFC 959 §4.1.2", "PASV", null, "Port from the configured range; the configured public address for NAT; accepts one connection, from the control peer only."),
         new("EPRT", DataConnectionCommands.EprtAsync, Login, ArgumentRule.Required, Anyone, Sequential, "RFC 2428 §2", "EPRT |<proto>|<address>|<port>|", "EPRT", "IPv4 (1) and IPv6 (2); same address and port rules as PORT."),
         new("EPSV", DataConnectionCommands.EpsvAsync, Login, ArgumentRule.Optional, Anyone, Sequential, "RFC 2428 §3", "EPSV [<proto>|ALL]", "EPSV", "EPSV ALL then refuses PORT, EPRT and PASV (RFC 2428 §4)."),
@@ -68,7 +68,7 @@ internal static class CommandTable
         // Extensions
         new("FEAT", InformationCommands.FeatAsync, NoLogin, ArgumentRule.None, Anyone, Sequential, "RFC 2389 §3", "FEAT", null, "From this table."),
         new("OPTS", InformationCommands.OptsAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 2389 §4", "OPTS <UTF8 ON|MLST facts>", "UTF8", "UTF8 ON/OFF (always UTF-8, RFC 2640); MLST fact selection (RFC 3659 §7.9)."),
-        new("SIZE", FileCommands.SizeAsync, Login, ArgumentRule.Required, UserPermissions.List, Sequential, "RFC 3659 §4", "SIZE <path>", "SIZE", "Bytes on storage; directories get 550."),
+        new("SIZE", FileCommands.SizeAsync, Login, ArgumentRule.Required, UserPermissions.List, Sequential, "RFC 3659 §4", "SIZE <path>", "SIZE", "TYPE I: bytes on storage; TYPE A: bytes as sent with CRLF line ends (RFC 3659 §4), for files up to 64 MiB; directories get 550."),
         new("MDTM", FileCommands.MdtmAsync, Login, ArgumentRule.Required, UserPermissions.List, Sequential, "RFC 3659 §3", "MDTM <path>", "MDTM", "UTC YYYYMMDDHHMMSS."),
         new("MFMT", FileCommands.MfmtAsync, Login, ArgumentRule.Required, UserPermissions.Write, Sequential, "draft-somers-ftp-mfxx §3", "MFMT <YYYYMMDDHHMMSS> <path>", "MFMT", "Sets the modification time (UTC)."),
         new("MLST", ListingCommands.MlstAsync, Login, ArgumentRule.Optional, UserPermissions.List, Sequential, "RFC 3659 §7", "MLST [<path>]", null, "Facts type, size, modify, perm, unique, UNIX.mode."),

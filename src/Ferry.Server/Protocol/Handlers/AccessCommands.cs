@@ -62,8 +62,11 @@ internal static class AccessCommands
         await connection.ReplyAsync(FtpReplyCode.UserLoggedIn, anonymous ? "Anonymous user logged in, read-only access." : "User " + name + " logged in.");
     }
 
+    /// <summary>RFC 959 §5.4: ACCT belongs to a login in progress or done; before USER it is out of sequence.</summary>
     public static ValueTask AcctAsync(FtpConnection connection, string account) =>
-        connection.ReplyAsync(FtpReplyCode.CommandSuperfluous, "No account is needed on this server.");
+        connection.Session.IsLoggedIn || connection.Session.PendingUserName is not null
+            ? connection.ReplyAsync(FtpReplyCode.CommandSuperfluous, "No account is needed on this server.")
+            : connection.ReplyAsync(FtpReplyCode.BadSequence, "Bad sequence of commands: send USER first.");
 
     public static async ValueTask ReinAsync(FtpConnection connection, string argument)
     {

@@ -187,7 +187,8 @@ internal static class DataConnectionCommands
 
         if (target.Port < LowestActivePort)
         {
-            await connection.ReplyAsync(FtpReplyCode.SyntaxErrorInParameters, $"{verb} refused: ports below {LowestActivePort} are not allowed.");
+            // RFC 2577 §3 suggests 504 for a privileged port.
+            await connection.ReplyAsync(FtpReplyCode.ParameterNotImplemented, $"{verb} refused: ports below {LowestActivePort} are not allowed.");
             return;
         }
 

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Globalization;
 using Ferry.Server.Connections;
+using Ferry.Server.DataChannels;
 using Ferry.Server.Storage;
 
 namespace Ferry.Server.Protocol.Handlers;
@@ -37,16 +39,59 @@ internal static class FileCommands
         await connection.ReplyAsync(FtpReplyCode.FileActionOkay, "Rename successful.");
     }
 
-    /// <summary>RFC 3659 §4: the size of a file; directories have no transfer size (550).</summary>
-    public static async ValueTask SizeAsync(FtpConnection connection, string path)
+    /// <summary>
+    /// RFC 3659 §4: the number of octets a RETR would send now. In TYPE A that counts the CR added
+    /// before each bare LF, which means reading the file, so it is done only up to
+    /// <see cref="AsciiSizeLimit"/>; larger files get 550 and a hint to use TYPE I.
+    /// </summary>
+    public static async ValueTask SizeAsync(FtpConnection connection, string argument)
     {
-        var entry = await connection.Session.FileSystem!.GetEntryAsync(connection.Resolve(path), CancellationToken.None);
-        await (entry switch
+        var fileSystem = connection.Session.FileSystem!;
+        var path = connection.Resolve(argument);
+        var entry = await fileSystem.GetEntryAsync(path, CancellationToken.None);
+        if (entry is null || entry.IsDirectory)
         {
-            null => connection.ReplyAsync(FtpReplyCode.FileUnavailable, "No such file."),
-            { IsDirectory: true } => connection.ReplyAsync(FtpReplyCode.FileUnavailable, "Not a regular file."),
-            _ => connection.ReplyAsync(FtpReplyCode.FileStatus, entry.Size.ToString(CultureInfo.InvariantCulture)),
-        });
+            await connection.ReplyAsync(FtpReplyCode.FileUnavailable, entry is null ? "No such file." : "Not a regular file.");
+            return;
+        }
+
+        var size = entry.Size;
+        if (connection.Session.TransferType == TransferType.Ascii)
+        {
+            if (size > AsciiSizeLimit)
+            {
+                await connection.ReplyAsync(FtpReplyCode.FileUnavailable, "SIZE in ASCII mode is only computed for files up to 64 MiB; send TYPE I first.");
+                return;
+            }
+
+            size = await AsciiTransferSizeAsync(fileSystem, path);
+        }
+
+        await connection.ReplyAsync(FtpReplyCode.FileStatus, size.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private const long AsciiSizeLimit = 64 * 1024 * 1024;
+
+    private static async ValueTask<long> AsciiTransferSizeAsync(IFileSystem fileSystem, VirtualPath path)
+    {
+        await using var file = await fileSystem.OpenReadAsync(path, 0, CancellationToken.None);
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            var lineEndings = default(AsciiLineEndings);
+            long total = 0;
+            int read;
+            while ((read = await file.ReadAsync(buffer)) > 0)
+            {
+                total += lineEndings.NetworkLength(buffer.AsSpan(0, read));
+            }
+
+            return total;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>RFC 3659 §3: modification time in UTC as YYYYMMDDHHMMSS.</summary>

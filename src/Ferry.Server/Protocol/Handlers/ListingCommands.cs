@@ -35,7 +35,7 @@ internal static class ListingCommands
             return;
         }
 
-        await StartAsync(connection, path, entry, Format.Facts, showHidden: true, pattern: null);
+        await StartAsync(connection, path, entry, Format.Facts, showHidden: true, pattern: null, displayName: argument);
     }
 
     /// <summary>RFC 3659 §7.2: the facts of one object, on the control connection.</summary>
@@ -107,10 +107,12 @@ internal static class ListingCommands
             return;
         }
 
-        await StartAsync(connection, path, entry, format, options.ShowHidden, pattern);
+        // "NLST file" answers with the name as the client gave it, as `ls file` does.
+        await StartAsync(connection, path, entry, format, options.ShowHidden, pattern, displayName: options.Path);
     }
 
-    private static async ValueTask StartAsync(FtpConnection connection, VirtualPath path, FileSystemEntry entry, Format format, bool showHidden, string? pattern)
+    private static async ValueTask StartAsync(
+        FtpConnection connection, VirtualPath path, FileSystemEntry entry, Format format, bool showHidden, string? pattern, string displayName)
     {
         var session = connection.Session;
         if (session.DataChannel is null)
@@ -125,7 +127,7 @@ internal static class ListingCommands
         var owner = OwnerName(connection);
         var time = connection.Server.Time;
         var verb = format switch { Format.Long => "LIST", Format.Names => "NLST", _ => "MLSD" };
-        TransferRunner.Start(connection, session.TakeDataChannel()!, verb, path, "Here comes the directory listing.", null, async (_, network, transfer, token) =>
+        await TransferRunner.StartAsync(connection, session.TakeDataChannel()!, verb, path, "Here comes the directory listing.", null, async (_, network, transfer, token) =>
         {
             using var writer = new ListingWriter(network);
             var now = time.GetUtcNow().UtcDateTime;
@@ -141,7 +143,7 @@ internal static class ListingCommands
                 await writer.WriteLineAsync(format switch
                 {
                     Format.Long => ListFormatter.Format(child, now, owner),
-                    Format.Names => (entry.IsDirectory ? child.Name : path.Value) + "\r\n",
+                    Format.Names => (entry.IsDirectory ? child.Name : displayName) + "\r\n",
                     _ => MlsxFormatter.FormatFacts(child, facts, permissions) + " " + child.Name + "\r\n",
                 }, token);
             }

@@ -37,7 +37,7 @@ internal static class TransferCommands
         var sendFile = !ascii && options.UseSendFile && file is FileStream && fileSystem.Capabilities.HasFlag(FileSystemCapabilities.LocalFileHandle);
         var opening = string.Create(CultureInfo.InvariantCulture,
             $"Opening {(ascii ? "ASCII" : "BINARY")} mode data connection for {path.Name} ({entry.Size - offset} bytes).");
-        TransferRunner.Start(connection, session.TakeDataChannel()!, "RETR", path, opening, file, (socket, network, transfer, token) =>
+        await TransferRunner.StartAsync(connection, session.TakeDataChannel()!, "RETR", path, opening, file, (socket, network, transfer, token) =>
             sendFile
                 ? TransferPump.SendFileAsync(socket, (FileStream)file, offset, transfer, token)
                 : TransferPump.CopyToNetworkAsync(file, network, ascii, options.TransferBufferSize, transfer, token));
@@ -87,7 +87,7 @@ internal static class TransferCommands
                 return;
             }
 
-            StartReceive(connection, "STOU", candidate, file, "FILE: " + candidate.Name);
+            await StartReceiveAsync(connection, "STOU", candidate, file, "FILE: " + candidate.Name);
             return;
         }
 
@@ -149,14 +149,14 @@ internal static class TransferCommands
             return;
         }
 
-        StartReceive(connection, verb, path, file, $"Ok to send data for {path.Name}.");
+        await StartReceiveAsync(connection, verb, path, file, $"Ok to send data for {path.Name}.");
     }
 
-    private static void StartReceive(FtpConnection connection, string verb, VirtualPath path, Stream file, string opening)
+    private static ValueTask StartReceiveAsync(FtpConnection connection, string verb, VirtualPath path, Stream file, string opening)
     {
         var ascii = connection.Session.TransferType == TransferType.Ascii;
         var bufferSize = connection.Server.Options.TransferBufferSize;
-        TransferRunner.Start(connection, connection.Session.TakeDataChannel()!, verb, path, opening, file, (_, network, transfer, token) =>
+        return TransferRunner.StartAsync(connection, connection.Session.TakeDataChannel()!, verb, path, opening, file, (_, network, transfer, token) =>
             TransferPump.CopyFromNetworkAsync(network, file, ascii, bufferSize, transfer, token));
     }
 

@@ -1,0 +1,72 @@
+using System.Net.Sockets;
+using System.Text;
+using Ferry.Server.Tests.Support;
+
+namespace Ferry.Server.Tests.Commands;
+
+/// <summary>Wire-script steps the command tests share: whole transfers over EPSV, and fixtures.</summary>
+internal static class DataHelpers
+{
+    /// <summary>EPSV, the command, 150, the whole data stream, 226 (RFC 959 §5.4 order).</summary>
+    public static async Task<byte[]> DownloadAsync(WireClient ftp, string command)
+    {
+        var data = await ftp.OpenPassiveAsync();
+        await ftp.SendAsync(command);
+        await ftp.ExpectAsync(150);
+        var bytes = await WireClient.ReadAllAsync(data);
+        await ftp.ExpectAsync(226);
+        return bytes;
+    }
+
+    public static async Task<string> DownloadTextAsync(WireClient ftp, string command) =>
+        Encoding.UTF8.GetString(await DownloadAsync(ftp, command));
+
+    /// <summary>The lines of a listing, CRLF-separated as RFC 959 §3.1.1.1 requires on the data connection.</summary>
+    public static async Task<string[]> ListLinesAsync(WireClient ftp, string command)
+    {
+        var text = await DownloadTextAsync(ftp, command);
+        Assert.True(text.Length == 0 || text.EndsWith("\r\n", StringComparison.Ordinal), $"listing must end with CRLF: {text}");
+        return text.Length == 0 ? [] : text[..^2].Split("\r\n");
+    }
+
+    /// <summary>EPSV, the command, 150, the bytes sent and the data connection closed, 226; returns the 150 reply.</summary>
+    public static async Task<FtpReplyText> UploadAsync(WireClient ftp, string command, byte[] content)
+    {
+        using var data = await ftp.OpenPassiveAsync();
+        await ftp.SendAsync(command);
+        var opening = await ftp.ExpectAsync(150);
+        var sent = 0;
+        while (sent < content.Length)
+        {
+            sent += await data.SendAsync(content.AsMemory(sent), SocketFlags.None);
+        }
+
+        data.Shutdown(SocketShutdown.Send);
+        data.Close();
+        await ftp.ExpectAsync(226);
+        return opening;
+    }
+
+    public static string WriteFile(TestServer server, string relative, string content) =>
+        WriteFile(server, relative, Encoding.UTF8.GetBytes(content));
+
+    public static string WriteFile(TestServer server, string relative, byte[] content)
+    {
+        var path = server.PathOf(relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    /// <summary>Bytes that are not all alike, so an offset or reordering error shows.</summary>
+    public static byte[] Pattern(int length)
+    {
+        var bytes = new byte[length];
+        for (var i = 0; i < length; i++)
+        {
+            bytes[i] = (byte)((i * 7) + (i >> 8));
+        }
+
+        return bytes;
+    }
+}
