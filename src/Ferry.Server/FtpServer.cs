@@ -17,6 +17,9 @@ namespace Ferry.Server;
 /// </summary>
 public sealed class FtpServer : IAsyncDisposable
 {
+    /// <summary>How long a session gets at shutdown to end its transfer and read its 421.</summary>
+    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
+
     private readonly FtpServerContext _context;
     private readonly ConcurrentDictionary<long, FtpConnection> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -89,7 +92,7 @@ public sealed class FtpServer : IAsyncDisposable
         await _stopping.CancelAsync();
         _listener?.Dispose();
         await _acceptLoop;
-        var closing = _connections.Values.Select(connection => connection.ShutdownAsync("Server shutting down."));
+        var closing = _connections.Values.Select(connection => connection.ShutdownAsync("Server shutting down.", ShutdownGrace));
         await Task.WhenAll(closing).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         while (!_connections.IsEmpty && !cancellationToken.IsCancellationRequested)
         {

@@ -84,7 +84,7 @@ internal sealed class FtpConnection : IAsyncDisposable
     }
 
     /// <summary>Sends one reply; text with line breaks becomes a multi-line reply (RFC 959 §4.2).</summary>
-    public async ValueTask ReplyAsync(FtpReplyCode code, string text)
+    public async ValueTask ReplyAsync(FtpReplyCode code, string text, CancellationToken cancellationToken = default)
     {
         var reply = ReplyFormatter.Format(code, text);
         if (Logger.IsEnabled(LogLevel.Debug))
@@ -93,15 +93,21 @@ internal sealed class FtpConnection : IAsyncDisposable
         }
 
         var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(reply.Length));
-        await _writeLock.WaitAsync();
         try
         {
-            var length = Encoding.UTF8.GetBytes(reply, bytes);
-            await _stream.WriteAsync(bytes.AsMemory(0, length));
+            await _writeLock.WaitAsync(cancellationToken);
+            try
+            {
+                var length = Encoding.UTF8.GetBytes(reply, bytes);
+                await _stream.WriteAsync(bytes.AsMemory(0, length), cancellationToken);
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
         }
         finally
         {
-            _writeLock.Release();
             ArrayPool<byte>.Shared.Return(bytes);
         }
     }
@@ -111,23 +117,35 @@ internal sealed class FtpConnection : IAsyncDisposable
     /// <summary>The server will close the control connection after the current reply (QUIT, shutdown).</summary>
     public void RequestClose() => _closeRequested = true;
 
-    /// <summary>Server shutdown: the running transfer ends (426), the client hears 421, then the session closes.</summary>
-    public async Task ShutdownAsync(string reason)
+    /// <summary>
+    /// Server shutdown: the running transfer ends (426), the client hears 421, then the session
+    /// closes. A client that reads nothing cannot hold this up: after <paramref name="grace"/>
+    /// the socket is shut down, which also fails any write blocked on its full send buffer.
+    /// </summary>
+    public async Task ShutdownAsync(string reason, TimeSpan grace)
     {
         CurrentTransfer?.Abort();
+        using var timeout = new CancellationTokenSource(grace, Server.Time);
         try
         {
-            await WaitForTransferAsync();
-            await ReplyAsync(FtpReplyCode.ServiceNotAvailable, reason);
+            await WaitForTransferAsync().WaitAsync(timeout.Token);
+            await ReplyAsync(FtpReplyCode.ServiceNotAvailable, reason, timeout.Token);
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
-            // The client is gone already.
+            // The client is gone already, or reads nothing.
         }
         finally
         {
             RequestClose();
             await _closing.CancelAsync();
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+            }
         }
     }
 
@@ -206,7 +224,7 @@ internal sealed class FtpConnection : IAsyncDisposable
 
                 if (line.Length > maxLength)
                 {
-                    await ReplyAsync(FtpReplyCode.SyntaxError, "Command line too long.");
+                    await ReplyAsync(FtpReplyCode.SyntaxError, "Command line too long.", closing);
                     continue;
                 }
 
@@ -217,7 +235,7 @@ internal sealed class FtpConnection : IAsyncDisposable
             {
                 // No line end within the limit: answer once, then drop bytes until the next LF,
                 // so memory stays bounded whatever the client sends.
-                await ReplyAsync(FtpReplyCode.SyntaxError, "Command line too long.");
+                await ReplyAsync(FtpReplyCode.SyntaxError, "Command line too long.", closing);
                 discarding = true;
             }
 
