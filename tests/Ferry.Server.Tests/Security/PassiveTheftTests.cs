@@ -120,6 +120,46 @@ public sealed class PassiveTheftTests
         Assert.Empty(stolen);
     }
 
+    [Fact]
+    [VerbTest("EPSV", "RETR")]
+    public async Task A_flood_of_thief_connections_does_not_lock_the_client_out()
+    {
+        await using var server = await TestServer.StartAsync();
+        await File.WriteAllTextAsync(server.PathOf("file.txt"), "payload");
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+        var port = Probe.EpsvPort(await ftp.CommandAsync("EPSV", 229));
+
+        var stolen = 0L;
+        var thieves = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                try
+                {
+                    using var thief = await Probe.ConnectFromAsync(Thief, IPAddress.Loopback, port);
+                    var (data, _) = await Probe.DrainAsync(thief, TimeSpan.FromSeconds(5));
+                    Interlocked.Add(ref stolen, data.Length);
+                }
+                catch (Exception e) when (e is SocketException or OperationCanceledException)
+                {
+                    // Refused or timed out: the listener is gone or busy, which is fine.
+                }
+            }
+        })).ToArray();
+
+        await Task.Delay(50);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var data = await Probe.ConnectFromAsync(IPAddress.Loopback, IPAddress.Loopback, port);
+        await ftp.CommandAsync("RETR file.txt", 150);
+        var (received, _) = await Probe.DrainAsync(data, TimeSpan.FromSeconds(10));
+        await ftp.ExpectAsync(226);
+        Assert.Equal("payload", Encoding.UTF8.GetString(received));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the client needed {clock.Elapsed} to get its data");
+        await Task.WhenAll(thieves).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(0, Interlocked.Read(ref stolen));
+    }
+
     private static async Task<int> AnnounceAsync(WireClient ftp, string verb) => verb == "PASV"
         ? Probe.PasvPort(await ftp.CommandAsync("PASV", 227))
         : Probe.EpsvPort(await ftp.CommandAsync("EPSV", 229));
