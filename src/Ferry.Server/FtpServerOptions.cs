@@ -29,6 +29,9 @@ public sealed class FtpServerOptions
     /// <summary>How long a passive listener waits for its one connection, and an active connect may take (vsftpd: 60 s accept, 60 s connect).</summary>
     public TimeSpan DataConnectionTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>A transfer that moves no byte for this long is ended with 426 (vsftpd's data_connection_timeout, 300 s).</summary>
+    public TimeSpan DataStallTimeout { get; set; } = TimeSpan.FromSeconds(300);
+
     /// <summary>Copy-loop buffer; 256 KiB keeps syscalls few at 1 GB/s and is pooled, not per session.</summary>
     public int TransferBufferSize { get; set; } = 256 * 1024;
 
@@ -78,6 +81,11 @@ public sealed class FtpServerOptions
         if (DataConnectionTimeout <= TimeSpan.Zero)
         {
             errors.Add("DataConnectionTimeout: must be positive.");
+        }
+
+        if (DataStallTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("DataStallTimeout: must be positive.");
         }
 
         if (TransferBufferSize is < 4096 or > 16 * 1024 * 1024)

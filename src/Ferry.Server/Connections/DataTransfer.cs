@@ -20,6 +20,29 @@ internal sealed class DataTransfer : IDisposable
 
     public void AddBytes(long count) => Interlocked.Add(ref _bytes, count);
 
+    /// <summary>True when the watchdog ended the transfer because no byte moved for the stall timeout.</summary>
+    public bool Stalled { get; private set; }
+
+    /// <summary>
+    /// Checks progress every <paramref name="stallTimeout"/>; a transfer that moved nothing since
+    /// the last check is aborted, so a client that stops reading or sending cannot pin the session.
+    /// </summary>
+    public ITimer StartWatchdog(TimeSpan stallTimeout, TimeProvider time)
+    {
+        var lastSeen = -1L;
+        return time.CreateTimer(_ =>
+        {
+            var now = BytesTransferred;
+            if (now == lastSeen)
+            {
+                Stalled = true;
+                Abort();
+            }
+
+            lastSeen = now;
+        }, null, stallTimeout, stallTimeout);
+    }
+
     public void Abort()
     {
         try

@@ -100,6 +100,7 @@ internal static class TransferRunner
                 try
                 {
                     var socket = await channel.OpenAsync(token);
+                    await using var watchdog = transfer.StartWatchdog(connection.Server.Options.DataStallTimeout, connection.Server.Time);
                     await using var network = new NetworkStream(socket, ownsSocket: false);
                     await pump(socket, network, transfer, token);
                     socket.Shutdown(SocketShutdown.Send);
@@ -112,6 +113,12 @@ internal static class TransferRunner
 
                     result = "ok";
                     await connection.ReplyAsync(FtpReplyCode.ClosingDataConnection, "Transfer complete.");
+                }
+                catch (Exception) when (transfer.Stalled)
+                {
+                    result = "stalled";
+                    await connection.ReplyAsync(FtpReplyCode.ConnectionClosedTransferAborted,
+                        $"No data moved for {connection.Server.Options.DataStallTimeout.TotalSeconds:0} s; transfer aborted.");
                 }
                 catch (Exception) when (transfer.AbortRequested)
                 {

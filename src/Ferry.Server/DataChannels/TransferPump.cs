@@ -12,25 +12,31 @@ namespace Ferry.Server.DataChannels;
 /// </summary>
 internal static class TransferPump
 {
-    /// <summary>sendfile(2) chunk: large enough to keep the kernel busy, small enough to see ABOR between chunks.</summary>
-    private const int SendFileChunk = 64 * 1024 * 1024;
+    private const int MinSendFileChunk = 256 * 1024;
+    private const int MaxSendFileChunk = 64 * 1024 * 1024;
 
-    /// <summary>Zero-copy download: the kernel moves file pages straight to the socket (SendPacketsAsync uses sendfile on Linux).</summary>
+    /// <summary>
+    /// Zero-copy download: the kernel moves file pages straight to the socket (SendPacketsAsync
+    /// uses sendfile(2) on Linux). The chunk adapts to the client's speed so that each takes
+    /// about 50-500 ms: few calls for a fast client, and for a slow one progress the stall
+    /// watchdog can see and ABOR between chunks.
+    /// </summary>
     public static async Task SendFileAsync(Socket socket, FileStream file, long offset, DataTransfer transfer, CancellationToken cancellationToken)
     {
         var remaining = file.Length - offset;
+        var chunk = 4 * 1024 * 1024;
         using var args = new SocketAsyncEventArgs();
         var completion = new SendPacketsAwaiter(args);
+        await using var abort = cancellationToken.Register(static s => ((Socket)s!).Dispose(), socket);
         while (remaining > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var count = (int)Math.Min(remaining, SendFileChunk);
+            var count = (int)Math.Min(remaining, chunk);
             args.SendPacketsElements = [new SendPacketsElement(file, offset, count, endOfPacket: true)];
-            await using (cancellationToken.Register(static s => ((Socket)s!).Dispose(), socket))
-            {
-                await completion.SendAsync(socket);
-            }
-
+            var started = Environment.TickCount64;
+            await completion.SendAsync(socket);
+            var elapsed = Environment.TickCount64 - started;
+            chunk = elapsed < 50 ? Math.Min(chunk * 2, MaxSendFileChunk) : elapsed > 500 ? Math.Max(chunk / 2, MinSendFileChunk) : chunk;
             offset += count;
             remaining -= count;
             transfer.AddBytes(count);

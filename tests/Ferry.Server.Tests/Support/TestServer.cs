@@ -54,6 +54,7 @@ public sealed class TestServer : IAsyncDisposable
             Port = 0,
             PassivePorts = string.Empty,
             DataConnectionTimeout = TimeSpan.FromSeconds(10),
+            DataStallTimeout = TimeSpan.FromSeconds(5),
         };
         configure?.Invoke(options);
         var server = new FtpServer(options, users);

@@ -1,0 +1,482 @@
+using System.Net.Sockets;
+using System.Text;
+using Ferry.Server.Tests.Robustness;
+using Ferry.Server.Tests.Support;
+
+namespace Ferry.Server.Tests.Security;
+
+/// <summary>
+/// Confinement to the user's root: "..", absolute paths, encodings, NUL bytes and backslashes must
+/// never reach a file outside it, and no reply may reveal where the root lives on the host.
+/// A secret file sits in the server's folder, the parent of alice's root.
+/// </summary>
+public sealed class PathEscapeTests
+{
+    private const string Secret = "TOP SECRET: outside the root";
+
+    [Theory]
+    [InlineData("../secret.txt")]
+    [InlineData("/../secret.txt")]
+    [InlineData("../../../../etc/passwd")]
+    [InlineData("/../../../../etc/passwd")]
+    [InlineData("..\\secret.txt")]
+    [InlineData("..%2fsecret.txt")]
+    [InlineData("%2e%2e/secret.txt")]
+    [InlineData("sub/../../secret.txt")]
+    [InlineData("./.././secret.txt")]
+    [InlineData("//..//secret.txt")]
+    [VerbTest("RETR")]
+    public async Task Retr_outside_the_root_is_refused_and_sends_no_data(string path)
+    {
+        await using var server = await StartWithSecretAsync();
+        Directory.CreateDirectory(server.PathOf("sub"));
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+
+        var (reply, data) = await RetrAsync(ftp, path);
+
+        Assert.True(reply.Code == 550, $"RETR {path}: expected 550, got {reply}");
+        Assert.Empty(data);
+        AssertNoLeak(server, reply);
+        await ftp.CommandAsync("NOOP", 200);
+    }
+
+    [Fact]
+    public async Task Cwd_above_the_root_stays_at_the_root()
+    {
+        await using var server = await StartWithSecretAsync();
+        await using var ftp = await server.ConnectAsync();
+
+        var up = await ftp.SendAndReadAsync("CWD ..");
+        Assert.True(up.Code is 250 or 550, up.ToString());
+        AssertNoLeak(server, up);
+        Assert.StartsWith("\"/\"", (await ftp.CommandAsync("PWD", 257)).Text, StringComparison.Ordinal);
+
+        var twice = await ftp.SendAndReadAsync("CWD /../..");
+        Assert.True(twice.Code is 250 or 550, twice.ToString());
+        AssertNoLeak(server, twice);
+        Assert.StartsWith("\"/\"", (await ftp.CommandAsync("PWD", 257)).Text, StringComparison.Ordinal);
+
+        await ftp.CommandAsync("CDUP", 200);
+        Assert.StartsWith("\"/\"", (await ftp.CommandAsync("PWD", 257)).Text, StringComparison.Ordinal);
+
+        // Still the root: a relative name outside is not found, the file inside is.
+        await ftp.CommandAsync("SIZE secret.txt", 550);
+        await ftp.CommandAsync("SIZE inside.txt", 213);
+    }
+
+    [Fact]
+    public async Task Percent_encoding_is_taken_literally_not_decoded()
+    {
+        await using var server = await StartWithSecretAsync();
+        await using var ftp = await server.ConnectAsync();
+
+        var encoded = await ftp.CommandAsync("SIZE ..%2fsecret.txt", 550);
+        AssertNoLeak(server, encoded);
+
+        // A file really named "..%2fsecret.txt" is found under that very name.
+        await File.WriteAllTextAsync(server.PathOf("..%2fsecret.txt"), "12345");
+        var literal = await ftp.CommandAsync("SIZE ..%2fsecret.txt", 213);
+        Assert.Equal("5", literal.Text);
+    }
+
+    [Fact]
+    [VerbTest("RETR", "SIZE", "CWD")]
+    public async Task A_nul_byte_in_a_name_is_refused_without_truncation_or_crash()
+    {
+        await using var server = await StartWithSecretAsync();
+        // A server that cut the name at the NUL would serve "a".
+        await File.WriteAllTextAsync(server.PathOf("a"), "the file named a");
+        await using var ftp = await server.ConnectAsync();
+
+        foreach (var verb in new[] { "RETR", "SIZE", "CWD", "DELE", "MKD", "STOR" })
+        {
+            await ftp.SendRawAsync(Encoding.ASCII.GetBytes(verb + " a\0b\r\n"));
+            var reply = await ftp.ReadReplyAsync();
+            Assert.True(reply.Code is 553 or 550 or 501 or 425, $"{verb} a<NUL>b: got {reply}");
+            AssertNoLeak(server, reply);
+        }
+
+        Assert.Equal("the file named a", await File.ReadAllTextAsync(server.PathOf("a")));
+        await ftp.CommandAsync("NOOP", 200);
+        await ftp.CommandAsync("SIZE a", 213);
+    }
+
+    [Fact]
+    [VerbTest("MKD", "STOR", "RNFR", "RNTO", "DELE")]
+    public async Task Changes_aimed_outside_the_root_never_touch_the_host()
+    {
+        await using var server = await StartWithSecretAsync();
+        var replies = new List<FtpReplyText>();
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+
+        replies.Add(await ftp.SendAndReadAsync("MKD ../escape"));
+        replies.Add(await ftp.SendAndReadAsync("MKD /../../escape2"));
+        replies.Add(await StorAsync(ftp, "../evil.txt", "evil"));
+        replies.Add(await StorAsync(ftp, "/../../evil2.txt", "evil"));
+        replies.Add(await StorAsync(ftp, "..\\evil3.txt", "evil"));
+
+        var rnfr = await ftp.SendAndReadAsync("RNFR inside.txt");
+        replies.Add(rnfr);
+        Assert.Equal(350, rnfr.Code);
+        replies.Add(await ftp.SendAndReadAsync("RNTO ../moved.txt"));
+
+        // The other way round: pulling the secret into the root must not work either.
+        replies.Add(await ftp.SendAndReadAsync("RNFR ../secret.txt"));
+        replies.Add(await ftp.SendAndReadAsync("RNTO stolen.txt"));
+
+        replies.Add(await ftp.SendAndReadAsync("DELE ../secret.txt"));
+        replies.Add(await ftp.SendAndReadAsync("DELE /../secret.txt"));
+        replies.Add(await ftp.SendAndReadAsync("RMD ../root"));
+        replies.Add(await ftp.SendAndReadAsync("SITE CHMOD 777 ../secret.txt"));
+        replies.Add(await ftp.SendAndReadAsync("MFMT 20000101000000 ../secret.txt"));
+
+        foreach (var name in new[] { "escape", "escape2", "evil.txt", "evil2.txt", "evil3.txt", "moved.txt", "stolen.txt" })
+        {
+            Assert.False(File.Exists(Path.Combine(server.Folder, name)) || Directory.Exists(Path.Combine(server.Folder, name)),
+                $"{name} was created outside the root");
+        }
+
+        Assert.False(Directory.Exists(Path.Combine(Path.GetDirectoryName(server.Folder)!, "escape2")));
+        Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(server.Folder)!, "evil2.txt")));
+        Assert.False(File.Exists(server.PathOf("stolen.txt")), "the secret was renamed into the root");
+        AssertSecretUntouched(server);
+        Assert.True(Directory.Exists(server.Root));
+        foreach (var reply in replies)
+        {
+            AssertNoLeak(server, reply);
+        }
+    }
+
+    [Fact]
+    [VerbTest("CWD", "RETR", "LIST", "NLST", "MLSD", "SIZE", "MLST")]
+    public async Task A_symlink_to_etc_cannot_be_entered_read_or_listed()
+    {
+        await using var server = await StartWithSecretAsync();
+        Directory.CreateSymbolicLink(server.PathOf("etc-link"), "/etc");
+        var replies = new List<FtpReplyText>();
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+
+        replies.Add(await ftp.CommandAsync("CWD etc-link", 550));
+        Assert.StartsWith("\"/\"", (await ftp.CommandAsync("PWD", 257)).Text, StringComparison.Ordinal);
+        var (retr, data) = await RetrAsync(ftp, "etc-link/passwd");
+        replies.Add(retr);
+        Assert.Equal(550, retr.Code);
+        Assert.Empty(data);
+        replies.Add(await ftp.CommandAsync("SIZE etc-link/passwd", 550));
+        replies.Add(await ftp.CommandAsync("CWD /etc-link/", 550));
+        replies.Add(await ftp.CommandAsync("MLST etc-link/passwd", 550));
+
+        var list = await ListAsync(ftp, "LIST");
+        Assert.DoesNotContain("etc-link", list, StringComparison.Ordinal);
+        Assert.Contains("inside.txt", list, StringComparison.Ordinal);
+        var nlst = await ListAsync(ftp, "NLST");
+        Assert.DoesNotContain("etc-link", nlst, StringComparison.Ordinal);
+
+        // Listing through the link shows nothing of /etc.
+        var (listThrough, listThroughData) = await DataCommandAsync(ftp, "LIST etc-link");
+        replies.Add(listThrough);
+        Assert.Equal(550, listThrough.Code);
+        Assert.DoesNotContain("passwd", Encoding.UTF8.GetString(listThroughData), StringComparison.Ordinal);
+        var (mlsd, mlsdData) = await DataCommandAsync(ftp, "MLSD etc-link");
+        replies.Add(mlsd);
+        Assert.Equal(550, mlsd.Code);
+        Assert.Empty(mlsdData);
+        foreach (var reply in replies)
+        {
+            AssertNoLeak(server, reply);
+        }
+    }
+
+    [Fact]
+    [VerbTest("RETR", "SITE", "MFMT")]
+    public async Task A_symlink_to_a_file_outside_cannot_be_read_or_changed()
+    {
+        await using var server = await StartWithSecretAsync();
+        var secret = Path.Combine(server.Folder, "secret.txt");
+        File.SetUnixFileMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var mtime = File.GetLastWriteTimeUtc(secret);
+        File.CreateSymbolicLink(server.PathOf("secret-link"), secret);
+        var replies = new List<FtpReplyText>();
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+
+        var (retr, data) = await RetrAsync(ftp, "secret-link");
+        replies.Add(retr);
+        Assert.Equal(550, retr.Code);
+        Assert.Empty(data);
+        replies.Add(await ftp.CommandAsync("SIZE secret-link", 550));
+        replies.Add(await ftp.SendAndReadAsync("SITE CHMOD 777 secret-link"));
+        replies.Add(await ftp.SendAndReadAsync("MFMT 20000101000000 secret-link"));
+        replies.Add(await StorAsync(ftp, "secret-link", "overwritten"));
+        replies.Add(await StorAsync(ftp, "APPE secret-link", "appended", verbIncluded: true));
+        Assert.DoesNotContain("secret-link", await ListAsync(ftp, "LIST"), StringComparison.Ordinal);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(secret));
+        Assert.Equal(mtime, File.GetLastWriteTimeUtc(secret));
+        AssertSecretUntouched(server);
+        foreach (var reply in replies)
+        {
+            Assert.True(reply.Code >= 500, $"an operation through secret-link succeeded: {reply}");
+            AssertNoLeak(server, reply);
+        }
+    }
+
+    [Fact]
+    [VerbTest("CWD", "RETR")]
+    public async Task A_symlink_to_a_directory_inside_the_root_works()
+    {
+        await using var server = await StartWithSecretAsync();
+        Directory.CreateDirectory(server.PathOf("real"));
+        await File.WriteAllTextAsync(server.PathOf("real/inner.txt"), "inner content");
+        Directory.CreateSymbolicLink(server.PathOf("alias"), server.PathOf("real"));
+        File.CreateSymbolicLink(server.PathOf("inner-alias.txt"), server.PathOf("real/inner.txt"));
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+
+        var (direct, directData) = await RetrAsync(ftp, "alias/inner.txt");
+        Assert.Equal(226, direct.Code);
+        Assert.Equal("inner content", Encoding.UTF8.GetString(directData));
+        var (fileLink, fileLinkData) = await RetrAsync(ftp, "inner-alias.txt");
+        Assert.Equal(226, fileLink.Code);
+        Assert.Equal("inner content", Encoding.UTF8.GetString(fileLinkData));
+
+        await ftp.CommandAsync("CWD alias", 250);
+        Assert.StartsWith("\"/alias\"", (await ftp.CommandAsync("PWD", 257)).Text, StringComparison.Ordinal);
+        var (relative, relativeData) = await RetrAsync(ftp, "inner.txt");
+        Assert.Equal(226, relative.Code);
+        Assert.Equal("inner content", Encoding.UTF8.GetString(relativeData));
+        Assert.Contains("inner.txt", await ListAsync(ftp, "NLST"), StringComparison.Ordinal);
+
+        // ".." is virtual: from /alias it leads back to the root, not to the link target's parent.
+        await ftp.CommandAsync("CWD ..", 250);
+        Assert.StartsWith("\"/\"", (await ftp.CommandAsync("PWD", 257)).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [VerbTest("CWD", "RETR", "STOR", "MKD", "DELE")]
+    public async Task A_relative_symlink_climbing_out_of_a_subdirectory_is_refused()
+    {
+        await using var server = await StartWithSecretAsync();
+        Directory.CreateDirectory(server.PathOf("sub"));
+        Directory.CreateSymbolicLink(server.PathOf("sub/up"), "../../");
+        Directory.CreateDirectory(Path.Combine(server.Folder, "outside"));
+        await File.WriteAllTextAsync(Path.Combine(server.Folder, "outside", "victim.txt"), "victim");
+        Directory.CreateSymbolicLink(server.PathOf("out-link"), Path.Combine(server.Folder, "outside"));
+        var replies = new List<FtpReplyText>();
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+
+        replies.Add(await ftp.CommandAsync("CWD sub/up", 550));
+        var (retr, data) = await RetrAsync(ftp, "sub/up/secret.txt");
+        replies.Add(retr);
+        Assert.Equal(550, retr.Code);
+        Assert.Empty(data);
+        await ftp.CommandAsync("CWD sub", 250);
+        replies.Add(await ftp.CommandAsync("CWD up", 550));
+        replies.Add(await ftp.CommandAsync("SIZE up/secret.txt", 550));
+        Assert.DoesNotContain("up", (await ListAsync(ftp, "NLST")).Split('\n', StringSplitOptions.TrimEntries));
+        await ftp.CommandAsync("CWD /", 250);
+
+        // Writes through a link to a writable directory outside.
+        replies.Add(await StorAsync(ftp, "out-link/evil.txt", "evil"));
+        replies.Add(await StorAsync(ftp, "sub/up/evil.txt", "evil"));
+        replies.Add(await ftp.SendAndReadAsync("MKD out-link/newdir"));
+        replies.Add(await ftp.SendAndReadAsync("MKD sub/up/newdir"));
+        replies.Add(await ftp.SendAndReadAsync("DELE out-link/victim.txt"));
+        replies.Add(await ftp.SendAndReadAsync("DELE sub/up/secret.txt"));
+        replies.Add(await ftp.SendAndReadAsync("RNFR out-link/victim.txt"));
+        replies.Add(await ftp.SendAndReadAsync("RNTO victim.txt"));
+        replies.Add(await ftp.SendAndReadAsync("RNFR inside.txt"));
+        replies.Add(await ftp.SendAndReadAsync("RNTO out-link/moved.txt"));
+
+        Assert.False(File.Exists(Path.Combine(server.Folder, "outside", "evil.txt")));
+        Assert.False(File.Exists(Path.Combine(server.Folder, "evil.txt")));
+        Assert.False(Directory.Exists(Path.Combine(server.Folder, "outside", "newdir")));
+        Assert.False(Directory.Exists(Path.Combine(server.Folder, "newdir")));
+        Assert.False(File.Exists(Path.Combine(server.Folder, "outside", "moved.txt")));
+        Assert.True(File.Exists(server.PathOf("inside.txt")));
+        Assert.Equal("victim", await File.ReadAllTextAsync(Path.Combine(server.Folder, "outside", "victim.txt")));
+        Assert.False(File.Exists(server.PathOf("victim.txt")));
+        AssertSecretUntouched(server);
+        foreach (var reply in replies)
+        {
+            Assert.True(reply.Code >= 500 || reply.Code == 350, $"an operation through an escaping link succeeded: {reply}");
+            AssertNoLeak(server, reply);
+        }
+    }
+
+    [Fact]
+    [VerbTest("STOR")]
+    public async Task A_dangling_symlink_pointing_outside_does_not_let_stor_create_the_target()
+    {
+        await using var server = await StartWithSecretAsync();
+        var target = Path.Combine(server.Folder, "created-through-link.txt");
+        File.CreateSymbolicLink(server.PathOf("dangle"), target);
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+
+        var stor = await StorAsync(ftp, "dangle", "planted");
+        var appe = await StorAsync(ftp, "APPE dangle", "planted", verbIncluded: true);
+        var mkd = await ftp.SendAndReadAsync("MKD dangle");
+
+        Assert.False(File.Exists(target), $"STOR followed a dangling link outside the root (replies: {stor}; {appe}; {mkd})");
+        Assert.False(Directory.Exists(target));
+        Assert.True(stor.Code >= 500, stor.ToString());
+        Assert.True(appe.Code >= 500, appe.ToString());
+        AssertNoLeak(server, stor);
+        AssertNoLeak(server, appe);
+        AssertNoLeak(server, mkd);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xC0, 0xAE, 0xC0, 0xAE, (byte)'/' })]
+    [InlineData(new byte[] { (byte)'.', (byte)'.', 0xC0, 0xAF })]
+    [InlineData(new byte[] { 0xE0, 0x80, 0xAE, 0xE0, 0x80, 0xAE, (byte)'/' })]
+    [InlineData(new byte[] { (byte)'.', (byte)'.', 0xEF, 0xBC, 0x8F })]
+    [InlineData(new byte[] { (byte)'.', (byte)'.', 0xE2, 0x88, 0x95 })]
+    [VerbTest("SIZE")]
+    public async Task Overlong_utf8_and_lookalike_slashes_do_not_climb_out(byte[] prefix)
+    {
+        // Overlong encodings of '.' and '/' (C0 AE, C0 AF, E0 80 AE), a fullwidth solidus (U+FF0F)
+        // and a division slash (U+2215) must stay ordinary characters of one name.
+        await using var server = await StartWithSecretAsync();
+        await using var ftp = await server.ConnectAsync();
+
+        foreach (var verb in new[] { "SIZE ", "MDTM ", "CWD " })
+        {
+            var name = prefix.Concat(Encoding.ASCII.GetBytes(verb == "CWD " ? string.Empty : "secret.txt"));
+            await ftp.SendRawAsync([.. Encoding.ASCII.GetBytes(verb), .. name, (byte)'\r', (byte)'\n']);
+            var reply = await ftp.ReadReplyAsync();
+            Assert.True(reply.Code is 550 or 553 or 501, $"{verb}{Convert.ToHexString(prefix)}...: {reply}");
+            AssertNoLeak(server, reply);
+        }
+
+        Assert.StartsWith("\"/\"", (await ftp.CommandAsync("PWD", 257)).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [VerbTest("CWD", "RETR", "STAT")]
+    public async Task A_directory_swapped_for_an_outside_symlink_after_cwd_is_refused()
+    {
+        // A local user (or another tool) replaces the session's working directory by a link out.
+        await using var server = await StartWithSecretAsync();
+        Directory.CreateDirectory(server.PathOf("work"));
+        await File.WriteAllTextAsync(server.PathOf("work/own.txt"), "own");
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+        await ftp.CommandAsync("CWD work", 250);
+        await ftp.CommandAsync("SIZE own.txt", 213);
+
+        Directory.Delete(server.PathOf("work"), recursive: true);
+        Directory.CreateSymbolicLink(server.PathOf("work"), server.Folder);
+
+        var (retr, data) = await RetrAsync(ftp, "secret.txt");
+        Assert.Equal(550, retr.Code);
+        Assert.Empty(data);
+        var size = await ftp.CommandAsync("SIZE secret.txt", 550);
+        var stat = await ftp.SendAndReadAsync("STAT .");
+        Assert.DoesNotContain("secret.txt", stat.ToString(), StringComparison.Ordinal);
+        var stor = await StorAsync(ftp, "planted.txt", "planted");
+        Assert.False(File.Exists(Path.Combine(server.Folder, "planted.txt")), $"STOR wrote through the swapped link: {stor}");
+        foreach (var reply in new[] { retr, size, stat, stor })
+        {
+            AssertNoLeak(server, reply);
+        }
+
+        AssertSecretUntouched(server);
+    }
+
+    [Fact]
+    [VerbTest("STAT", "MLST")]
+    public async Task Stat_and_mlst_through_an_outside_symlink_show_nothing()
+    {
+        await using var server = await StartWithSecretAsync();
+        Directory.CreateSymbolicLink(server.PathOf("etc-link"), "/etc");
+        File.CreateSymbolicLink(server.PathOf("secret-link"), Path.Combine(server.Folder, "secret.txt"));
+        await using var ftp = await server.ConnectAsync();
+
+        foreach (var line in new[] { "STAT etc-link", "STAT etc-link/passwd", "STAT secret-link", "STAT ..", "MLST etc-link", "MLST secret-link", "MLST .." })
+        {
+            var reply = await ftp.SendAndReadAsync(line);
+            var text = reply.ToString();
+            Assert.DoesNotContain("passwd", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("secret.txt", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("shadow", text, StringComparison.Ordinal);
+            AssertNoLeak(server, reply);
+        }
+
+        var root = await ftp.SendAndReadAsync("STAT /");
+        Assert.Equal(212, root.Code);
+        Assert.Contains("inside.txt", root.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("etc-link", root.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-link", root.ToString(), StringComparison.Ordinal);
+    }
+
+    private static async Task<TestServer> StartWithSecretAsync()
+    {
+        var server = await TestServer.StartAsync();
+        await File.WriteAllTextAsync(Path.Combine(server.Folder, "secret.txt"), Secret);
+        await File.WriteAllTextAsync(server.PathOf("inside.txt"), "inside");
+        return server;
+    }
+
+    private static void AssertSecretUntouched(TestServer server)
+    {
+        var secret = Path.Combine(server.Folder, "secret.txt");
+        Assert.True(File.Exists(secret), "the secret outside the root was deleted or moved");
+        Assert.Equal(Secret, File.ReadAllText(secret));
+    }
+
+    private static void AssertNoLeak(TestServer server, FtpReplyText reply)
+    {
+        var text = reply.ToString();
+        Assert.DoesNotContain(server.Folder, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Path.GetTempPath().TrimEnd('/'), text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, text, StringComparison.Ordinal);
+    }
+
+    /// <summary>EPSV, RETR; the final reply (226, or the refusal) and the bytes that came over the data connection.</summary>
+    private static Task<(FtpReplyText Reply, byte[] Data)> RetrAsync(WireClient ftp, string path) => DataCommandAsync(ftp, "RETR " + path);
+
+    private static async Task<(FtpReplyText Reply, byte[] Data)> DataCommandAsync(WireClient ftp, string line)
+    {
+        using var data = await ftp.OpenPassiveAsync();
+        await ftp.SendAsync(line);
+        var reply = await ftp.ReadReplyAsync();
+        var (bytes, ended) = await Probe.DrainAsync(data, TimeSpan.FromSeconds(10));
+        Assert.True(ended, $"{line}: the data connection was left open");
+        if (reply.Code == 150)
+        {
+            reply = await ftp.ReadReplyAsync();
+        }
+
+        return (reply, bytes);
+    }
+
+    private static async Task<string> ListAsync(WireClient ftp, string line)
+    {
+        var (reply, data) = await DataCommandAsync(ftp, line);
+        Assert.True(reply.Code == 226, $"{line}: {reply}");
+        return Encoding.UTF8.GetString(data);
+    }
+
+    /// <summary>EPSV, STOR (or the given verb), sends the content when the server says 150; the final reply.</summary>
+    private static async Task<FtpReplyText> StorAsync(WireClient ftp, string path, string content, bool verbIncluded = false)
+    {
+        using var data = await ftp.OpenPassiveAsync();
+        await ftp.SendAsync(verbIncluded ? path : "STOR " + path);
+        var reply = await ftp.ReadReplyAsync();
+        if (reply.Code != 150)
+        {
+            return reply;
+        }
+
+        await data.SendAsync(Encoding.UTF8.GetBytes(content), SocketFlags.None);
+        data.Shutdown(SocketShutdown.Send);
+        await Probe.DrainAsync(data, TimeSpan.FromSeconds(10));
+        return await ftp.ReadReplyAsync();
+    }
+}
