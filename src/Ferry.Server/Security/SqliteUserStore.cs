@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace Ferry.Server.Security;
 
 /// <summary>The embedded user store: one SQLite file in the data folder, created on first use.</summary>
-public sealed class SqliteUserStore : IUserStore
+public sealed class SqliteUserStore : IUserStore, IDisposable
 {
     private readonly string _connectionString;
 
@@ -88,6 +88,13 @@ public sealed class SqliteUserStore : IUserStore
         command.CommandText = "DELETE FROM users WHERE name = $name";
         command.Parameters.AddWithValue("$name", name);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Closes the pooled connections, so the database file is no longer held open.</summary>
+    public void Dispose()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
     }
 
     private SqliteConnection Open()

@@ -45,7 +45,7 @@ internal static class ServeCommand
 
     private static async Task<int> ServeAsync(FerrySettings settings, CancellationToken cancellationToken)
     {
-        var users = CommonOptions.OpenUsers(settings);
+        using var users = CommonOptions.OpenUsers(settings);
         await CreateFirstUserAsync(users, settings);
 
         using var loggerFactory = LoggerFactory.Create(logging => logging

@@ -88,6 +88,7 @@ public sealed class TestServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();
+        Users.Dispose();
         try
         {
             Directory.Delete(Folder, recursive: true);

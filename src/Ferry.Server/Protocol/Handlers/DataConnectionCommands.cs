@@ -178,6 +178,13 @@ internal static class DataConnectionCommands
 
     private static async ValueTask AcceptActiveAsync(FtpConnection connection, IPEndPoint target, string verb)
     {
+        // lftp sends "EPRT |2|::|port|" over IPv6: the unspecified address means "where this
+        // command comes from", which cannot bounce anywhere, so it is the control peer.
+        if (target.Address.Equals(IPAddress.IPv6Any) || target.Address.Equals(IPAddress.Any))
+        {
+            target = new IPEndPoint(connection.RemoteAddress, target.Port);
+        }
+
         if (!AddressRules.SameHost(target.Address, connection.RemoteAddress))
         {
             await connection.ReplyAsync(FtpReplyCode.SyntaxErrorInParameters,
