@@ -32,6 +32,7 @@ internal static class TransferRunner
         IAsyncDisposable? resource,
         Pump pump)
     {
+        var started = false;
         try
         {
             if (!channel.IsPassive)
@@ -43,31 +44,27 @@ internal static class TransferRunner
                 catch (DataConnectionException)
                 {
                     await connection.ReplyAsync(FtpReplyCode.CannotOpenDataConnection, "Cannot open data connection.");
-                    await channel.DisposeAsync();
-                    if (resource is not null)
-                    {
-                        await DisposeQuietlyAsync(resource);
-                    }
-
                     return;
                 }
             }
 
             await connection.ReplyAsync(FtpReplyCode.FileStatusOkay, opening);
+            var transfer = new DataTransfer($"{direction} {path}");
+            connection.StartTransfer(transfer, t => RunAsync(connection, channel, direction, path, resource, pump, t));
+            started = true;
         }
-        catch
+        finally
         {
-            await channel.DisposeAsync();
-            if (resource is not null)
+            if (!started)
             {
-                await DisposeQuietlyAsync(resource);
+                // From here on the transfer owns both; until then they are ours to close.
+                await channel.DisposeAsync();
+                if (resource is not null)
+                {
+                    await DisposeQuietlyAsync(resource);
+                }
             }
-
-            throw;
         }
-
-        var transfer = new DataTransfer($"{direction} {path}");
-        connection.StartTransfer(transfer, t => RunAsync(connection, channel, direction, path, resource, pump, t));
     }
 
     /// <summary>
