@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Ferry.Server.Connections;
 using Ferry.Server.Diagnostics;
 using Ferry.Server.Security;
+using Ferry.Server.Security.Tls;
 using Ferry.Server.Storage;
 using Ferry.Server.Storage.Local;
 using Microsoft.Extensions.Logging;
@@ -24,7 +25,9 @@ public sealed class FtpServer : IAsyncDisposable
     private readonly ConcurrentDictionary<long, FtpConnection> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _listener;
+    private Socket? _implicitTlsListener;
     private Task _acceptLoop = Task.CompletedTask;
+    private Task _implicitTlsAcceptLoop = Task.CompletedTask;
     private long _nextId;
 
     public FtpServer(
@@ -32,7 +35,8 @@ public sealed class FtpServer : IAsyncDisposable
         IUserStore users,
         ILoggerFactory? loggerFactory = null,
         TimeProvider? time = null,
-        Func<FtpUser, IFileSystem>? fileSystemFactory = null)
+        Func<FtpUser, IFileSystem>? fileSystemFactory = null,
+        TlsCertificateProvider? certificates = null)
     {
         var errors = options.Validate();
         if (errors.Count > 0)
@@ -45,18 +49,48 @@ public sealed class FtpServer : IAsyncDisposable
             new Authenticator(users),
             fileSystemFactory ?? (user => new LocalFileSystem(user.HomeDirectory)),
             time ?? TimeProvider.System,
-            (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Ferry"));
+            (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Ferry"),
+            certificates);
+        if (options.ImplicitTls && certificates is null)
+        {
+            throw new ArgumentException("ImplicitTls needs a certificate provider.", nameof(certificates));
+        }
     }
 
     /// <summary>Where the server listens (the real port when the configured one was 0).</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? throw new InvalidOperationException("The server is not started."));
+
+    /// <summary>Where implicit FTPS listens; null when it is off.</summary>
+    public IPEndPoint? ImplicitTlsEndPoint => (IPEndPoint?)_implicitTlsListener?.LocalEndPoint;
 
     public int ActiveSessions => _connections.Count;
 
     /// <summary>Binds and starts accepting. A port in use throws <see cref="SocketException"/> (AddressAlreadyInUse).</summary>
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
-        var address = _context.Options.ParsedListenAddress;
+        var options = _context.Options;
+        _listener = Listen(options.ParsedListenAddress, options.Port);
+        if (options.ImplicitTls)
+        {
+            try
+            {
+                _implicitTlsListener = Listen(options.ParsedListenAddress, options.ImplicitTlsPort);
+            }
+            catch
+            {
+                _listener.Dispose();
+                throw;
+            }
+
+            _implicitTlsAcceptLoop = AcceptLoopAsync(_implicitTlsListener, implicitTls: true);
+        }
+
+        _acceptLoop = AcceptLoopAsync(_listener, implicitTls: false);
+        return Task.CompletedTask;
+    }
+
+    private Socket Listen(IPAddress address, int port)
+    {
         var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -66,7 +100,7 @@ public sealed class FtpServer : IAsyncDisposable
                 listener.DualMode = true;
             }
 
-            listener.Bind(new IPEndPoint(address, _context.Options.Port));
+            listener.Bind(new IPEndPoint(address, port));
             listener.Listen(512);
         }
         catch
@@ -75,10 +109,8 @@ public sealed class FtpServer : IAsyncDisposable
             throw;
         }
 
-        _listener = listener;
         FerryLog.Listening(_context.Logger, listener.LocalEndPoint!);
-        _acceptLoop = AcceptLoopAsync(listener);
-        return Task.CompletedTask;
+        return listener;
     }
 
     /// <summary>Stops accepting, tells every session 421, ends their transfers and waits for them.</summary>
@@ -91,7 +123,9 @@ public sealed class FtpServer : IAsyncDisposable
 
         await _stopping.CancelAsync();
         _listener?.Dispose();
+        _implicitTlsListener?.Dispose();
         await _acceptLoop;
+        await _implicitTlsAcceptLoop;
         var closing = _connections.Values.Select(connection => connection.ShutdownAsync("Server shutting down.", ShutdownGrace));
         await Task.WhenAll(closing).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         while (!_connections.IsEmpty && !cancellationToken.IsCancellationRequested)
@@ -107,7 +141,7 @@ public sealed class FtpServer : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private async Task AcceptLoopAsync(Socket listener)
+    private async Task AcceptLoopAsync(Socket listener, bool implicitTls)
     {
         while (!_stopping.IsCancellationRequested)
         {
@@ -141,11 +175,11 @@ public sealed class FtpServer : IAsyncDisposable
                 continue;
             }
 
-            _ = RunConnectionAsync(socket);
+            _ = RunConnectionAsync(socket, implicitTls);
         }
     }
 
-    private async Task RunConnectionAsync(Socket socket)
+    private async Task RunConnectionAsync(Socket socket, bool implicitTls)
     {
         var id = Interlocked.Increment(ref _nextId);
         FtpConnection connection;
@@ -163,7 +197,7 @@ public sealed class FtpServer : IAsyncDisposable
         _connections[id] = connection;
         try
         {
-            await connection.RunAsync();
+            await connection.RunAsync(implicitTls);
         }
         finally
         {

@@ -1,4 +1,5 @@
 using System.Net;
+using Ferry.Server.Security.Tls;
 
 namespace Ferry.Server;
 
@@ -44,6 +45,33 @@ public sealed class FtpServerOptions
     /// <summary>Use sendfile(2) for plain binary downloads from local disk.</summary>
     public bool UseSendFile { get; set; } = true;
 
+    /// <summary>Implicit FTPS: a second port where TLS starts with the first byte (not in RFC 4217, but curl's ftps:// and many clients use it). Off by default.</summary>
+    public bool ImplicitTls { get; set; }
+
+    /// <summary>The implicit FTPS port: 990 by IANA convention (needs root or CAP_NET_BIND_SERVICE); 0 lets the OS choose.</summary>
+    public int ImplicitTlsPort { get; set; } = 990;
+
+    /// <summary>PEM certificate (with its chain) or PFX file; empty: a self-signed certificate generated in the data folder.</summary>
+    public string CertificateFile { get; set; } = string.Empty;
+
+    /// <summary>PEM private key, when it is not inside <see cref="CertificateFile"/>.</summary>
+    public string CertificateKeyFile { get; set; } = string.Empty;
+
+    /// <summary>PFX password, if any.</summary>
+    public string CertificatePassword { get; set; } = string.Empty;
+
+    /// <summary>
+    /// When a login must be over TLS. ExceptLoopback (default): refused in plain text from the
+    /// network, allowed on the machine itself. Anonymous logins are never held to it.
+    /// </summary>
+    public TlsRequirement RequireTls { get; set; } = TlsRequirement.ExceptLoopback;
+
+    /// <summary>When data connections must be protected (PROT P, RFC 4217 §9); the same default as <see cref="RequireTls"/>.</summary>
+    public TlsRequirement RequireDataTls { get; set; } = TlsRequirement.ExceptLoopback;
+
+    /// <summary>How long a TLS handshake may take (control or data connection).</summary>
+    public TimeSpan TlsHandshakeTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     internal IPAddress ParsedListenAddress => IPAddress.Parse(ListenAddress);
 
     internal (int Min, int Max)? ParsedPassivePorts =>
@@ -81,6 +109,26 @@ public sealed class FtpServerOptions
         if (DataConnectionTimeout <= TimeSpan.Zero)
         {
             errors.Add("DataConnectionTimeout: must be positive.");
+        }
+
+        if (ImplicitTls && (ImplicitTlsPort is < 0 or > 65535 || (ImplicitTlsPort != 0 && ImplicitTlsPort == Port)))
+        {
+            errors.Add($"ImplicitTlsPort: {ImplicitTlsPort} must be a port number (0-65535) other than Port.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(CertificateFile) && !File.Exists(CertificateFile))
+        {
+            errors.Add($"CertificateFile: '{CertificateFile}' does not exist.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(CertificateKeyFile) && !File.Exists(CertificateKeyFile))
+        {
+            errors.Add($"CertificateKeyFile: '{CertificateKeyFile}' does not exist.");
+        }
+
+        if (TlsHandshakeTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("TlsHandshakeTimeout: must be positive.");
         }
 
         if (DataStallTimeout <= TimeSpan.Zero)

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
 using Ferry.Server.DataChannels;
 using Ferry.Server.Diagnostics;
@@ -19,9 +21,15 @@ namespace Ferry.Server.Connections;
 /// </summary>
 internal sealed class FtpConnection : IAsyncDisposable
 {
+    private static readonly StreamPipeReaderOptions ReaderOptions = new(
+        bufferSize: 1024, minimumReadSize: 256, leaveOpen: true, useZeroByteReads: true);
+
     private readonly Socket _socket;
-    private readonly Stream _stream;
-    private readonly PipeReader _reader;
+    private readonly NetworkStream _network;
+    private Stream _stream;
+    private SslStream? _tls;
+    private PipeReader _reader;
+    private bool _tlsUpgradeRequested;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly long _startedAt;
     private readonly CancellationTokenSource _closing = new();
@@ -36,10 +44,13 @@ internal sealed class FtpConnection : IAsyncDisposable
         _startedAt = server.Time.GetTimestamp();
         RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
-        _stream = new NetworkStream(socket, ownsSocket: false);
-        _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(
-            bufferSize: 1024, minimumReadSize: 256, leaveOpen: true, useZeroByteReads: true));
+        _network = new NetworkStream(socket, ownsSocket: false);
+        _stream = _network;
+        _reader = PipeReader.Create(_stream, ReaderOptions);
     }
+
+    /// <summary>The control connection is TLS-protected (AUTH TLS or implicit FTPS).</summary>
+    public bool IsSecure => _tls is not null;
 
     public long Id { get; }
 
@@ -61,17 +72,23 @@ internal sealed class FtpConnection : IAsyncDisposable
 
     public ILogger Logger => Server.Logger;
 
-    public async Task RunAsync()
+    public async Task RunAsync(bool implicitTls)
     {
         FerryLog.SessionStarted(Logger, Id, RemoteEndPoint);
         try
         {
+            if (implicitTls)
+            {
+                // Implicit FTPS: TLS from the first byte, then the same session as after AUTH TLS.
+                await StartTlsAsync();
+            }
+
             await ReplyAsync(FtpReplyCode.ServiceReady, Server.Options.Banner);
             await ReadCommandsAsync(_closing.Token);
         }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or AuthenticationException)
         {
-            // The client vanished or the server is stopping: nothing to answer.
+            // The client vanished, failed its TLS handshake, or the server is stopping: nothing to answer.
         }
         catch (Exception e)
         {
@@ -113,6 +130,13 @@ internal sealed class FtpConnection : IAsyncDisposable
     }
 
     public ValueTask ReplyAsync((FtpReplyCode Code, string Text) reply) => ReplyAsync(reply.Code, reply.Text);
+
+    /// <summary>
+    /// AUTH TLS (RFC 4217 §4): after its 234 reply the command loop starts TLS on this connection.
+    /// Whatever the client sent behind the AUTH command is dropped unread, so plain-text commands
+    /// cannot be injected into the protected session.
+    /// </summary>
+    public void RequestTlsUpgrade() => _tlsUpgradeRequested = true;
 
     /// <summary>The server will close the control connection after the current reply (QUIT, shutdown).</summary>
     public void RequestClose() => _closeRequested = true;
@@ -189,7 +213,12 @@ internal sealed class FtpConnection : IAsyncDisposable
 
         await Session.SetDataChannelAsync(null);
         await _reader.CompleteAsync();
-        await _stream.DisposeAsync();
+        if (_tls is not null)
+        {
+            await _tls.DisposeAsync();
+        }
+
+        await _network.DisposeAsync();
         try
         {
             _socket.Shutdown(SocketShutdown.Both);
@@ -229,6 +258,19 @@ internal sealed class FtpConnection : IAsyncDisposable
                 }
 
                 await ExecuteAsync(CommandLineParser.Parse(line));
+                if (_tlsUpgradeRequested)
+                {
+                    break;
+                }
+            }
+
+            if (_tlsUpgradeRequested)
+            {
+                _tlsUpgradeRequested = false;
+                _reader.AdvanceTo(result.Buffer.End);
+                await _reader.CompleteAsync();
+                await StartTlsAsync();
+                continue;
             }
 
             if (!discarding && buffer.Length > maxLength)
@@ -250,6 +292,30 @@ internal sealed class FtpConnection : IAsyncDisposable
                 break;
             }
         }
+    }
+
+    /// <summary>Handshakes TLS on the control connection and reads commands through it from then on.</summary>
+    private async Task StartTlsAsync()
+    {
+        var certificates = Server.Certificates ?? throw new InvalidOperationException("TLS is not configured.");
+        var tls = new SslStream(_network, leaveInnerStreamOpen: true);
+        using (var timeout = new CancellationTokenSource(Server.Options.TlsHandshakeTimeout, Server.Time))
+        {
+            await tls.AuthenticateAsServerAsync(certificates.CreateServerOptions(), timeout.Token);
+        }
+
+        await _writeLock.WaitAsync();
+        try
+        {
+            _tls = tls;
+            _stream = tls;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+
+        _reader = PipeReader.Create(tls, ReaderOptions);
     }
 
     private async ValueTask ExecuteAsync(FtpCommand command)

@@ -1,5 +1,6 @@
 using Ferry.Server.DataChannels;
 using Ferry.Server.Security;
+using Ferry.Server.Security.Tls;
 using Ferry.Server.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -13,8 +14,10 @@ internal sealed class FtpServerContext
         Authenticator authenticator,
         Func<FtpUser, IFileSystem> fileSystemFactory,
         TimeProvider time,
-        ILogger logger)
+        ILogger logger,
+        TlsCertificateProvider? certificates)
     {
+        Certificates = certificates;
         Options = options;
         Authenticator = authenticator;
         FileSystemFactory = fileSystemFactory;
@@ -34,4 +37,7 @@ internal sealed class FtpServerContext
     public ILogger Logger { get; }
 
     public PassivePortPool PassivePorts { get; }
+
+    /// <summary>Null when the server offers no TLS at all.</summary>
+    public TlsCertificateProvider? Certificates { get; }
 }

@@ -38,13 +38,18 @@ internal sealed class FtpSession
 
     public IDataChannel? DataChannel { get; private set; }
 
+    /// <summary>PBSZ was sent after AUTH (RFC 4217 §8); PROT needs it first.</summary>
+    public bool ProtectionBufferSizeSet { get; set; }
+
+    public DataProtection DataProtection { get; set; } = DataProtection.Clear;
+
     /// <summary>The MLSx facts selected by OPTS MLST (RFC 3659 §7.9); all by default, shared until changed.</summary>
     public IReadOnlySet<string> MlstFacts { get; set; } = MlsxFormatter.DefaultFacts;
 
     public string UserNameForLog => User?.Name ?? PendingUserName ?? "-";
 
     /// <summary>USER: any earlier login ends; transfer parameters stay (RFC 959 §4.1.1).</summary>
-    public void BeginLogin(string name)
+    public void BeginLogin(string? name)
     {
         PendingUserName = name;
         User = null;
@@ -93,6 +98,11 @@ internal sealed class FtpSession
         RenameFrom = null;
         EpsvAll = false;
         Host = null;
+
+        // The control connection stays encrypted (it cannot be unwrapped safely), but data
+        // protection starts over, as after a fresh AUTH.
+        ProtectionBufferSizeSet = false;
+        DataProtection = DataProtection.Clear;
         MlstFacts = MlsxFormatter.DefaultFacts;
     }
 }

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Ferry.Server.DataChannels;
 using Ferry.Server.Diagnostics;
 using Ferry.Server.Protocol;
+using Ferry.Server.Protocol.Handlers;
 using Ferry.Server.Storage;
 
 namespace Ferry.Server.Connections;
@@ -33,8 +34,16 @@ internal static class TransferRunner
         Pump pump)
     {
         var started = false;
+        var protect = connection.Session.DataProtection == DataProtection.Private;
         try
         {
+            if (!protect && SecurityCommands.DataTlsRequired(connection))
+            {
+                await connection.ReplyAsync(FtpReplyCode.DataProtectionRequired,
+                    "Data connections from your address must be protected: send PBSZ 0 and PROT P (setting RequireDataTls).");
+                return;
+            }
+
             if (!channel.IsPassive)
             {
                 try
@@ -50,7 +59,7 @@ internal static class TransferRunner
 
             await connection.ReplyAsync(FtpReplyCode.FileStatusOkay, opening);
             var transfer = new DataTransfer($"{direction} {path}");
-            connection.StartTransfer(transfer, t => RunAsync(connection, channel, direction, path, resource, pump, t));
+            connection.StartTransfer(transfer, t => RunAsync(connection, channel, protect, direction, path, resource, pump, t));
             started = true;
         }
         finally
@@ -81,6 +90,7 @@ internal static class TransferRunner
     private static async Task RunAsync(
         FtpConnection connection,
         IDataChannel channel,
+        bool protect,
         string direction,
         VirtualPath path,
         IAsyncDisposable? resource,
@@ -99,7 +109,14 @@ internal static class TransferRunner
                     var socket = await channel.OpenAsync(token);
                     await using var watchdog = transfer.StartWatchdog(connection.Server.Options.DataStallTimeout, connection.Server.Time);
                     await using var network = new NetworkStream(socket, ownsSocket: false);
-                    await pump(socket, network, transfer, token);
+                    await using var tls = protect ? await DataTls.AcceptAsync(connection, network, token) : null;
+                    await pump(socket, (Stream?)tls ?? network, transfer, token);
+                    if (tls is not null)
+                    {
+                        // close_notify before FIN: FileZilla reports a transfer without it as not properly shut down.
+                        await tls.ShutdownAsync();
+                    }
+
                     socket.Shutdown(SocketShutdown.Send);
                     if (resource is not null)
                     {
@@ -122,10 +139,10 @@ internal static class TransferRunner
                     result = "aborted";
                     await connection.ReplyAsync(FtpReplyCode.ConnectionClosedTransferAborted, "Connection closed; transfer aborted.");
                 }
-                catch (DataConnectionException)
+                catch (DataConnectionException e)
                 {
                     result = "no data connection";
-                    await connection.ReplyAsync(FtpReplyCode.CannotOpenDataConnection, "Cannot open data connection.");
+                    await connection.ReplyAsync(FtpReplyCode.CannotOpenDataConnection, e is DataTlsException ? e.Message : "Cannot open data connection.");
                 }
                 catch (StorageException e)
                 {

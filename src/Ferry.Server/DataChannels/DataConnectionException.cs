@@ -1,7 +1,7 @@
 namespace Ferry.Server.DataChannels;
 
 /// <summary>No data connection could be opened (reply 425, RFC 959 §4.2).</summary>
-internal sealed class DataConnectionException : Exception
+internal class DataConnectionException : Exception
 {
     public DataConnectionException()
     {

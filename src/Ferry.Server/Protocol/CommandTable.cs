@@ -75,11 +75,11 @@ internal static class CommandTable
         new("MLSD", ListingCommands.MlsdAsync, Login, ArgumentRule.Optional, UserPermissions.List, Sequential, "RFC 3659 §7", "MLSD [<path>]", null, "A missing directory gets 550 (rclone relies on it); streamed."),
         new("HOST", AccessCommands.HostAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 7151 §3", "HOST <name>", "HOST", "Accepted before login (220); 503 after USER or login."),
 
-        // Security extensions (RFC 2228, RFC 4217): FTPS arrives with issue 4.
-        new("AUTH", null, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 2228 §3, RFC 4217 §4", "AUTH <TLS>", null, "Not yet implemented (502): clients fall back to plain FTP."),
-        new("PBSZ", null, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 2228 §3, RFC 4217 §8", "PBSZ 0", null, "Not yet implemented (502)."),
-        new("PROT", null, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 2228 §3, RFC 4217 §9", "PROT <C|P>", null, "Not yet implemented (502)."),
-        new("CCC", null, Login, ArgumentRule.None, Anyone, Sequential, "RFC 2228 §3", "CCC", null, "Not yet implemented (502)."),
+        // Security extensions (RFC 2228, RFC 4217)
+        new("AUTH", SecurityCommands.AuthAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 2228 §3, RFC 4217 §4", "AUTH <TLS>", "AUTH TLS", "TLS 1.2/1.3; SSL, TLS-C and TLS-P as aliases; bytes sent behind AUTH are dropped (command injection defence)."),
+        new("PBSZ", SecurityCommands.PbszAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 2228 §3, RFC 4217 §8", "PBSZ 0", "PBSZ", "Always 0 with TLS; 503 before AUTH."),
+        new("PROT", SecurityCommands.ProtAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 2228 §3, RFC 4217 §9", "PROT <C|P>", "PROT", "P protects data connections; C is refused (534) where data TLS is required; S/E get 536."),
+        new("CCC", null, Login, ArgumentRule.None, Anyone, Sequential, "RFC 4217 §6", "CCC", null, "Not implemented (502): the control connection stays encrypted."),
     ];
 
     private static readonly FrozenDictionary<string, CommandSpec> ByVerb = All.ToFrozenDictionary(spec => spec.Verb, StringComparer.Ordinal);

@@ -13,7 +13,7 @@ internal static class ComplianceDocument
 
             Generated from `src/Ferry.Server/Protocol/CommandTable.cs` by `ComplianceDocument`; a test
             fails when this file and the table differ (regenerate with
-            `FERRY_UPDATE_DOCS=1 dotnet test tests/Ferry.Server.Tests --filter RfcCompliance`).
+            `UPDATE_RFC_DOC=1 dotnet test tests/Ferry.Server.Tests --filter RfcCompliance`).
 
             Every verb below is exercised over the wire by a test marked `[VerbTest("VERB")]`; a test
             fails when one is missing. "Login" means the verb gets `530` before login. Verbs not in
@@ -40,7 +40,7 @@ internal static class ComplianceDocument
             ```
 
             """);
-        foreach (var line in Handlers.InformationCommands.FeatureLines(new Connections.FtpSession()))
+        foreach (var line in Handlers.InformationCommands.FeatureLines(new Connections.FtpSession(), tlsAvailable: true))
         {
             text.Append(line).Append('\n');
         }

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using Ferry.Configuration;
 using Ferry.Server;
 using Ferry.Server.Security;
+using Ferry.Server.Security.Tls;
 using Microsoft.Extensions.Logging;
 
 namespace Ferry.Commands;
@@ -61,7 +62,19 @@ internal static class ServeCommand
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
 
-        await using var server = new FtpServer(settings.Server, users, loggerFactory);
+        TlsCertificateProvider certificates;
+        try
+        {
+            certificates = TlsCertificateProvider.Create(
+                settings.Server.CertificateFile, settings.Server.CertificateKeyFile, settings.Server.CertificatePassword, settings.DataDir);
+        }
+        catch (CryptographicException e)
+        {
+            await Console.Error.WriteLineAsync($"ferry: cannot load the TLS certificate: {e.Message}");
+            return 1;
+        }
+
+        await using var server = new FtpServer(settings.Server, users, loggerFactory, certificates: certificates);
         try
         {
             await server.StartAsync(stop.Token);
@@ -70,6 +83,12 @@ internal static class ServeCommand
         {
             await Console.Error.WriteLineAsync($"ferry: cannot listen on {settings.Server.ListenAddress} port {settings.Server.Port}: {e.Message}");
             return 1;
+        }
+
+        Console.WriteLine($"TLS certificate: {certificates.Description}");
+        if (server.ImplicitTlsEndPoint is { } implicitTls)
+        {
+            Console.WriteLine($"Implicit FTPS on {implicitTls}");
         }
 
         Console.WriteLine($"Ferry ready: listening on {server.LocalEndPoint}, data in {Path.GetFullPath(settings.DataDir)}");

@@ -39,7 +39,9 @@ public sealed class InformationCommandTests
         Assert.Contains("REST STREAM", names);
         Assert.Contains("TVFS", names);
         Assert.Contains(names, n => n.StartsWith("MLST ", StringComparison.Ordinal) && n.Contains("type*;", StringComparison.Ordinal));
-        Assert.DoesNotContain(names, n => n.StartsWith("AUTH", StringComparison.Ordinal));
+        Assert.Contains("AUTH TLS", names);
+        Assert.Contains("PBSZ", names);
+        Assert.Contains("PROT", names);
     }
 
     [Theory]

@@ -9,14 +9,14 @@ public sealed class RfcComplianceDocumentTests
     {
         var path = Path.Combine(RepositoryRoot(), "docs", "rfc-compliance.md");
         var expected = ComplianceDocument.Render();
-        if (Environment.GetEnvironmentVariable("FERRY_UPDATE_DOCS") == "1")
+        if (Environment.GetEnvironmentVariable("UPDATE_RFC_DOC") == "1")
         {
             File.WriteAllText(path, expected);
         }
 
-        Assert.True(File.Exists(path), "docs/rfc-compliance.md is missing; run with FERRY_UPDATE_DOCS=1 to create it.");
+        Assert.True(File.Exists(path), "docs/rfc-compliance.md is missing; run with UPDATE_RFC_DOC=1 to create it.");
         Assert.True(File.ReadAllText(path) == expected,
-            "docs/rfc-compliance.md differs from the command table; run FERRY_UPDATE_DOCS=1 dotnet test tests/Ferry.Server.Tests --filter RfcCompliance");
+            "docs/rfc-compliance.md differs from the command table; run UPDATE_RFC_DOC=1 dotnet test tests/Ferry.Server.Tests --filter RfcCompliance");
     }
 
     private static string RepositoryRoot()

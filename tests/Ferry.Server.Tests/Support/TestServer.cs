@@ -1,5 +1,6 @@
 using System.Net;
 using Ferry.Server.Security;
+using Ferry.Server.Security.Tls;
 
 namespace Ferry.Server.Tests.Support;
 
@@ -15,6 +16,10 @@ public sealed class TestServer : IAsyncDisposable
 
     /// <summary>Cheap hashes keep hundreds of test logins fast; the format and code path are the real ones.</summary>
     public const int TestHashIterations = 1000;
+
+    /// <summary>One generated self-signed certificate for every test server of the run (RSA key generation is slow).</summary>
+    private static readonly Lazy<TlsCertificateProvider> SharedCertificates = new(() =>
+        TlsCertificateProvider.Create(null, null, null, Path.Combine(Path.GetTempPath(), "ferry-test-tls-" + Environment.ProcessId)));
 
     private TestServer(string directory, FtpServer server, SqliteUserStore users)
     {
@@ -57,7 +62,7 @@ public sealed class TestServer : IAsyncDisposable
             DataStallTimeout = TimeSpan.FromSeconds(5),
         };
         configure?.Invoke(options);
-        var server = new FtpServer(options, users);
+        var server = new FtpServer(options, users, certificates: SharedCertificates.Value);
         await server.StartAsync();
         return new TestServer(directory, server, users);
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
 
 namespace Ferry.Server.Tests.Support;
@@ -13,13 +14,15 @@ public sealed class WireClient : IAsyncDisposable
 {
     private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(15);
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
-    private readonly StreamReader _reader;
+    private readonly NetworkStream _network;
+    private Stream _stream;
+    private StreamReader _reader;
 
     private WireClient(Socket socket)
     {
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _network = new NetworkStream(socket, ownsSocket: true);
+        _stream = _network;
         _reader = new StreamReader(_stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false);
     }
 
@@ -115,9 +118,18 @@ public sealed class WireClient : IAsyncDisposable
         }
     }
 
+    /// <summary>The client side of AUTH TLS (after the 234) or of implicit FTPS: TLS on the control connection.</summary>
+    public async Task StartTlsAsync(SslProtocols protocols = SslProtocols.None)
+    {
+        var tls = await TlsClient.AuthenticateAsync(_network, protocols);
+        _stream = tls;
+        _reader = new StreamReader(tls, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false);
+    }
+
     public async ValueTask DisposeAsync()
     {
         _reader.Dispose();
         await _stream.DisposeAsync();
+        await _network.DisposeAsync();
     }
 }

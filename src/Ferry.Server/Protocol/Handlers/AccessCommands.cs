@@ -11,6 +11,14 @@ internal static class AccessCommands
 {
     public static ValueTask UserAsync(FtpConnection connection, string name)
     {
+        // Secure by default: no password crosses the network in clear text (RFC 4217 §15).
+        if (!IsAnonymousName(connection, name) && SecurityCommands.LoginTlsRequired(connection))
+        {
+            connection.Session.BeginLogin(null);
+            return connection.ReplyAsync(FtpReplyCode.NotLoggedIn,
+                "TLS required: this server refuses plain-text logins from your address. Enable \"explicit FTP over TLS\" (AUTH TLS) in your client (setting RequireTls).");
+        }
+
         // RFC 959 §4.1.1: USER at any time starts a new login; the previous one ends here.
         connection.Session.BeginLogin(name);
         return connection.ReplyAsync(FtpReplyCode.UserNameOkay, IsAnonymousName(connection, name)

@@ -17,14 +17,15 @@ internal static class InformationCommands
 
     /// <summary>RFC 2389 §3.2: one feature per line, each indented by one space.</summary>
     public static ValueTask FeatAsync(FtpConnection connection, string argument) =>
-        connection.ReplyAsync(FtpReplyCode.SystemStatus, "Features:\n" + string.Join('\n', FeatureLines(connection.Session)) + "\nEnd");
+        connection.ReplyAsync(FtpReplyCode.SystemStatus, "Features:\n" + string.Join('\n', FeatureLines(connection.Session, connection.Server.Certificates is not null)) + "\nEnd");
 
     /// <summary>The FEAT lines, from the command table; MLST lists its facts, the selected ones marked '*' (RFC 3659 §7.8).</summary>
-    internal static IEnumerable<string> FeatureLines(FtpSession session)
+    internal static IEnumerable<string> FeatureLines(FtpSession session, bool tlsAvailable)
     {
         var mlst = "MLST " + string.Concat(MlsxFormatter.SupportedFacts.Select(f => f + (session.MlstFacts.Contains(f) ? "*;" : ";")));
         return CommandTable.All
             .Where(spec => spec.Feature is not null && spec.IsImplemented)
+            .Where(spec => tlsAvailable || spec.Verb is not ("AUTH" or "PBSZ" or "PROT"))
             .Select(spec => spec.Feature!)
             .Append(mlst)
             .Distinct()

@@ -34,7 +34,9 @@ internal static class TransferCommands
 
         var ascii = session.TransferType == TransferType.Ascii;
         var options = connection.Server.Options;
-        var sendFile = !ascii && options.UseSendFile && file is FileStream && fileSystem.Capabilities.HasFlag(FileSystemCapabilities.LocalFileHandle);
+        // sendfile only for plain binary from local disk: TLS and ASCII need the bytes in user space.
+        var sendFile = !ascii && options.UseSendFile && session.DataProtection == DataProtection.Clear
+            && file is FileStream && fileSystem.Capabilities.HasFlag(FileSystemCapabilities.LocalFileHandle);
         var opening = string.Create(CultureInfo.InvariantCulture,
             $"Opening {(ascii ? "ASCII" : "BINARY")} mode data connection for {path.Name} ({entry.Size - offset} bytes).");
         await TransferRunner.StartAsync(connection, session.TakeDataChannel()!, "RETR", path, opening, file, (socket, network, transfer, token) =>
