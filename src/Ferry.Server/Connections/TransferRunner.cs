@@ -111,13 +111,7 @@ internal static class TransferRunner
                     await using var network = new NetworkStream(socket, ownsSocket: false);
                     await using var tls = protect ? await DataTls.AcceptAsync(connection, network, token) : null;
                     await pump(socket, (Stream?)tls ?? network, transfer, token);
-                    if (tls is not null)
-                    {
-                        // close_notify before FIN: FileZilla reports a transfer without it as not properly shut down.
-                        await tls.ShutdownAsync();
-                    }
-
-                    socket.Shutdown(SocketShutdown.Send);
+                    await CloseDataAsync(socket, tls, uploading: direction is "STOR" or "APPE" or "STOU");
                     if (resource is not null)
                     {
                         // Close the file before 226, so a client that reads it next sees all of it.
@@ -175,6 +169,27 @@ internal static class TransferRunner
 
             FerryLog.Transfer(connection.Logger, connection.Id, direction, path.Value, connection.Session.UserNameForLog,
                 transfer.BytesTransferred, connection.Server.Time.GetElapsedTime(started).TotalSeconds, result);
+        }
+    }
+
+    /// <summary>
+    /// close_notify before FIN (FileZilla reports a TLS transfer without it as not properly shut
+    /// down). After an upload every byte is already in: a client that has hung up by then (rclone
+    /// closes right after its own close_notify) does not make the transfer fail.
+    /// </summary>
+    private static async ValueTask CloseDataAsync(Socket socket, System.Net.Security.SslStream? tls, bool uploading)
+    {
+        try
+        {
+            if (tls is not null)
+            {
+                await tls.ShutdownAsync();
+            }
+
+            socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception e) when (uploading && e is IOException or SocketException or ObjectDisposedException)
+        {
         }
     }
 
