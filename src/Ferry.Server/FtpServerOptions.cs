@@ -78,6 +78,13 @@ public sealed class FtpServerOptions
     /// <summary>Users never held to <see cref="DataTlsSessionReuse"/>.</summary>
     public List<string> SessionReuseExemptUsers { get; set; } = [];
 
+    /// <summary>
+    /// A TLS upload whose data connection ends without close_notify may be cut short. True
+    /// (default): refuse it with 451 so the client retries; false: accept it. The transfer log
+    /// marks it either way. curl, lftp, rclone and Python send close_notify (README).
+    /// </summary>
+    public bool RefuseUploadsWithoutCloseNotify { get; set; } = true;
+
     /// <summary>How long a TLS handshake may take (control or data connection).</summary>
     public TimeSpan TlsHandshakeTimeout { get; set; } = TimeSpan.FromSeconds(15);
 

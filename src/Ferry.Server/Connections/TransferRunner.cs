@@ -3,6 +3,7 @@ using Ferry.Server.DataChannels;
 using Ferry.Server.Diagnostics;
 using Ferry.Server.Protocol;
 using Ferry.Server.Protocol.Handlers;
+using Ferry.Server.Security.Tls;
 using Ferry.Server.Storage;
 
 namespace Ferry.Server.Connections;
@@ -111,7 +112,19 @@ internal static class TransferRunner
                     await using var network = new NetworkStream(socket, ownsSocket: false);
                     await using var tls = protect ? await DataTls.AcceptAsync(connection, network, token) : null;
                     await pump(socket, (Stream?)tls ?? network, transfer, token);
-                    await CloseDataAsync(socket, tls, uploading: direction is "STOR" or "APPE" or "STOU");
+                    var uploading = direction is "STOR" or "APPE" or "STOU";
+                    var truncated = uploading && tls is not null && TlsSessionProbe.ReceivedCloseNotify(tls) == false;
+                    await CloseDataAsync(socket, tls, uploading);
+                    if (truncated)
+                    {
+                        result = "ended without TLS close_notify";
+                        if (connection.Server.Options.RefuseUploadsWithoutCloseNotify)
+                        {
+                            await connection.ReplyAsync(FtpReplyCode.LocalErrorInProcessing,
+                                "Upload ended without TLS close_notify and may be incomplete; send it again (setting RefuseUploadsWithoutCloseNotify).");
+                            return;
+                        }
+                    }
                     if (resource is not null)
                     {
                         // Close the file before 226, so a client that reads it next sees all of it.
@@ -119,7 +132,7 @@ internal static class TransferRunner
                         resource = null;
                     }
 
-                    result = "ok";
+                    result = truncated ? "accepted without TLS close_notify" : "ok";
                     await connection.ReplyAsync(FtpReplyCode.ClosingDataConnection, "Transfer complete.");
                 }
                 catch (Exception) when (transfer.Stalled)

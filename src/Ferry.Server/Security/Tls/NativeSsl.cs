@@ -31,6 +31,12 @@ internal static unsafe partial class NativeSsl
     [LibraryImport(LibSsl)]
     public static partial IntPtr SSL_get_version(IntPtr ssl);
 
+    /// <summary>Bit 2 (SSL_RECEIVED_SHUTDOWN): the peer's close_notify has arrived.</summary>
+    [LibraryImport(LibSsl)]
+    public static partial int SSL_get_shutdown(IntPtr ssl);
+
+    public const int ReceivedShutdown = 2;
+
     [LibraryImport(LibSsl)]
     public static partial int SSL_version(IntPtr ssl);
 

@@ -71,6 +71,38 @@ internal static unsafe class TlsSessionProbe
         }
     }
 
+    /// <summary>
+    /// Whether the peer ended the TLS stream with close_notify (SSL_get_shutdown): SslStream reads
+    /// end the same way after a bare TCP FIN, which for an upload may mean a truncated file. Null
+    /// when it cannot be told.
+    /// </summary>
+    public static bool? ReceivedCloseNotify(SslStream stream)
+    {
+        var handle = SslHandleOf(stream);
+        if (handle is null)
+        {
+            return null;
+        }
+
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            return (NativeSsl.SSL_get_shutdown(handle.DangerousGetHandle()) & NativeSsl.ReceivedShutdown) != 0;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException or ObjectDisposedException)
+        {
+            return null;
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
     private static SafeHandle? SslHandleOf(SslStream stream)
     {
         try
