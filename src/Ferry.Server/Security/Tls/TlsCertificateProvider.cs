@@ -65,7 +65,8 @@ public sealed class TlsCertificateProvider
 
     /// <summary>
     /// Options for one handshake: TLS 1.2 and 1.3 only, no renegotiation, and the shared
-    /// certificate context (which is also what lets OpenSSL resume sessions across connections).
+    /// certificate context (which is also what lets OpenSSL resume sessions across connections:
+    /// .NET caches one SSL_CTX per certificate context and protocol set).
     /// </summary>
     public SslServerAuthenticationOptions CreateServerOptions() => new()
     {
@@ -75,22 +76,12 @@ public sealed class TlsCertificateProvider
         AllowRenegotiation = false,
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         EncryptionPolicy = EncryptionPolicy.RequireEncryption,
-        CipherSuitesPolicy = StrongCiphers,
-    };
 
-    /// <summary>Forward-secret AEAD suites only; TLS 1.3 suites plus their TLS 1.2 ECDHE counterparts.</summary>
-    private static readonly CipherSuitesPolicy StrongCiphers = new(
-    [
-        TlsCipherSuite.TLS_AES_128_GCM_SHA256,
-        TlsCipherSuite.TLS_AES_256_GCM_SHA384,
-        TlsCipherSuite.TLS_CHACHA20_POLY1305_SHA256,
-        TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-        TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-        TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-        TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-        TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-        TlsCipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-    ]);
+        // No CipherSuitesPolicy: with one, .NET gives every connection its own OpenSSL SSL_CTX
+        // and no session can be resumed (measured: `openssl s_client -reconnect` never "Reused"),
+        // which data-connection session reuse needs. The system OpenSSL's defaults apply
+        // (Debian: SECLEVEL 2, forward-secret suites first).
+    };
 
     private SslStreamCertificateContext Current
     {
