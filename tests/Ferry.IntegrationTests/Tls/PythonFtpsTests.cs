@@ -40,9 +40,12 @@ public sealed class PythonFtpsTests
 
     /// <summary>
     /// curl, lftp and rclone end an upload with close_notify and close the socket at once,
-    /// without reading what the server sent after the handshake (with TLS 1.3: the session
-    /// tickets), so the kernel answers with a RST. All the data and the close_notify have arrived
-    /// by then: the upload is complete and must get 226.
+    /// without reading what the server sent after the handshake. With TLS 1.3 that is the
+    /// server's NewSessionTicket messages (TLS 1.2 sends tickets inside the handshake), so the
+    /// client's close() finds unread data and Linux answers with a RST: the tail of the upload
+    /// still in the client's send buffer is dropped (the server stores e.g. 114688 of 200002
+    /// bytes) or, when everything did arrive, the server's own close_notify/shutdown fails. Both
+    /// end in 426 (curl/curl#6149). Correct: every such upload arrives whole and gets 226.
     /// </summary>
     [Theory]
     [InlineData("default")]
