@@ -69,6 +69,7 @@ public sealed class FtpServer : IAsyncDisposable
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
         var options = _context.Options;
+        StartSessionReuseCheck();
         _listener = Listen(options.ParsedListenAddress, options.Port);
         if (options.ImplicitTls)
         {
@@ -87,6 +88,36 @@ public sealed class FtpServer : IAsyncDisposable
 
         _acceptLoop = AcceptLoopAsync(_listener, implicitTls: false);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The data-connection session-reuse check rests on runtime internals, so it is proven at
+    /// every start (and warmed up again after a certificate renewal). If it does not work, Required
+    /// refuses to start rather than pretend, and the other policies go on unchecked, with a warning.
+    /// </summary>
+    private void StartSessionReuseCheck()
+    {
+        var certificates = _context.Certificates;
+        if (certificates is null || _context.Options.DataTlsSessionReuse == SessionReusePolicy.Off)
+        {
+            return;
+        }
+
+        var failure = TlsSessionSelfTest.Run(certificates.CreateServerOptions());
+        _context.SessionReuse.Available = failure is null;
+        if (failure is not null)
+        {
+            FerryLog.SessionReuseSelfTestFailed(_context.Logger, failure);
+            if (_context.Options.DataTlsSessionReuse == SessionReusePolicy.Required)
+            {
+                throw new InvalidOperationException($"DataTlsSessionReuse is Required, but the TLS session check does not work on this runtime: {failure}.");
+            }
+
+            return;
+        }
+
+        FerryLog.SessionReuseSelfTestPassed(_context.Logger);
+        certificates.Reloaded = reloaded => TlsSessionSelfTest.Run(reloaded);
     }
 
     private Socket Listen(IPAddress address, int port)

@@ -69,6 +69,15 @@ public sealed class FtpServerOptions
     /// <summary>When data connections must be protected (PROT P, RFC 4217 §9); the same default as <see cref="RequireTls"/>.</summary>
     public TlsRequirement RequireDataTls { get; set; } = TlsRequirement.ExceptLoopback;
 
+    /// <summary>Whether TLS data connections must resume the login's TLS session; see <see cref="SessionReusePolicy"/>.</summary>
+    public SessionReusePolicy DataTlsSessionReuse { get; set; } = SessionReusePolicy.Adaptive;
+
+    /// <summary>Client addresses or CIDR networks never held to <see cref="DataTlsSessionReuse"/>.</summary>
+    public List<string> SessionReuseExemptAddresses { get; set; } = [];
+
+    /// <summary>Users never held to <see cref="DataTlsSessionReuse"/>.</summary>
+    public List<string> SessionReuseExemptUsers { get; set; } = [];
+
     /// <summary>How long a TLS handshake may take (control or data connection).</summary>
     public TimeSpan TlsHandshakeTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
@@ -124,6 +133,18 @@ public sealed class FtpServerOptions
         if (!string.IsNullOrWhiteSpace(CertificateKeyFile) && !File.Exists(CertificateKeyFile))
         {
             errors.Add($"CertificateKeyFile: '{CertificateKeyFile}' does not exist.");
+        }
+
+        foreach (var network in SessionReuseExemptAddresses)
+        {
+            try
+            {
+                _ = SessionReuseGuard.ParseNetwork(network);
+            }
+            catch (FormatException)
+            {
+                errors.Add($"SessionReuseExemptAddresses: '{network}' is not an address or CIDR network.");
+            }
         }
 
         if (TlsHandshakeTimeout <= TimeSpan.Zero)

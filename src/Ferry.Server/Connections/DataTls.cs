@@ -19,7 +19,6 @@ internal static class DataTls
             using var timeout = new CancellationTokenSource(connection.Server.Options.TlsHandshakeTimeout, connection.Server.Time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
             await tls.AuthenticateAsServerAsync(connection.Server.Certificates!.CreateServerOptions(), linked.Token);
-            return tls;
         }
         catch (Exception e) when (e is AuthenticationException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
@@ -31,5 +30,15 @@ internal static class DataTls
             await tls.DisposeAsync();
             throw;
         }
+
+        // RFC 4217 §10 leaves it to the server to tie a data connection to its control connection:
+        // a resumed TLS session is what a third party on the same address cannot produce.
+        if (connection.Server.SessionReuse.Check(connection, tls) is { } refusal)
+        {
+            await tls.DisposeAsync();
+            throw new DataTlsException(refusal);
+        }
+
+        return tls;
     }
 }

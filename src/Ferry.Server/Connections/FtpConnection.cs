@@ -30,6 +30,8 @@ internal sealed class FtpConnection : IAsyncDisposable
     private SslStream? _tls;
     private PipeReader _reader;
     private bool _tlsUpgradeRequested;
+    private string? _controlTlsIdentity;
+    private string? _registeredIdentity;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly long _startedAt;
     private readonly CancellationTokenSource _closing = new();
@@ -51,6 +53,27 @@ internal sealed class FtpConnection : IAsyncDisposable
 
     /// <summary>The control connection is TLS-protected (AUTH TLS or implicit FTPS).</summary>
     public bool IsSecure => _tls is not null;
+
+    /// <summary>
+    /// Records who is logged in on this connection for the data-connection session-reuse check:
+    /// its TLS session identity then vouches for data connections of this user from this address.
+    /// Null logs out.
+    /// </summary>
+    public void TrackLogin(Security.FtpUser? user)
+    {
+        var registry = Server.SessionReuse.Registry;
+        if (_registeredIdentity is not null)
+        {
+            registry.Unregister(_registeredIdentity, Id);
+            _registeredIdentity = null;
+        }
+
+        if (user is not null && _controlTlsIdentity is not null)
+        {
+            registry.Register(_controlTlsIdentity, Id, user.Name, RemoteAddress);
+            _registeredIdentity = _controlTlsIdentity;
+        }
+    }
 
     public long Id { get; }
 
@@ -211,6 +234,7 @@ internal sealed class FtpConnection : IAsyncDisposable
             await transfer.Completion;
         }
 
+        TrackLogin(null);
         await Session.SetDataChannelAsync(null);
         await _reader.CompleteAsync();
         if (_tls is not null)
@@ -304,6 +328,7 @@ internal sealed class FtpConnection : IAsyncDisposable
             await tls.AuthenticateAsServerAsync(certificates.CreateServerOptions(), timeout.Token);
         }
 
+        _controlTlsIdentity = Server.SessionReuse.IdentityOf(tls);
         await _writeLock.WaitAsync();
         try
         {

@@ -24,6 +24,7 @@ internal sealed class FtpServerContext
         Time = time;
         Logger = logger;
         PassivePorts = new PassivePortPool(options.ParsedPassivePorts);
+        SessionReuse = new SessionReuseGuard(options);
     }
 
     public FtpServerOptions Options { get; }
@@ -37,6 +38,8 @@ internal sealed class FtpServerContext
     public ILogger Logger { get; }
 
     public PassivePortPool PassivePorts { get; }
+
+    public SessionReuseGuard SessionReuse { get; }
 
     /// <summary>Null when the server offers no TLS at all.</summary>
     public TlsCertificateProvider? Certificates { get; }

@@ -43,6 +43,9 @@ internal sealed class FtpSession
 
     public DataProtection DataProtection { get; set; } = DataProtection.Clear;
 
+    /// <summary>A data connection of this login has resumed its TLS session: from now on all must (adaptive policy).</summary>
+    public bool DataTlsResumed { get; set; }
+
     /// <summary>The MLSx facts selected by OPTS MLST (RFC 3659 §7.9); all by default, shared until changed.</summary>
     public IReadOnlySet<string> MlstFacts { get; set; } = MlsxFormatter.DefaultFacts;
 
@@ -53,6 +56,7 @@ internal sealed class FtpSession
     {
         PendingUserName = name;
         User = null;
+        DataTlsResumed = false;
         FileSystem = null;
         IsAnonymous = false;
         CurrentDirectory = VirtualPath.Root;
@@ -103,6 +107,7 @@ internal sealed class FtpSession
         // protection starts over, as after a fresh AUTH.
         ProtectionBufferSizeSet = false;
         DataProtection = DataProtection.Clear;
+        DataTlsResumed = false;
         MlstFacts = MlsxFormatter.DefaultFacts;
     }
 }

@@ -42,6 +42,18 @@ internal static partial class FerryLog
     [LoggerMessage(3002, LogLevel.Error, "Session {SessionId}: transfer failed unexpectedly")]
     public static partial void TransferFailed(ILogger logger, long sessionId, Exception exception);
 
+    [LoggerMessage(3003, LogLevel.Warning, "Session {SessionId}: refused a TLS data connection from {RemoteAddress} (user {User}): it {What}")]
+    public static partial void SessionReuseRefused(ILogger logger, long sessionId, IPAddress remoteAddress, string user, string what);
+
+    [LoggerMessage(3004, LogLevel.Information, "Session {SessionId}: TLS data connection from {RemoteAddress} (user {User}) {What}; allowed by DataTlsSessionReuse={Policy}")]
+    public static partial void SessionReuseMissing(ILogger logger, long sessionId, IPAddress remoteAddress, string user, string what, string policy);
+
+    [LoggerMessage(4002, LogLevel.Information, "TLS session-reuse check works on this runtime (self-test passed)")]
+    public static partial void SessionReuseSelfTestPassed(ILogger logger);
+
+    [LoggerMessage(4003, LogLevel.Warning, "TLS session-reuse check unavailable ({Reason}); data connections are not checked")]
+    public static partial void SessionReuseSelfTestFailed(ILogger logger, string reason);
+
     [LoggerMessage(4000, LogLevel.Information, "Listening on {EndPoint}")]
     public static partial void Listening(ILogger logger, EndPoint endPoint);
 

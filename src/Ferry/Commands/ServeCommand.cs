@@ -84,6 +84,11 @@ internal static class ServeCommand
             await Console.Error.WriteLineAsync($"ferry: cannot listen on {settings.Server.ListenAddress} port {settings.Server.Port}: {e.Message}");
             return 1;
         }
+        catch (InvalidOperationException e)
+        {
+            await Console.Error.WriteLineAsync("ferry: " + e.Message);
+            return 1;
+        }
 
         Console.WriteLine($"TLS certificate: {certificates.Description}");
         if (server.ImplicitTlsEndPoint is { } implicitTls)

@@ -20,6 +20,7 @@ internal static class AccessCommands
         }
 
         // RFC 959 §4.1.1: USER at any time starts a new login; the previous one ends here.
+        connection.TrackLogin(null);
         connection.Session.BeginLogin(name);
         return connection.ReplyAsync(FtpReplyCode.UserNameOkay, IsAnonymousName(connection, name)
             ? "Anonymous login okay, send your e-mail address as password."
@@ -66,6 +67,7 @@ internal static class AccessCommands
         }
 
         session.LogIn(user, fileSystem, anonymous);
+        connection.TrackLogin(user);
         FerryLog.LoggedIn(connection.Logger, connection.Id, name);
         await connection.ReplyAsync(FtpReplyCode.UserLoggedIn, anonymous ? "Anonymous user logged in, read-only access." : "User " + name + " logged in.");
     }
@@ -79,6 +81,7 @@ internal static class AccessCommands
     public static async ValueTask ReinAsync(FtpConnection connection, string argument)
     {
         await connection.WaitForTransferAsync();
+        connection.TrackLogin(null);
         await connection.Session.ResetAsync();
         await connection.ReplyAsync(FtpReplyCode.ServiceReady, connection.Server.Options.Banner);
     }

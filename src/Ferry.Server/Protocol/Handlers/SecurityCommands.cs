@@ -33,6 +33,7 @@ internal static class SecurityCommands
         }
 
         await connection.WaitForTransferAsync();
+        connection.TrackLogin(null);
         await connection.Session.ResetAsync();
         if (mechanism is "SSL" or "TLS-P")
         {

@@ -68,9 +68,17 @@ public sealed class TlsCertificateProvider
     /// certificate context (which is also what lets OpenSSL resume sessions across connections:
     /// .NET caches one SSL_CTX per certificate context and protocol set).
     /// </summary>
-    public SslServerAuthenticationOptions CreateServerOptions() => new()
+    public SslServerAuthenticationOptions CreateServerOptions() => OptionsFor(Current);
+
+    /// <summary>
+    /// Runs after a renewed certificate was loaded, with the new options: the server warms up the
+    /// new OpenSSL context there, so the session-reuse check covers the next handshake too.
+    /// </summary>
+    internal Action<SslServerAuthenticationOptions>? Reloaded { get; set; }
+
+    private static SslServerAuthenticationOptions OptionsFor(SslStreamCertificateContext context) => new()
     {
-        ServerCertificateContext = Current,
+        ServerCertificateContext = context,
         EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
         ClientCertificateRequired = false,
         AllowRenegotiation = false,
@@ -102,6 +110,11 @@ public sealed class TlsCertificateProvider
                     {
                         _context = Load(_certificateFile, _keyFile, _password);
                         _loadedWriteTime = written;
+                        if (Reloaded is { } reloaded)
+                        {
+                            var options = OptionsFor(_context);
+                            _ = Task.Run(() => reloaded(options));
+                        }
                     }
                     catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
                     {

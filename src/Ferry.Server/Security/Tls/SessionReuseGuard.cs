@@ -1,0 +1,74 @@
+using System.Net;
+using System.Net.Security;
+using Ferry.Server.Connections;
+using Ferry.Server.Diagnostics;
+
+namespace Ferry.Server.Security.Tls;
+
+/// <summary>
+/// Applies <see cref="SessionReusePolicy"/> to each TLS data connection: it counts as resumed
+/// when its handshake resumed a session whose identity belongs to a logged-in control connection
+/// of the same user from the same address.
+/// </summary>
+internal sealed class SessionReuseGuard
+{
+    private readonly FtpServerOptions _options;
+    private readonly IPNetwork[] _exemptNetworks;
+
+    public SessionReuseGuard(FtpServerOptions options)
+    {
+        _options = options;
+        _exemptNetworks = [.. options.SessionReuseExemptAddresses.Select(ParseNetwork)];
+    }
+
+    public TlsSessionRegistry Registry { get; } = new();
+
+    /// <summary>Set at start by the self-test; without it no connection is ever checked (and Required refuses to start).</summary>
+    public bool Available { get; set; }
+
+    public SessionReusePolicy Policy => Available ? _options.DataTlsSessionReuse : SessionReusePolicy.Off;
+
+    /// <summary>The control connection's identity, to register at login; null when checks are off.</summary>
+    public string? IdentityOf(SslStream control) => Policy == SessionReusePolicy.Off ? null : TlsSessionProbe.Inspect(control)?.Identity;
+
+    /// <summary>Null when the data connection may go on, otherwise the refusal's text (reply 425).</summary>
+    public string? Check(FtpConnection connection, SslStream data)
+    {
+        var session = connection.Session;
+        if (Policy == SessionReusePolicy.Off || session.User is not { } user
+            || _options.SessionReuseExemptUsers.Contains(user.Name, StringComparer.Ordinal)
+            || Array.Exists(_exemptNetworks, network => network.Contains(connection.RemoteAddress)))
+        {
+            return null;
+        }
+
+        var info = TlsSessionProbe.Inspect(data);
+        if (info is { Resumed: true, Identity: { } identity } && Registry.Matches(identity, user.Name, connection.RemoteAddress))
+        {
+            session.DataTlsResumed = true;
+            return null;
+        }
+
+        var mustResume = Policy == SessionReusePolicy.Required || (Policy == SessionReusePolicy.Adaptive && session.DataTlsResumed);
+        var what = info is { Resumed: true } ? "resumed a TLS session of no login of yours" : "did not resume the login's TLS session";
+        if (mustResume)
+        {
+            FerryLog.SessionReuseRefused(connection.Logger, connection.Id, connection.RemoteAddress, user.Name, what);
+            return $"Data connection refused: it {what} (setting DataTlsSessionReuse={Policy}). Enable TLS session reuse in your client.";
+        }
+
+        FerryLog.SessionReuseMissing(connection.Logger, connection.Id, connection.RemoteAddress, user.Name, what, Policy.ToString());
+        return null;
+    }
+
+    internal static IPNetwork ParseNetwork(string text)
+    {
+        text = text.Trim();
+        if (!text.Contains('/', StringComparison.Ordinal) && IPAddress.TryParse(text, out var single))
+        {
+            return new IPNetwork(single, single.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
+        }
+
+        return IPNetwork.Parse(text);
+    }
+}

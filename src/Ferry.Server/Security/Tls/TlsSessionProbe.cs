@@ -1,0 +1,172 @@
+using System.Net.Security;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+
+namespace Ferry.Server.Security.Tls;
+
+/// <summary>
+/// Tells whether a server <see cref="SslStream"/>'s handshake resumed a session, and which family
+/// of sessions it belongs to, which .NET has no public API for (prototypes/tls-session-reuse has
+/// the measurements). Behind SslStream on Linux is an OpenSSL SSL*: the non-public field
+/// <c>_securityContext</c> holds a SafeSslHandle wrapping it. Ferry installs a ticket callback on
+/// the SSL_CTX that .NET shares between connections with the same certificate context; it stores a
+/// random lineage id in the app data of every ticket of a new session, and tickets issued on a
+/// connection that resumed such a session inherit it. So a data connection that resumed the
+/// control connection's session, directly or through a chain of TLS 1.3 tickets, carries the
+/// control connection's lineage. Relies on runtime internals: <see cref="TlsSessionSelfTest"/>
+/// checks at start that it still works.
+/// </summary>
+internal static unsafe class TlsSessionProbe
+{
+    private const int LineageLength = 16;
+    private const int Tls13 = 0x0304;
+
+    private static readonly FieldInfo? SecurityContextField =
+        typeof(SslStream).GetField("_securityContext", BindingFlags.Instance | BindingFlags.NonPublic);
+
+    private static readonly Lazy<int> ContextMarkerIndex =
+        new(() => NativeSsl.CRYPTO_get_ex_new_index(NativeSsl.ExIndexSslCtx, 0, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero));
+
+    private static readonly Lock InstallLock = new();
+
+    private static ReadOnlySpan<byte> Magic => "FRY1"u8;
+
+    /// <summary>Reads the session facts right after AuthenticateAsServerAsync; null when the runtime's shape is not the known one.</summary>
+    public static TlsSessionInfo? Inspect(SslStream stream)
+    {
+        var handle = SslHandleOf(stream);
+        if (handle is null)
+        {
+            return null;
+        }
+
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            var ssl = handle.DangerousGetHandle();
+            if (ssl == IntPtr.Zero)
+            {
+                return null;
+            }
+
+            EnsureTicketCallback(ssl);
+            var protocol = Marshal.PtrToStringUTF8(NativeSsl.SSL_get_version(ssl)) ?? "?";
+            var resumed = NativeSsl.SSL_session_reused(ssl) == 1;
+            var session = NativeSsl.SSL_get_session(ssl);
+            return new TlsSessionInfo(protocol, resumed, session == IntPtr.Zero ? null : IdentityOf(session, protocol));
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException or ObjectDisposedException)
+        {
+            return null;
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    private static SafeHandle? SslHandleOf(SslStream stream)
+    {
+        try
+        {
+            return SecurityContextField?.GetValue(stream) is SafeHandle { IsInvalid: false, IsClosed: false } handle
+                && handle.GetType().Name == "SafeSslHandle" ? handle : null;
+        }
+        catch (Exception e) when (e is FieldAccessException or TargetException)
+        {
+            return null;
+        }
+    }
+
+    private static string? IdentityOf(IntPtr session, string protocol)
+    {
+        if (NativeSsl.SSL_SESSION_get0_ticket_appdata(session, out var data, out var length) == 1
+            && data != IntPtr.Zero && length == (nuint)(Magic.Length + LineageLength))
+        {
+            var appData = new ReadOnlySpan<byte>((void*)data, (int)length);
+            if (appData.StartsWith(Magic))
+            {
+                return "L:" + Convert.ToHexString(appData[Magic.Length..]);
+            }
+        }
+
+        // TLS 1.2 session-ID resumption reuses the cached session object, so its ID is its identity.
+        var id = NativeSsl.SSL_SESSION_get_id(session, out var idLength);
+        return protocol != "TLSv1.3" && id != IntPtr.Zero && idLength > 0
+            ? "S:" + Convert.ToHexString(new ReadOnlySpan<byte>((void*)id, (int)idLength))
+            : null;
+    }
+
+    /// <summary>Installs the ticket callback once per SSL_CTX (an ex_data marker tells whether this one has it).</summary>
+    private static void EnsureTicketCallback(IntPtr ssl)
+    {
+        var context = NativeSsl.SSL_get_SSL_CTX(ssl);
+        var marker = ContextMarkerIndex.Value;
+        if (context == IntPtr.Zero || marker < 0 || NativeSsl.SSL_CTX_get_ex_data(context, marker) != IntPtr.Zero)
+        {
+            return;
+        }
+
+        lock (InstallLock)
+        {
+            if (NativeSsl.SSL_CTX_get_ex_data(context, marker) == IntPtr.Zero
+                && NativeSsl.SSL_CTX_set_session_ticket_cb(context, &GenerateTicket, &DecryptTicket, IntPtr.Zero) == 1)
+            {
+                _ = NativeSsl.SSL_CTX_set_ex_data(context, marker, 1);
+            }
+        }
+    }
+
+    /// <summary>
+    /// OpenSSL calls this right before it encrypts a ticket for the connection's session. A session
+    /// that already has a lineage (it was resumed from a Ferry ticket) keeps it; a new one gets one.
+    /// </summary>
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int GenerateTicket(IntPtr ssl, IntPtr argument)
+    {
+        try
+        {
+            var session = NativeSsl.SSL_get_session(ssl);
+            if (session == IntPtr.Zero
+                || (NativeSsl.SSL_SESSION_get0_ticket_appdata(session, out var data, out var length) == 1 && data != IntPtr.Zero && length > 0)
+                || (NativeSsl.SSL_session_reused(ssl) == 1 && NativeSsl.SSL_version(ssl) < Tls13))
+            {
+                // Inherited lineage, or a TLS 1.2 session-ID resumption whose cached session object is shared.
+                return 1;
+            }
+
+            Span<byte> appData = stackalloc byte[4 + LineageLength];
+            Magic.CopyTo(appData);
+            RandomNumberGenerator.Fill(appData[4..]);
+            fixed (byte* pointer = appData)
+            {
+                // On failure the ticket simply carries no lineage; a data connection using it then counts as not matching.
+                _ = NativeSsl.SSL_SESSION_set1_ticket_appdata(session, pointer, (nuint)appData.Length);
+            }
+
+            return 1;
+        }
+        catch
+        {
+            // No exception may cross into native code; the ticket is issued without a lineage.
+            return 1;
+        }
+    }
+
+    /// <summary>What OpenSSL does without a callback: use a ticket it could decrypt, renew when asked.</summary>
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int DecryptTicket(IntPtr ssl, IntPtr session, byte* keyName, nuint keyNameLength, int status, IntPtr argument) => status switch
+    {
+        NativeSsl.TicketSuccess => NativeSsl.TicketReturnUse,
+        NativeSsl.TicketSuccessRenew => NativeSsl.TicketReturnUseRenew,
+        NativeSsl.TicketEmpty or NativeSsl.TicketNoDecrypt => NativeSsl.TicketReturnIgnoreRenew,
+        NativeSsl.TicketNone => NativeSsl.TicketReturnIgnore,
+        _ => NativeSsl.TicketReturnAbort,
+    };
+}
