@@ -3,7 +3,10 @@
 
 usage: python3 ftps_tls.py HOST PORT USER PASSWORD VERSION MODE
   VERSION  default | 1.2 | 1.3   (the ssl context's minimum and maximum version)
-  MODE     roundtrip     AUTH TLS, PROT P, 5 MiB STOR/RETR by SHA-256, MLSD, NLST
+  MODE     roundtrip     AUTH TLS, PROT P, 5 MiB STOR/RETR by SHA-256, MLSD, NLST; like plain
+                         ftplib, no data connection resumes the control connection's TLS session
+           roundtrip-reuse  the same, but every data connection resumes the control
+                         connection's TLS session (what vsftpd/ProFTPD-style servers require)
            close-notify  RETR, LIST, NLST and MLSD data connections must end with the server's
                          close_notify (read with suppress_ragged_eofs=False, so a bare TCP FIN
                          raises SSLEOFError instead of looking like a clean end)
@@ -55,8 +58,22 @@ def expected_version(version):
     return {"1.2": "TLSv1.2", "1.3": "TLSv1.3"}.get(version, "TLSv1.3")
 
 
+REUSE = False
+
+
+class ReusingFTP_TLS(ftplib.FTP_TLS):
+    """ftplib.FTP_TLS wraps each data connection without the control connection's session; this one passes it."""
+
+    def ntransfercmd(self, cmd, rest=None):
+        conn, size = ftplib.FTP.ntransfercmd(self, cmd, rest)
+        if self._prot_p:
+            conn = self.context.wrap_socket(conn, server_hostname=self.host, session=self.sock.session if REUSE else None)
+            expect(conn.session_reused == REUSE, "%s: data connection session_reused=%s" % (cmd, conn.session_reused))
+        return conn, size
+
+
 def connect(host, port, user, password, version):
-    ftp = ftplib.FTP_TLS(context=context(version), timeout=20)
+    ftp = ReusingFTP_TLS(context=context(version), timeout=20)
     ftp.set_debuglevel(1)
     ftp.encoding = "utf-8"
     step("connect")
@@ -76,7 +93,9 @@ def open_data(ftp, command):
     """The data connection of COMMAND as an SSLSocket that reports a ragged EOF instead of hiding it."""
     raw, _ = ftplib.FTP.ntransfercmd(ftp, command)  # the plain socket, after the 150
     raw.settimeout(20)
-    return ftp.context.wrap_socket(raw, server_hostname=ftp.host, session=ftp.sock.session, suppress_ragged_eofs=False)
+    tls = ftp.context.wrap_socket(raw, server_hostname=ftp.host, session=ftp.sock.session if REUSE else None, suppress_ragged_eofs=False)
+    expect(tls.session_reused == REUSE, "%s: data connection session_reused=%s" % (command, tls.session_reused))
+    return tls
 
 
 def read_to_end(tls):
@@ -188,7 +207,10 @@ def upload_close(ftp):
 
 
 def main():
+    global REUSE
     host, port, user, password, version, mode = sys.argv[1:7]
+    if mode.endswith("-reuse"):
+        REUSE, mode = True, mode[: -len("-reuse")]
     socket.setdefaulttimeout(30)
     ftp = connect(host, int(port), user, password, version)
     {"roundtrip": lambda: roundtrip(ftp, version), "close-notify": lambda: close_notify(ftp), "upload-close": lambda: upload_close(ftp)}[mode]()

@@ -6,14 +6,20 @@ namespace Ferry.IntegrationTests.Tls;
 /// <summary>Python's ftplib.FTP_TLS and ssl module (Scripts/ftps_tls.py) against a server that insists on TLS.</summary>
 public sealed class PythonFtpsTests
 {
+    /// <summary>
+    /// Plain ftplib never resumes the login's TLS session on data connections (the default
+    /// DataTlsSessionReuse=Adaptive lets it); with reuse, every data connection resumes it.
+    /// </summary>
     [Theory]
-    [InlineData("default")]
-    [InlineData("1.2")]
-    [InlineData("1.3")]
-    public async Task Auth_tls_prot_p_five_MiB_round_trip_mlsd_and_nlst(string version)
+    [InlineData("default", false)]
+    [InlineData("1.2", false)]
+    [InlineData("1.3", false)]
+    [InlineData("1.2", true)]
+    [InlineData("1.3", true)]
+    public async Task Auth_tls_prot_p_five_MiB_round_trip_mlsd_and_nlst(string version, bool reuse)
     {
         await using var server = await Ftps.StartStrictAsync();
-        var result = await RunAsync(server, version, "roundtrip");
+        var result = await RunAsync(server, version, reuse ? "roundtrip-reuse" : "roundtrip");
         AssertOk(result);
         Assert.Contains("*cmd* 'AUTH TLS'", result.StdOut, StringComparison.Ordinal);
         Assert.Contains("*cmd* 'PROT P'", result.StdOut, StringComparison.Ordinal);
@@ -25,12 +31,13 @@ public sealed class PythonFtpsTests
     }
 
     [Theory]
-    [InlineData("1.2")]
-    [InlineData("1.3")]
-    public async Task Download_and_listing_data_connections_end_with_close_notify(string version)
+    [InlineData("1.2", false)]
+    [InlineData("1.3", false)]
+    [InlineData("1.3", true)]
+    public async Task Download_and_listing_data_connections_end_with_close_notify(string version, bool reuse)
     {
         await using var server = await Ftps.StartStrictAsync();
-        var result = await RunAsync(server, version, "close-notify");
+        var result = await RunAsync(server, version, reuse ? "close-notify-reuse" : "close-notify");
         AssertOk(result);
         foreach (var command in new[] { "RETR f.bin", "LIST", "NLST", "MLSD", "LIST d" })
         {
@@ -48,13 +55,15 @@ public sealed class PythonFtpsTests
     /// end in 426 (curl/curl#6149). Correct: every such upload arrives whole and gets 226.
     /// </summary>
     [Theory]
-    [InlineData("default")]
-    [InlineData("1.2")]
-    [InlineData("1.3")]
-    public async Task Upload_ended_by_close_notify_then_an_immediate_close_gets_226(string version)
+    [InlineData("default", false)]
+    [InlineData("1.2", false)]
+    [InlineData("1.3", false)]
+    [InlineData("1.2", true)]
+    [InlineData("1.3", true)]
+    public async Task Upload_ended_by_close_notify_then_an_immediate_close_gets_226(string version, bool reuse)
     {
         await using var server = await Ftps.StartStrictAsync();
-        var result = await RunAsync(server, version, "upload-close");
+        var result = await RunAsync(server, version, reuse ? "upload-close-reuse" : "upload-close");
         AssertOk(result);
         var kept = Kept(result);
         Assert.Equal(11, kept.Count);
