@@ -97,8 +97,9 @@ public sealed class FtpServer : IAsyncDisposable
     /// </summary>
     private void StartSessionReuseCheck()
     {
+        // Run even when the policy is Off: the warm-up also sets up how TLS 1.3 tickets are sent.
         var certificates = _context.Certificates;
-        if (certificates is null || _context.Options.DataTlsSessionReuse == SessionReusePolicy.Off)
+        if (certificates is null)
         {
             return;
         }

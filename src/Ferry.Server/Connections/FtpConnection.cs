@@ -8,6 +8,7 @@ using System.Text;
 using Ferry.Server.DataChannels;
 using Ferry.Server.Diagnostics;
 using Ferry.Server.Protocol;
+using Ferry.Server.Security.Tls;
 using Ferry.Server.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -53,6 +54,21 @@ internal sealed class FtpConnection : IAsyncDisposable
 
     /// <summary>The control connection is TLS-protected (AUTH TLS or implicit FTPS).</summary>
     public bool IsSecure => _tls is not null;
+
+    /// <summary>
+    /// Before a data connection is prepared (PASV, EPSV, PORT, EPRT): one fresh TLS 1.3 ticket of
+    /// this control connection's session, sent with that command's reply. Data connections issue no
+    /// tickets of their own (see TlsSessionProbe), and a client whose TLS 1.3 session was used once
+    /// may not offer it again, so each data connection resumes from a ticket fetched here. Runs on
+    /// the command loop, never beside another use of this connection's TLS state.
+    /// </summary>
+    public void RefreshTlsTicket()
+    {
+        if (_tls is not null && Server.SessionReuse.Available)
+        {
+            TlsSessionProbe.PrepareControl(_tls, tickets: 1);
+        }
+    }
 
     /// <summary>
     /// Records who is logged in on this connection for the data-connection session-reuse check:
@@ -239,6 +255,17 @@ internal sealed class FtpConnection : IAsyncDisposable
         await _reader.CompleteAsync();
         if (_tls is not null)
         {
+            try
+            {
+                // close_notify on the control connection too, after QUIT or at shutdown (RFC 8446 §6.1).
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await _tls.ShutdownAsync().WaitAsync(timeout.Token);
+            }
+            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+            {
+                // The client is gone; nothing to say goodbye to.
+            }
+
             await _tls.DisposeAsync();
         }
 
@@ -328,7 +355,7 @@ internal sealed class FtpConnection : IAsyncDisposable
             await tls.AuthenticateAsServerAsync(certificates.CreateServerOptions(), timeout.Token);
         }
 
-        _controlTlsIdentity = Server.SessionReuse.IdentityOf(tls);
+        _controlTlsIdentity = Server.SessionReuse.AdoptControl(tls);
         await _writeLock.WaitAsync();
         try
         {

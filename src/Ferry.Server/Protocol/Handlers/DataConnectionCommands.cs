@@ -34,6 +34,7 @@ internal static class DataConnectionCommands
             return;
         }
 
+        connection.RefreshTlsTicket();
         var options = connection.Server.Options;
         var address = string.IsNullOrWhiteSpace(options.PassiveAddress) ? connection.LocalAddress : IPAddress.Parse(options.PassiveAddress);
         var octets = address.GetAddressBytes();
@@ -68,6 +69,7 @@ internal static class DataConnectionCommands
             return;
         }
 
+        connection.RefreshTlsTicket();
         await connection.ReplyAsync(FtpReplyCode.EnteringExtendedPassiveMode, $"Entering Extended Passive Mode (|||{channel.Port}|).");
     }
 
@@ -203,6 +205,7 @@ internal static class DataConnectionCommands
         var endpoint = new IPEndPoint(AddressRules.Normalize(target.Address), target.Port);
         await connection.Session.SetDataChannelAsync(new ActiveDataChannel(
             endpoint, connection.LocalAddress, connection.Server.Options.DataConnectionTimeout, connection.Server.Time));
+        connection.RefreshTlsTicket();
         await connection.ReplyAsync(FtpReplyCode.CommandOkay, $"{verb} command successful.");
     }
 

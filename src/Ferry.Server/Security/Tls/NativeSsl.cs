@@ -57,6 +57,13 @@ internal static unsafe partial class NativeSsl
     public static partial int SSL_SESSION_set1_ticket_appdata(IntPtr session, byte* data, nuint length);
 
     [LibraryImport(LibSsl)]
+    public static partial int SSL_CTX_set_num_tickets(IntPtr context, nuint count);
+
+    /// <summary>Queues one TLS 1.3 ticket, sent with the connection's next write.</summary>
+    [LibraryImport(LibSsl)]
+    public static partial int SSL_new_session_ticket(IntPtr ssl);
+
+    [LibraryImport(LibSsl)]
     public static partial int SSL_CTX_set_ex_data(IntPtr context, int index, IntPtr data);
 
     [LibraryImport(LibSsl)]

@@ -28,8 +28,20 @@ internal sealed class SessionReuseGuard
 
     public SessionReusePolicy Policy => Available ? _options.DataTlsSessionReuse : SessionReusePolicy.Off;
 
-    /// <summary>The control connection's identity, to register at login; null when checks are off.</summary>
-    public string? IdentityOf(SslStream control) => Policy == SessionReusePolicy.Off ? null : TlsSessionProbe.Inspect(control)?.Identity;
+    /// <summary>
+    /// After a control connection's handshake: its identity, to register at login (null when
+    /// checks are off), and its TLS 1.3 tickets, which data connections resume from.
+    /// </summary>
+    public string? AdoptControl(SslStream control)
+    {
+        if (!Available)
+        {
+            return null;
+        }
+
+        TlsSessionProbe.PrepareControl(control, tickets: 2);
+        return Policy == SessionReusePolicy.Off ? null : TlsSessionProbe.Inspect(control)?.Identity;
+    }
 
     /// <summary>Null when the data connection may go on, otherwise the refusal's text (reply 425).</summary>
     public string? Check(FtpConnection connection, SslStream data)

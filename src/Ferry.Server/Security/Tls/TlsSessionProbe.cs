@@ -103,6 +103,70 @@ internal static unsafe class TlsSessionProbe
         }
     }
 
+    /// <summary>
+    /// Right after a control connection's handshake: gives its session a lineage now (TLS 1.3
+    /// tickets, and with them the callback's lineage, would otherwise only come with the next
+    /// write), and queues its TLS 1.3 session tickets, which go out with the next reply, which the
+    /// client reads. Data connections then resume from those (TLS 1.2 tickets come inside the
+    /// handshake and need no help).
+    /// </summary>
+    public static void PrepareControl(SslStream control, int tickets)
+    {
+        var handle = SslHandleOf(control);
+        if (handle is null)
+        {
+            return;
+        }
+
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            var ssl = handle.DangerousGetHandle();
+            EnsureTicketCallback(ssl);
+            AssignLineage(ssl);
+            if (NativeSsl.SSL_version(ssl) >= Tls13)
+            {
+                for (var i = 0; i < tickets; i++)
+                {
+                    _ = NativeSsl.SSL_new_session_ticket(ssl);
+                }
+            }
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>A new lineage for the connection's session, unless it has one or is a shared TLS 1.2 cached session.</summary>
+    private static void AssignLineage(IntPtr ssl)
+    {
+        var session = NativeSsl.SSL_get_session(ssl);
+        if (session == IntPtr.Zero
+            || (NativeSsl.SSL_SESSION_get0_ticket_appdata(session, out var data, out var length) == 1 && data != IntPtr.Zero && length > 0)
+            || (NativeSsl.SSL_session_reused(ssl) == 1 && NativeSsl.SSL_version(ssl) < Tls13))
+        {
+            // Inherited lineage, or a TLS 1.2 session-ID resumption whose cached session object is shared.
+            return;
+        }
+
+        Span<byte> appData = stackalloc byte[4 + LineageLength];
+        Magic.CopyTo(appData);
+        RandomNumberGenerator.Fill(appData[4..]);
+        fixed (byte* pointer = appData)
+        {
+            // On failure the session simply has no lineage; its data connections then count as not matching.
+            _ = NativeSsl.SSL_SESSION_set1_ticket_appdata(session, pointer, (nuint)appData.Length);
+        }
+    }
+
     private static SafeHandle? SslHandleOf(SslStream stream)
     {
         try
@@ -150,6 +214,12 @@ internal static unsafe class TlsSessionProbe
             if (NativeSsl.SSL_CTX_get_ex_data(context, marker) == IntPtr.Zero
                 && NativeSsl.SSL_CTX_set_session_ticket_cb(context, &GenerateTicket, &DecryptTicket, IntPtr.Zero) == 1)
             {
+                // No automatic TLS 1.3 tickets: OpenSSL sends them after the handshake, and a client
+                // that uploads, sends close_notify and closes without reading them (curl, lftp, Go)
+                // makes its kernel answer the unread bytes with a reset, which throws away the end
+                // of the upload still in flight (curl/curl#6149; the "cut at 114,688 bytes"
+                // uploads). Control connections ask for their tickets explicitly (IssueTickets).
+                _ = NativeSsl.SSL_CTX_set_num_tickets(context, 0);
                 _ = NativeSsl.SSL_CTX_set_ex_data(context, marker, 1);
             }
         }
@@ -164,31 +234,14 @@ internal static unsafe class TlsSessionProbe
     {
         try
         {
-            var session = NativeSsl.SSL_get_session(ssl);
-            if (session == IntPtr.Zero
-                || (NativeSsl.SSL_SESSION_get0_ticket_appdata(session, out var data, out var length) == 1 && data != IntPtr.Zero && length > 0)
-                || (NativeSsl.SSL_session_reused(ssl) == 1 && NativeSsl.SSL_version(ssl) < Tls13))
-            {
-                // Inherited lineage, or a TLS 1.2 session-ID resumption whose cached session object is shared.
-                return 1;
-            }
-
-            Span<byte> appData = stackalloc byte[4 + LineageLength];
-            Magic.CopyTo(appData);
-            RandomNumberGenerator.Fill(appData[4..]);
-            fixed (byte* pointer = appData)
-            {
-                // On failure the ticket simply carries no lineage; a data connection using it then counts as not matching.
-                _ = NativeSsl.SSL_SESSION_set1_ticket_appdata(session, pointer, (nuint)appData.Length);
-            }
-
-            return 1;
+            AssignLineage(ssl);
         }
         catch
         {
             // No exception may cross into native code; the ticket is issued without a lineage.
-            return 1;
         }
+
+        return 1;
     }
 
     /// <summary>What OpenSSL does without a callback: use a ticket it could decrypt, renew when asked.</summary>

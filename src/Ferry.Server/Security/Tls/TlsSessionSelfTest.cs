@@ -146,6 +146,8 @@ internal static class TlsSessionSelfTest
         using var client = await listener.AcceptTcpClientAsync(timeout.Token);
         await using var tls = new SslStream(client.GetStream(), leaveInnerStreamOpen: false);
         await tls.AuthenticateAsServerAsync(options, timeout.Token);
+        // As a control connection does; its tickets go out with the next write.
+        TlsSessionProbe.PrepareControl(tls, 1);
         var info = TlsSessionProbe.Inspect(tls);
         await tls.WriteAsync("x"u8.ToArray(), timeout.Token);
         var buffer = new byte[16];
