@@ -59,6 +59,9 @@ internal static unsafe partial class NativeSsl
     [LibraryImport(LibSsl)]
     public static partial int SSL_CTX_set_num_tickets(IntPtr context, nuint count);
 
+    [LibraryImport(LibSsl, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int SSL_CTX_set_cipher_list(IntPtr context, string ciphers);
+
     /// <summary>Queues one TLS 1.3 ticket, sent with the connection's next write.</summary>
     [LibraryImport(LibSsl)]
     public static partial int SSL_new_session_ticket(IntPtr ssl);

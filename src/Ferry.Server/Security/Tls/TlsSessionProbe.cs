@@ -22,6 +22,7 @@ internal static unsafe class TlsSessionProbe
 {
     private const int LineageLength = 16;
     private const int Tls13 = 0x0304;
+    private const string Tls12Ciphers = "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL:!eNULL";
 
     private static readonly FieldInfo? SecurityContextField =
         typeof(SslStream).GetField("_securityContext", BindingFlags.Instance | BindingFlags.NonPublic);
@@ -220,6 +221,11 @@ internal static unsafe class TlsSessionProbe
                 // of the upload still in flight (curl/curl#6149; the "cut at 114,688 bytes"
                 // uploads). Control connections ask for their tickets explicitly (IssueTickets).
                 _ = NativeSsl.SSL_CTX_set_num_tickets(context, 0);
+
+                // TLS 1.2: forward-secret AEAD suites only (no CBC, so nothing for LUCKY13). Set
+                // here rather than with a .NET CipherSuitesPolicy, which would give every
+                // connection its own context and end session resumption. TLS 1.3 suites are all AEAD.
+                _ = NativeSsl.SSL_CTX_set_cipher_list(context, Tls12Ciphers);
                 _ = NativeSsl.SSL_CTX_set_ex_data(context, marker, 1);
             }
         }
