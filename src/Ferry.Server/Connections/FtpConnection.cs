@@ -32,6 +32,7 @@ internal sealed class FtpConnection : IAsyncDisposable
     private PipeReader _reader;
     private bool _tlsUpgradeRequested;
     private string? _controlTlsIdentity;
+    private int _tlsTicketsOwed;
     private string? _registeredIdentity;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly long _startedAt;
@@ -62,11 +63,15 @@ internal sealed class FtpConnection : IAsyncDisposable
     /// may not offer it again, so each data connection resumes from a ticket fetched here. Runs on
     /// the command loop, never beside another use of this connection's TLS state.
     /// </summary>
-    public void RefreshTlsTicket()
+    public void RefreshTlsTicket() => IssueTlsTickets(1);
+
+    /// <summary>Queues TLS 1.3 tickets for the reply about to be written; only while no transfer could write beside it.</summary>
+    private void IssueTlsTickets(int count)
     {
-        if (_tls is not null && Server.SessionReuse.Available)
+        if (_tls is not null && count > 0 && Server.SessionReuse.Available && CurrentTransfer is null)
         {
-            TlsSessionProbe.PrepareControl(_tls, tickets: 1);
+            TlsSessionProbe.PrepareControl(_tls, count);
+            _tlsTicketsOwed = 0;
         }
     }
 
@@ -356,6 +361,7 @@ internal sealed class FtpConnection : IAsyncDisposable
         }
 
         _controlTlsIdentity = Server.SessionReuse.AdoptControl(tls);
+        _tlsTicketsOwed = 2;
         await _writeLock.WaitAsync();
         try
         {
@@ -382,6 +388,8 @@ internal sealed class FtpConnection : IAsyncDisposable
             FerryLog.CommandReceived(Logger, Id, command.ForLog);
         }
 
+        // The tickets owed since the handshake go out with this command's reply.
+        IssueTlsTickets(_tlsTicketsOwed);
         try
         {
             await CommandDispatcher.DispatchAsync(this, command);

@@ -28,6 +28,9 @@ public sealed class WireClient : IAsyncDisposable
 
     public Socket Socket => _socket;
 
+    /// <summary>The server certificate's SHA-1 thumbprint, once TLS is on.</summary>
+    public string? RemoteCertificateThumbprint { get; private set; }
+
     public static async Task<WireClient> ConnectAsync(IPEndPoint endPoint)
     {
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -122,6 +125,7 @@ public sealed class WireClient : IAsyncDisposable
     public async Task StartTlsAsync(SslProtocols protocols = SslProtocols.None)
     {
         var tls = await TlsClient.AuthenticateAsync(_network, protocols);
+        RemoteCertificateThumbprint = tls.RemoteCertificate?.GetCertHashString();
         _stream = tls;
         _reader = new StreamReader(tls, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false);
     }

@@ -227,6 +227,28 @@ public sealed class FtpsTests
         Assert.NotNull(line);
     }
 
+    /// <summary>Regression: TLS 1.3 tickets queued without a reply behind them once kept such a session open forever.</summary>
+    [Theory]
+    [InlineData(SslProtocols.Tls12)]
+    [InlineData(SslProtocols.Tls13)]
+    public async Task A_client_that_hangs_up_right_after_the_handshake_leaves_no_session(SslProtocols protocol)
+    {
+        await using var server = await TestServer.StartAsync();
+        await using (var ftp = await server.ConnectAsync(login: false))
+        {
+            await ftp.CommandAsync("AUTH TLS", 234);
+            await ftp.StartTlsAsync(protocol);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (server.Server.ActiveSessions > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(0, server.Server.ActiveSessions);
+    }
+
     [Fact]
     public async Task A_failed_control_handshake_ends_only_that_session()
     {

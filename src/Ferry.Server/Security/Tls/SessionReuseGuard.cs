@@ -30,7 +30,9 @@ internal sealed class SessionReuseGuard
 
     /// <summary>
     /// After a control connection's handshake: its identity, to register at login (null when
-    /// checks are off), and its TLS 1.3 tickets, which data connections resume from.
+    /// checks are off). Its TLS 1.3 tickets come later, just before a reply is written
+    /// (FtpConnection.ExecuteAsync): a ticket queued with no write behind it would leave OpenSSL
+    /// mid-handshake, and SslStream then never sees the client hang up.
     /// </summary>
     public string? AdoptControl(SslStream control)
     {
@@ -39,7 +41,7 @@ internal sealed class SessionReuseGuard
             return null;
         }
 
-        TlsSessionProbe.PrepareControl(control, tickets: 2);
+        TlsSessionProbe.PrepareControl(control, tickets: 0);
         return Policy == SessionReusePolicy.Off ? null : TlsSessionProbe.Inspect(control)?.Identity;
     }
 
