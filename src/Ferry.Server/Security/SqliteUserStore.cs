@@ -29,13 +29,21 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
             );
             """;
         command.ExecuteNonQuery();
+
+        // Stores created before per-user TLS get the column (SQLite has no ADD COLUMN IF NOT EXISTS).
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('users') WHERE name = 'require_tls'";
+        if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            command.CommandText = "ALTER TABLE users ADD COLUMN require_tls INTEGER NOT NULL DEFAULT 0";
+            command.ExecuteNonQuery();
+        }
     }
 
     public async ValueTask<FtpUser?> FindAsync(string name, CancellationToken cancellationToken)
     {
         await using var connection = Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, password_hash, home, permissions, disabled FROM users WHERE name = $name";
+        command.CommandText = "SELECT name, password_hash, home, permissions, disabled, require_tls FROM users WHERE name = $name";
         command.Parameters.AddWithValue("$name", name);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
@@ -45,7 +53,7 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
     {
         await using var connection = Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, password_hash, home, permissions, disabled FROM users ORDER BY name";
+        command.CommandText = "SELECT name, password_hash, home, permissions, disabled, require_tls FROM users ORDER BY name";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var users = new List<FtpUser>();
         while (await reader.ReadAsync(cancellationToken))
@@ -61,8 +69,8 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
         await using var connection = Open();
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO users (name, password_hash, home, permissions, disabled)
-            VALUES ($name, $hash, $home, $permissions, $disabled)
+            INSERT INTO users (name, password_hash, home, permissions, disabled, require_tls)
+            VALUES ($name, $hash, $home, $permissions, $disabled, $requireTls)
             ON CONFLICT(name) DO NOTHING
             """;
         Bind(command, user);
@@ -74,7 +82,7 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
         await using var connection = Open();
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            UPDATE users SET password_hash = $hash, home = $home, permissions = $permissions, disabled = $disabled
+            UPDATE users SET password_hash = $hash, home = $home, permissions = $permissions, disabled = $disabled, require_tls = $requireTls
             WHERE name = $name
             """;
         Bind(command, user);
@@ -111,6 +119,7 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
         command.Parameters.AddWithValue("$home", user.HomeDirectory);
         command.Parameters.AddWithValue("$permissions", (int)user.Permissions);
         command.Parameters.AddWithValue("$disabled", user.Disabled ? 1 : 0);
+        command.Parameters.AddWithValue("$requireTls", user.RequireTls ? 1 : 0);
     }
 
     private static FtpUser Read(SqliteDataReader reader) => new(
@@ -118,5 +127,6 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
         reader.GetString(1),
         reader.GetString(2),
         (UserPermissions)reader.GetInt32(3),
-        reader.GetInt32(4) != 0);
+        reader.GetInt32(4) != 0,
+        reader.GetInt32(5) != 0);
 }

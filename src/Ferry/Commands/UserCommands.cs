@@ -28,7 +28,8 @@ internal static class UserCommands
         var home = new Option<string>("--home") { Description = "The user's root folder (created if missing).", Required = true };
         var passwordStdin = PasswordStdinOption();
         var readOnly = new Option<bool>("--read-only") { Description = "May list and download only." };
-        var command = new Command("add", "Add a user.") { name, home, passwordStdin, readOnly };
+        var requireTls = new Option<bool>("--require-tls") { Description = "Must log in over TLS and protect data connections (PROT P), whatever the server settings." };
+        var command = new Command("add", "Add a user.") { name, home, passwordStdin, readOnly, requireTls };
         command.SetAction((result, cancellationToken) => CommonOptions.RunAsync(async () =>
         {
             var userName = result.GetValue(name)!;
@@ -48,7 +49,8 @@ internal static class UserCommands
             Directory.CreateDirectory(homeDirectory);
             var store = CommonOptions.OpenUsers(CommonOptions.Load(result));
             var permissions = result.GetValue(readOnly) ? UserPermissions.ReadOnly : UserPermissions.All;
-            if (!await store.AddAsync(new FtpUser(userName, PasswordHasher.Hash(password), homeDirectory, permissions, Disabled: false), cancellationToken))
+            var user = new FtpUser(userName, PasswordHasher.Hash(password), homeDirectory, permissions, Disabled: false, RequireTls: result.GetValue(requireTls));
+            if (!await store.AddAsync(user, cancellationToken))
             {
                 await Console.Error.WriteLineAsync($"ferry: user '{userName}' already exists.");
                 return 1;
@@ -110,7 +112,7 @@ internal static class UserCommands
             var store = CommonOptions.OpenUsers(CommonOptions.Load(result));
             foreach (var user in await store.ListAsync(cancellationToken))
             {
-                Console.WriteLine($"{user.Name}\t{(user.Disabled ? "disabled" : "enabled")}\t{user.Permissions}\t{user.HomeDirectory}");
+                Console.WriteLine($"{user.Name}\t{(user.Disabled ? "disabled" : "enabled")}\t{user.Permissions}{(user.RequireTls ? ", TLS required" : string.Empty)}\t{user.HomeDirectory}");
             }
 
             return 0;

@@ -68,11 +68,11 @@ public sealed class TestServer : IAsyncDisposable
     }
 
     /// <summary>Adds another user with its own root folder (returned).</summary>
-    public async Task<string> AddUserAsync(string name, string password, UserPermissions permissions, bool disabled = false)
+    public async Task<string> AddUserAsync(string name, string password, UserPermissions permissions, bool disabled = false, bool requireTls = false)
     {
         var home = Path.Combine(Folder, "home-" + name);
         Directory.CreateDirectory(home);
-        await Users.AddAsync(new FtpUser(name, PasswordHasher.Hash(password, TestHashIterations), home, permissions, disabled), CancellationToken.None);
+        await Users.AddAsync(new FtpUser(name, PasswordHasher.Hash(password, TestHashIterations), home, permissions, disabled, requireTls), CancellationToken.None);
         return home;
     }
 

@@ -150,6 +150,33 @@ public sealed class FtpsTests
     }
 
     [Fact]
+    public async Task A_user_marked_require_tls_must_use_tls_for_login_and_data()
+    {
+        await using var server = await TestServer.StartAsync(options =>
+        {
+            options.RequireTls = TlsRequirement.Optional;
+            options.RequireDataTls = TlsRequirement.Optional;
+        });
+        var home = await server.AddUserAsync("carol", "carol's pw", Ferry.Server.Security.UserPermissions.All, requireTls: true);
+        await File.WriteAllTextAsync(Path.Combine(home, "a.txt"), "x");
+        await using var plain = await server.ConnectAsync(login: false);
+        await plain.CommandAsync("USER carol", 331);
+        var refused = await plain.CommandAsync("PASS carol's pw", 530);
+        Assert.Contains("AUTH TLS", refused.Text, StringComparison.Ordinal);
+        await plain.LoginAsync(TestServer.UserName, TestServer.Password);
+
+        await using var secure = await server.ConnectAsync(login: false);
+        await secure.CommandAsync("AUTH TLS", 234);
+        await secure.StartTlsAsync();
+        await secure.LoginAsync("carol", "carol's pw");
+        await secure.CommandAsync("PBSZ 0", 200);
+        var data = await secure.OpenPassiveAsync();
+        await secure.CommandAsync("RETR a.txt", 521);
+        data.Dispose();
+        await secure.CommandAsync("PROT C", 534);
+    }
+
+    [Fact]
     public async Task Loopback_clients_may_log_in_in_plain_text_by_default()
     {
         await using var server = await TestServer.StartAsync(options => options.RequireTls = TlsRequirement.ExceptLoopback);

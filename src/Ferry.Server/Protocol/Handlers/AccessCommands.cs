@@ -54,6 +54,15 @@ internal static class AccessCommands
             return;
         }
 
+        // A per-user requirement can only be known once the account is: refused here with the same
+        // hint, so the account cannot be used without TLS (the password itself has crossed already).
+        if (user.RequireTls && !connection.IsSecure)
+        {
+            await connection.ReplyAsync(FtpReplyCode.NotLoggedIn,
+                "TLS required: this account may only log in over TLS. Enable \"explicit FTP over TLS\" (AUTH TLS) in your client.");
+            return;
+        }
+
         IFileSystem fileSystem;
         try
         {
