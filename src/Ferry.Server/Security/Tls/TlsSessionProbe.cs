@@ -35,74 +35,22 @@ internal static unsafe class TlsSessionProbe
     private static ReadOnlySpan<byte> Magic => "FRY1"u8;
 
     /// <summary>Reads the session facts right after AuthenticateAsServerAsync; null when the runtime's shape is not the known one.</summary>
-    public static TlsSessionInfo? Inspect(SslStream stream)
+    public static TlsSessionInfo? Inspect(SslStream stream) => WithSsl(stream, ssl =>
     {
-        var handle = SslHandleOf(stream);
-        if (handle is null)
-        {
-            return null;
-        }
-
-        var added = false;
-        try
-        {
-            handle.DangerousAddRef(ref added);
-            var ssl = handle.DangerousGetHandle();
-            if (ssl == IntPtr.Zero)
-            {
-                return null;
-            }
-
-            EnsureTicketCallback(ssl);
-            var protocol = Marshal.PtrToStringUTF8(NativeSsl.SSL_get_version(ssl)) ?? "?";
-            var resumed = NativeSsl.SSL_session_reused(ssl) == 1;
-            var session = NativeSsl.SSL_get_session(ssl);
-            return new TlsSessionInfo(protocol, resumed, session == IntPtr.Zero ? null : IdentityOf(session, protocol));
-        }
-        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException or ObjectDisposedException)
-        {
-            return null;
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
-            }
-        }
-    }
+        EnsureTicketCallback(ssl);
+        var protocol = Marshal.PtrToStringUTF8(NativeSsl.SSL_get_version(ssl)) ?? "?";
+        var resumed = NativeSsl.SSL_session_reused(ssl) == 1;
+        var session = NativeSsl.SSL_get_session(ssl);
+        return new TlsSessionInfo(protocol, resumed, session == IntPtr.Zero ? null : IdentityOf(session, protocol));
+    });
 
     /// <summary>
     /// Whether the peer ended the TLS stream with close_notify (SSL_get_shutdown): SslStream reads
     /// end the same way after a bare TCP FIN, which for an upload may mean a truncated file. Null
     /// when it cannot be told.
     /// </summary>
-    public static bool? ReceivedCloseNotify(SslStream stream)
-    {
-        var handle = SslHandleOf(stream);
-        if (handle is null)
-        {
-            return null;
-        }
-
-        var added = false;
-        try
-        {
-            handle.DangerousAddRef(ref added);
-            return (NativeSsl.SSL_get_shutdown(handle.DangerousGetHandle()) & NativeSsl.ReceivedShutdown) != 0;
-        }
-        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException or ObjectDisposedException)
-        {
-            return null;
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
-            }
-        }
-    }
+    public static bool? ReceivedCloseNotify(SslStream stream) =>
+        WithSsl<bool?>(stream, ssl => (NativeSsl.SSL_get_shutdown(ssl) & NativeSsl.ReceivedShutdown) != 0);
 
     /// <summary>
     /// Right after a control connection's handshake: gives its session a lineage now (TLS 1.3
@@ -111,12 +59,31 @@ internal static unsafe class TlsSessionProbe
     /// client reads. Data connections then resume from those (TLS 1.2 tickets come inside the
     /// handshake and need no help).
     /// </summary>
-    public static void PrepareControl(SslStream control, int tickets)
+    public static void PrepareControl(SslStream control, int tickets) => WithSsl<object?>(control, ssl =>
     {
-        var handle = SslHandleOf(control);
+        EnsureTicketCallback(ssl);
+        AssignLineage(ssl);
+        if (NativeSsl.SSL_version(ssl) >= Tls13)
+        {
+            for (var i = 0; i < tickets; i++)
+            {
+                _ = NativeSsl.SSL_new_session_ticket(ssl);
+            }
+        }
+
+        return null;
+    });
+
+    /// <summary>
+    /// Runs <paramref name="use"/> on the stream's SSL*, holding a reference on its handle so
+    /// OpenSSL's object cannot be freed meanwhile; default when the runtime's shape is not the known one.
+    /// </summary>
+    private static T? WithSsl<T>(SslStream stream, Func<IntPtr, T> use)
+    {
+        var handle = SslHandleOf(stream);
         if (handle is null)
         {
-            return;
+            return default;
         }
 
         var added = false;
@@ -124,18 +91,11 @@ internal static unsafe class TlsSessionProbe
         {
             handle.DangerousAddRef(ref added);
             var ssl = handle.DangerousGetHandle();
-            EnsureTicketCallback(ssl);
-            AssignLineage(ssl);
-            if (NativeSsl.SSL_version(ssl) >= Tls13)
-            {
-                for (var i = 0; i < tickets; i++)
-                {
-                    _ = NativeSsl.SSL_new_session_ticket(ssl);
-                }
-            }
+            return ssl == IntPtr.Zero ? default : use(ssl);
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException or ObjectDisposedException)
         {
+            return default;
         }
         finally
         {
