@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test: engine, wire-script and real-client tests, against real servers on loopback.
-# The real clients (curl, lftp, rclone, wget, python3) are installed first when missing.
+# The real clients (curl, lftp, rclone, wget, python3, openssl) are installed first when missing.
 # Ends with one line: "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-for tool in curl lftp rclone wget python3; do
+for tool in curl lftp rclone wget python3 openssl; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if ((${#missing[@]})); then
