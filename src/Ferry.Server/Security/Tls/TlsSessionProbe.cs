@@ -8,7 +8,7 @@ namespace Ferry.Server.Security.Tls;
 
 /// <summary>
 /// Tells whether a server <see cref="SslStream"/>'s handshake resumed a session, and which family
-/// of sessions it belongs to, which .NET has no public API for (prototypes/tls-session-reuse has
+/// of sessions it belongs to, which .NET has no public API for (docs/tls-session-reuse.md has
 /// the measurements). Behind SslStream on Linux is an OpenSSL SSL*: the non-public field
 /// <c>_securityContext</c> holds a SafeSslHandle wrapping it. Ferry installs a ticket callback on
 /// the SSL_CTX that .NET shares between connections with the same certificate context; it stores a
