@@ -30,6 +30,12 @@ public sealed class FtpServerOptions
     /// <summary>How long a passive listener waits for its one connection, and an active connect may take (vsftpd: 60 s accept, 60 s connect).</summary>
     public TimeSpan DataConnectionTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>A logged-in control connection with no command for this long gets 421 and is closed, never during a transfer (vsftpd's idle_session_timeout, 300 s).</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>A connection that has not logged in within this time gets 421 (ProFTPD's TimeoutLogin is 300 s; unauthenticated sessions get less here, since they are what scanners leave open).</summary>
+    public TimeSpan LoginTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>A transfer that moves no byte for this long is ended with 426 (vsftpd's data_connection_timeout, 300 s).</summary>
     public TimeSpan DataStallTimeout { get; set; } = TimeSpan.FromSeconds(300);
 
@@ -157,6 +163,16 @@ public sealed class FtpServerOptions
         if (TlsHandshakeTimeout <= TimeSpan.Zero)
         {
             errors.Add("TlsHandshakeTimeout: must be positive.");
+        }
+
+        if (IdleTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("IdleTimeout: must be positive.");
+        }
+
+        if (LoginTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("LoginTimeout: must be positive.");
         }
 
         if (DataStallTimeout <= TimeSpan.Zero)

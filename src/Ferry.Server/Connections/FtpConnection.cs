@@ -33,6 +33,8 @@ internal sealed class FtpConnection : IAsyncDisposable
     private bool _tlsUpgradeRequested;
     private string? _controlTlsIdentity;
     private int _tlsTicketsOwed;
+    private ITimer? _idleTimer;
+    private long _lastCommandAt;
     private string? _registeredIdentity;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly long _startedAt;
@@ -128,6 +130,8 @@ internal sealed class FtpConnection : IAsyncDisposable
             }
 
             await ReplyAsync(FtpReplyCode.ServiceReady, Server.Options.Banner);
+            _lastCommandAt = Server.Time.GetTimestamp();
+            _idleTimer = Server.Time.CreateTimer(static state => ((FtpConnection)state!).OnIdleTimer(), this, IdleLimit, Timeout.InfiniteTimeSpan);
             await ReadCommandsAsync(_closing.Token);
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or AuthenticationException)
@@ -142,6 +146,29 @@ internal sealed class FtpConnection : IAsyncDisposable
         {
             FerryLog.SessionEnded(Logger, Id, Session.UserNameForLog, Server.Time.GetElapsedTime(_startedAt).TotalSeconds);
         }
+    }
+
+    /// <summary>The idle limit that applies now: a shorter one until the client has logged in.</summary>
+    private TimeSpan IdleLimit => Session.IsLoggedIn ? Server.Options.IdleTimeout : Server.Options.LoginTimeout;
+
+    /// <summary>
+    /// The idle timer fired: a session quiet for its limit gets 421 and is closed. A running
+    /// transfer, or a command since the timer was set, re-arms it for what is left.
+    /// </summary>
+    private void OnIdleTimer()
+    {
+        var limit = IdleLimit;
+        var quiet = Server.Time.GetElapsedTime(Interlocked.Read(ref _lastCommandAt));
+        if (CurrentTransfer is not null || quiet < limit)
+        {
+            _idleTimer?.Change(CurrentTransfer is not null ? limit : limit - quiet, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        var reason = Session.IsLoggedIn
+            ? $"Idle timeout ({limit.TotalSeconds:0} s without a command): closing control connection."
+            : $"Login timeout ({limit.TotalSeconds:0} s): closing control connection.";
+        _ = ShutdownAsync(reason, TimeSpan.FromSeconds(5));
     }
 
     /// <summary>Sends one reply; text with line breaks becomes a multi-line reply (RFC 959 §4.2).</summary>
@@ -206,13 +233,14 @@ internal sealed class FtpConnection : IAsyncDisposable
         finally
         {
             RequestClose();
-            await _closing.CancelAsync();
             try
             {
+                await _closing.CancelAsync();
                 _socket.Shutdown(SocketShutdown.Both);
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
+                // Closed meanwhile by the client or by the session's own end.
             }
         }
     }
@@ -253,6 +281,11 @@ internal sealed class FtpConnection : IAsyncDisposable
         {
             transfer.Abort();
             await transfer.Completion;
+        }
+
+        if (_idleTimer is not null)
+        {
+            await _idleTimer.DisposeAsync();
         }
 
         TrackLogin(null);
@@ -382,6 +415,8 @@ internal sealed class FtpConnection : IAsyncDisposable
         {
             return;
         }
+
+        Interlocked.Exchange(ref _lastCommandAt, Server.Time.GetTimestamp());
 
         if (Logger.IsEnabled(LogLevel.Debug))
         {

@@ -47,7 +47,8 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>The host as it goes into a URL ("[::1]" for IPv6).</summary>
     public string UrlHost => EndPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Host}]" : Host;
 
-    public static async Task<TestServer> StartAsync(Action<FtpServerOptions>? configure = null, string listenAddress = "127.0.0.1", TlsCertificateProvider? certificates = null)
+    public static async Task<TestServer> StartAsync(
+        Action<FtpServerOptions>? configure = null, string listenAddress = "127.0.0.1", TlsCertificateProvider? certificates = null, TimeProvider? time = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "ferry-test-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Path.Combine(directory, "root"));
@@ -62,7 +63,7 @@ public sealed class TestServer : IAsyncDisposable
             DataStallTimeout = TimeSpan.FromSeconds(5),
         };
         configure?.Invoke(options);
-        var server = new FtpServer(options, users, certificates: certificates ?? SharedCertificates.Value);
+        var server = new FtpServer(options, users, time: time, certificates: certificates ?? SharedCertificates.Value);
         await server.StartAsync();
         return new TestServer(directory, server, users);
     }

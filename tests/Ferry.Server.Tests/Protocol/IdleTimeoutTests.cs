@@ -1,0 +1,74 @@
+using Ferry.Server.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Ferry.Server.Tests.Protocol;
+
+/// <summary>Idle and login timeouts, on a fake clock (no test sleeps for minutes).</summary>
+public sealed class IdleTimeoutTests
+{
+    [Fact]
+    public async Task A_quiet_logged_in_session_gets_421_after_the_idle_timeout_and_commands_reset_it()
+    {
+        var time = new FakeTimeProvider();
+        await using var server = await TestServer.StartAsync(options => options.IdleTimeout = TimeSpan.FromSeconds(300), time: time);
+        await using var ftp = await server.ConnectAsync();
+
+        time.Advance(TimeSpan.FromSeconds(250));
+        await ftp.CommandAsync("NOOP", 200);
+        time.Advance(TimeSpan.FromSeconds(250));
+        await ftp.CommandAsync("NOOP", 200);
+
+        time.Advance(TimeSpan.FromSeconds(301));
+        var reply = await ftp.ExpectAsync(421);
+        Assert.Contains("Idle timeout", reply.Text, StringComparison.Ordinal);
+        Assert.True(await ftp.IsClosedByServerAsync());
+        await WaitForNoSessionsAsync(server);
+    }
+
+    [Fact]
+    public async Task A_session_that_never_logs_in_gets_421_after_the_login_timeout()
+    {
+        var time = new FakeTimeProvider();
+        await using var server = await TestServer.StartAsync(options => options.LoginTimeout = TimeSpan.FromSeconds(60), time: time);
+        await using var ftp = await server.ConnectAsync(login: false);
+        await ftp.CommandAsync("USER alice", 331);
+        time.Advance(TimeSpan.FromSeconds(61));
+        var reply = await ftp.ExpectAsync(421);
+        Assert.Contains("Login timeout", reply.Text, StringComparison.Ordinal);
+        await WaitForNoSessionsAsync(server);
+    }
+
+    [Fact]
+    public async Task A_running_transfer_keeps_the_session_open_past_the_idle_timeout()
+    {
+        var time = new FakeTimeProvider();
+        await using var server = await TestServer.StartAsync(options =>
+        {
+            options.IdleTimeout = TimeSpan.FromSeconds(300);
+            options.DataStallTimeout = TimeSpan.FromDays(1);
+        }, time: time);
+        await File.WriteAllBytesAsync(server.PathOf("big.bin"), new byte[64 * 1024 * 1024]);
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+        using var data = await ftp.OpenPassiveAsync();
+        await ftp.CommandAsync("RETR big.bin", 150);
+
+        // The client reads nothing, so the download cannot finish; the session must stay anyway.
+        time.Advance(TimeSpan.FromSeconds(400));
+        await ftp.CommandAsync("NOOP", 200);
+        await ftp.CommandAsync("ABOR", 426);
+        await ftp.ExpectAsync(226);
+        await ftp.CommandAsync("PWD", 257);
+    }
+
+    private static async Task WaitForNoSessionsAsync(TestServer server)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (server.Server.ActiveSessions > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(0, server.Server.ActiveSessions);
+    }
+}
