@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Ferry.Server.Connections;
+using Ferry.Server.DataChannels;
 using Ferry.Server.Diagnostics;
 using Ferry.Server.Security;
 using Ferry.Server.Security.Tls;
@@ -23,6 +24,8 @@ public sealed class FtpServer : IAsyncDisposable
 
     private readonly FtpServerContext _context;
     private readonly ConcurrentDictionary<long, FtpConnection> _connections = new();
+    private readonly SessionCounter<IPAddress> _sessionsPerAddress = new();
+    private int _sessions;
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _listener;
     private Socket? _implicitTlsListener;
@@ -63,7 +66,8 @@ public sealed class FtpServer : IAsyncDisposable
     /// <summary>Where implicit FTPS listens; null when it is off.</summary>
     public IPEndPoint? ImplicitTlsEndPoint => (IPEndPoint?)_implicitTlsListener?.LocalEndPoint;
 
-    public int ActiveSessions => _connections.Count;
+    /// <summary>Sessions counted against MaxSessions: from accept until every resource of the session is released.</summary>
+    public int ActiveSessions => Volatile.Read(ref _sessions);
 
     /// <summary>Binds and starts accepting. A port in use throws <see cref="SocketException"/> (AddressAlreadyInUse).</summary>
     public Task StartAsync(CancellationToken cancellationToken = default)
@@ -207,7 +211,70 @@ public sealed class FtpServer : IAsyncDisposable
                 continue;
             }
 
-            _ = RunConnectionAsync(socket, implicitTls);
+            // Limits are checked before any work is done for the client (no TLS, no session).
+            IPAddress address;
+            try
+            {
+                address = AddressRules.Normalize(((IPEndPoint)socket.RemoteEndPoint!).Address);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // Gone before we could look at it.
+                socket.Dispose();
+                continue;
+            }
+
+            var options = _context.Options;
+            if (Interlocked.Increment(ref _sessions) > options.MaxSessions && options.MaxSessions > 0)
+            {
+                Interlocked.Decrement(ref _sessions);
+                _ = RefuseAsync(socket, implicitTls, "Too many sessions on this server; try again later.");
+                continue;
+            }
+
+            if (!_sessionsPerAddress.TryEnter(address, options.MaxSessionsPerAddress))
+            {
+                Interlocked.Decrement(ref _sessions);
+                _ = RefuseAsync(socket, implicitTls, $"Too many sessions from your address (at most {options.MaxSessionsPerAddress}).");
+                continue;
+            }
+
+            _ = RunCountedConnectionAsync(socket, implicitTls, address);
+        }
+    }
+
+    private async Task RunCountedConnectionAsync(Socket socket, bool implicitTls, IPAddress address)
+    {
+        try
+        {
+            await RunConnectionAsync(socket, implicitTls);
+        }
+        finally
+        {
+            _sessionsPerAddress.Leave(address);
+            Interlocked.Decrement(ref _sessions);
+        }
+    }
+
+    /// <summary>421 and close, for a client over a limit (on the implicit FTPS port: just close, since no TLS was spoken).</summary>
+    private static async Task RefuseAsync(Socket socket, bool implicitTls, string text)
+    {
+        try
+        {
+            if (!implicitTls)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await socket.SendAsync(System.Text.Encoding.ASCII.GetBytes("421 " + text + "\r\n"), SocketFlags.None, timeout.Token);
+            }
+
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            socket.Dispose();
         }
     }
 

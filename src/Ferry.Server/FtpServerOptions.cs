@@ -30,6 +30,15 @@ public sealed class FtpServerOptions
     /// <summary>How long a passive listener waits for its one connection, and an active connect may take (vsftpd: 60 s accept, 60 s connect).</summary>
     public TimeSpan DataConnectionTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Sessions at once, in total; more get 421 at connect (vsftpd's max_clients; 0 is no limit).</summary>
+    public int MaxSessions { get; set; } = 2000;
+
+    /// <summary>Sessions at once from one client address; more get 421 at connect (vsftpd's max_per_ip). 50 leaves room for parallel mirrors (lftp, rclone).</summary>
+    public int MaxSessionsPerAddress { get; set; } = 50;
+
+    /// <summary>Logged-in sessions at once of one user; more get 421 at login (ProFTPD's MaxClientsPerUser; 0, the default, is no limit).</summary>
+    public int MaxSessionsPerUser { get; set; }
+
     /// <summary>A logged-in control connection with no command for this long gets 421 and is closed, never during a transfer (vsftpd's idle_session_timeout, 300 s).</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(300);
 
@@ -163,6 +172,11 @@ public sealed class FtpServerOptions
         if (TlsHandshakeTimeout <= TimeSpan.Zero)
         {
             errors.Add("TlsHandshakeTimeout: must be positive.");
+        }
+
+        if (MaxSessions < 0 || MaxSessionsPerAddress < 0 || MaxSessionsPerUser < 0)
+        {
+            errors.Add("MaxSessions, MaxSessionsPerAddress, MaxSessionsPerUser: must be 0 (no limit) or more.");
         }
 
         if (IdleTimeout <= TimeSpan.Zero)

@@ -36,6 +36,7 @@ internal sealed class FtpConnection : IAsyncDisposable
     private ITimer? _idleTimer;
     private long _lastCommandAt;
     private string? _registeredIdentity;
+    private string? _countedUser;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly long _startedAt;
     private readonly CancellationTokenSource _closing = new();
@@ -78,12 +79,24 @@ internal sealed class FtpConnection : IAsyncDisposable
     }
 
     /// <summary>
-    /// Records who is logged in on this connection for the data-connection session-reuse check:
-    /// its TLS session identity then vouches for data connections of this user from this address.
-    /// Null logs out.
+    /// Records who is logged in on this connection: for MaxSessionsPerUser (the caller has
+    /// counted the user in with <see cref="FtpServerContext.SessionsPerUser"/>), and for the
+    /// data-connection session-reuse check, where its TLS session identity vouches for data
+    /// connections of this user from this address. Null logs out.
     /// </summary>
     public void TrackLogin(Security.FtpUser? user)
     {
+        if (_countedUser is not null)
+        {
+            Server.SessionsPerUser.Leave(_countedUser);
+            _countedUser = null;
+        }
+
+        if (user is not null)
+        {
+            _countedUser = user.Name;
+        }
+
         var registry = Server.SessionReuse.Registry;
         if (_registeredIdentity is not null)
         {

@@ -25,6 +25,7 @@ internal sealed class FtpServerContext
         Logger = logger;
         PassivePorts = new PassivePortPool(options.ParsedPassivePorts);
         SessionReuse = new SessionReuseGuard(options);
+        SessionsPerUser = new SessionCounter<string>();
     }
 
     public FtpServerOptions Options { get; }
@@ -40,6 +41,9 @@ internal sealed class FtpServerContext
     public PassivePortPool PassivePorts { get; }
 
     public SessionReuseGuard SessionReuse { get; }
+
+    /// <summary>Logged-in sessions per user name (MaxSessionsPerUser).</summary>
+    public SessionCounter<string> SessionsPerUser { get; }
 
     /// <summary>Null when the server offers no TLS at all.</summary>
     public TlsCertificateProvider? Certificates { get; }

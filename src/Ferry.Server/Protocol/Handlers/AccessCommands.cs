@@ -75,6 +75,14 @@ internal static class AccessCommands
             return;
         }
 
+        if (!connection.Server.SessionsPerUser.TryEnter(user.Name, connection.Server.Options.MaxSessionsPerUser))
+        {
+            await connection.ReplyAsync(FtpReplyCode.ServiceNotAvailable,
+                $"Too many sessions of user {name} (at most {connection.Server.Options.MaxSessionsPerUser}); closing.");
+            connection.RequestClose();
+            return;
+        }
+
         session.LogIn(user, fileSystem, anonymous);
         connection.TrackLogin(user);
         FerryLog.LoggedIn(connection.Logger, connection.Id, name);
