@@ -39,6 +39,12 @@ public sealed class FtpServerOptions
     /// <summary>Logged-in sessions at once of one user; more get 421 at login (ProFTPD's MaxClientsPerUser; 0, the default, is no limit).</summary>
     public int MaxSessionsPerUser { get; set; }
 
+    /// <summary>The pause before answering a failed login (vsftpd's delay_failed_login, 1 s).</summary>
+    public TimeSpan FailedLoginDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Failed logins allowed per connection; the last one gets 421 and the connection is closed (vsftpd's max_login_fails, 3).</summary>
+    public int MaxLoginAttempts { get; set; } = 3;
+
     /// <summary>A logged-in control connection with no command for this long gets 421 and is closed, never during a transfer (vsftpd's idle_session_timeout, 300 s).</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(300);
 
@@ -177,6 +183,16 @@ public sealed class FtpServerOptions
         if (MaxSessions < 0 || MaxSessionsPerAddress < 0 || MaxSessionsPerUser < 0)
         {
             errors.Add("MaxSessions, MaxSessionsPerAddress, MaxSessionsPerUser: must be 0 (no limit) or more.");
+        }
+
+        if (FailedLoginDelay < TimeSpan.Zero)
+        {
+            errors.Add("FailedLoginDelay: must not be negative.");
+        }
+
+        if (MaxLoginAttempts < 1)
+        {
+            errors.Add($"MaxLoginAttempts: {MaxLoginAttempts} must be 1 or more.");
         }
 
         if (IdleTimeout <= TimeSpan.Zero)

@@ -10,6 +10,9 @@ internal sealed class FtpSession
 {
     public string? PendingUserName { get; set; }
 
+    /// <summary>Wrong passwords in this connection; REIN does not reset it (it would reset the cap too).</summary>
+    public int FailedLogins { get; set; }
+
     public FtpUser? User { get; private set; }
 
     public IFileSystem? FileSystem { get; private set; }

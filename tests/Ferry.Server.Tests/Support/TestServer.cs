@@ -61,6 +61,10 @@ public sealed class TestServer : IAsyncDisposable
             PassivePorts = string.Empty,
             DataConnectionTimeout = TimeSpan.FromSeconds(10),
             DataStallTimeout = TimeSpan.FromSeconds(5),
+
+            // No pause and a generous cap, so tests that try wrong passwords stay fast; LoginDefenceTests set them.
+            FailedLoginDelay = TimeSpan.Zero,
+            MaxLoginAttempts = 100,
         };
         configure?.Invoke(options);
         var server = new FtpServer(options, users, time: time, certificates: certificates ?? SharedCertificates.Value);

@@ -50,6 +50,18 @@ internal static class AccessCommands
         if (user is null)
         {
             FerryLog.LoginFailed(connection.Logger, connection.Id, name, connection.RemoteAddress);
+
+            // A pause before each "wrong" answer and a cap per session slow down password guessing
+            // (vsftpd: delay_failed_login=1, max_login_fails=3).
+            var options = connection.Server.Options;
+            await Task.Delay(options.FailedLoginDelay, connection.Server.Time);
+            if (++session.FailedLogins >= options.MaxLoginAttempts)
+            {
+                await connection.ReplyAsync(FtpReplyCode.ServiceNotAvailable, $"Login incorrect; {options.MaxLoginAttempts} failed attempts, closing.");
+                connection.RequestClose();
+                return;
+            }
+
             await connection.ReplyAsync(FtpReplyCode.NotLoggedIn, "Login incorrect.");
             return;
         }
