@@ -22,7 +22,7 @@ public sealed class IdleTimeoutTests
         var reply = await ftp.ExpectAsync(421);
         Assert.Contains("Idle timeout", reply.Text, StringComparison.Ordinal);
         Assert.True(await ftp.IsClosedByServerAsync());
-        await WaitForNoSessionsAsync(server);
+        await server.WaitForSessionsAsync(0);
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed class IdleTimeoutTests
         time.Advance(TimeSpan.FromSeconds(61));
         var reply = await ftp.ExpectAsync(421);
         Assert.Contains("Login timeout", reply.Text, StringComparison.Ordinal);
-        await WaitForNoSessionsAsync(server);
+        await server.WaitForSessionsAsync(0);
     }
 
     [Fact]
@@ -59,16 +59,5 @@ public sealed class IdleTimeoutTests
         await ftp.CommandAsync("ABOR", 426);
         await ftp.ExpectAsync(226);
         await ftp.CommandAsync("PWD", 257);
-    }
-
-    private static async Task WaitForNoSessionsAsync(TestServer server)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (server.Server.ActiveSessions > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.Equal(0, server.Server.ActiveSessions);
     }
 }

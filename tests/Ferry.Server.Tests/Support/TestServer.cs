@@ -83,6 +83,18 @@ public sealed class TestServer : IAsyncDisposable
 
     public string PathOf(string relative) => Path.Combine(Root, relative);
 
+    /// <summary>Waits, at most 10 s, until the server counts exactly <paramref name="count"/> sessions, and asserts it.</summary>
+    public async Task WaitForSessionsAsync(int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Server.ActiveSessions != count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(count, Server.ActiveSessions);
+    }
+
     public async Task<WireClient> ConnectAsync(bool login = true)
     {
         var client = await WireClient.ConnectAsync(EndPoint);

@@ -267,13 +267,7 @@ public sealed class FtpsTests
             await ftp.StartTlsAsync(protocol);
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (server.Server.ActiveSessions > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.Equal(0, server.Server.ActiveSessions);
+        await server.WaitForSessionsAsync(0);
     }
 
     [Fact]
