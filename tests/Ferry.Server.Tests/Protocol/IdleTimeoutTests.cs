@@ -53,6 +53,10 @@ public sealed class IdleTimeoutTests
         using var data = await ftp.OpenPassiveAsync();
         await ftp.CommandAsync("RETR big.bin", 150);
 
+        // The NOOP's answer means the command loop has moved past RETR, so the transfer is
+        // registered; only then does the fake clock jump (a real one cannot jump 400 s at once).
+        await ftp.CommandAsync("NOOP", 200);
+
         // The client reads nothing, so the download cannot finish; the session must stay anyway.
         time.Advance(TimeSpan.FromSeconds(400));
         await ftp.CommandAsync("NOOP", 200);
