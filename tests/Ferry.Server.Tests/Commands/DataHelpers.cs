@@ -7,6 +7,23 @@ namespace Ferry.Server.Tests.Commands;
 /// <summary>Wire-script steps the command tests share: whole transfers over EPSV, and fixtures.</summary>
 internal static class DataHelpers
 {
+    /// <summary>
+    /// A sparse file of <paramref name="mebibytes"/> as big.bin, then TYPE I, EPSV and RETR up to
+    /// the 150: a download that runs as long as the test leaves its data socket unread.
+    /// </summary>
+    public static async Task<Socket> StartLargeDownloadAsync(TestServer server, WireClient ftp, int mebibytes = 200)
+    {
+        await using (var file = File.Create(server.PathOf("big.bin")))
+        {
+            file.SetLength(mebibytes * 1024L * 1024);
+        }
+
+        await ftp.CommandAsync("TYPE I", 200);
+        var data = await ftp.OpenPassiveAsync();
+        await ftp.CommandAsync("RETR big.bin", 150);
+        return data;
+    }
+
     /// <summary>EPSV, the command, 150, the whole data stream, 226 (RFC 959 §5.4 order).</summary>
     public static async Task<byte[]> DownloadAsync(WireClient ftp, string command)
     {

@@ -264,17 +264,8 @@ public sealed class TransferCommandTests
     public async Task Abor_during_a_large_download_gets_426_then_226(bool useSendFile, bool telnetSync)
     {
         await using var server = await TestServer.StartAsync(o => o.UseSendFile = useSendFile);
-        var path = server.PathOf("big.bin");
-        await using (var file = File.Create(path))
-        {
-            file.SetLength(200L * 1024 * 1024);
-        }
-
         await using var ftp = await server.ConnectAsync();
-        await ftp.CommandAsync("TYPE I", 200);
-        using var data = await ftp.OpenPassiveAsync();
-        await ftp.SendAsync("RETR big.bin");
-        await ftp.ExpectAsync(150);
+        using var data = await DataHelpers.StartLargeDownloadAsync(server, ftp);
         if (telnetSync)
         {
             // IAC IP, IAC DM before ABOR, as RFC 959 §4.1.3 describes and some clients send.
@@ -297,17 +288,8 @@ public sealed class TransferCommandTests
     public async Task Noop_and_stat_are_answered_during_a_transfer()
     {
         await using var server = await TestServer.StartAsync();
-        var path = server.PathOf("big.bin");
-        await using (var file = File.Create(path))
-        {
-            file.SetLength(200L * 1024 * 1024);
-        }
-
         await using var ftp = await server.ConnectAsync();
-        await ftp.CommandAsync("TYPE I", 200);
-        using var data = await ftp.OpenPassiveAsync();
-        await ftp.SendAsync("RETR big.bin");
-        await ftp.ExpectAsync(150);
+        using var data = await DataHelpers.StartLargeDownloadAsync(server, ftp);
         await ftp.CommandAsync("NOOP", 200);
         var stat = await ftp.CommandAsync("STAT", 211);
         Assert.Contains(stat.Lines, line => line.Contains("big.bin", StringComparison.Ordinal));
@@ -409,17 +391,8 @@ public sealed class TransferCommandTests
     public async Task Retr_whose_data_connection_is_reset_gets_426(bool useSendFile)
     {
         await using var server = await TestServer.StartAsync(o => o.UseSendFile = useSendFile);
-        var path = server.PathOf("big.bin");
-        await using (var file = File.Create(path))
-        {
-            file.SetLength(100L * 1024 * 1024);
-        }
-
         await using var ftp = await server.ConnectAsync();
-        await ftp.CommandAsync("TYPE I", 200);
-        var data = await ftp.OpenPassiveAsync();
-        await ftp.SendAsync("RETR big.bin");
-        await ftp.ExpectAsync(150);
+        var data = await DataHelpers.StartLargeDownloadAsync(server, ftp, 100);
         var buffer = new byte[65536];
         Assert.True(await data.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None) > 0);
         data.LingerState = new System.Net.Sockets.LingerOption(true, 0);

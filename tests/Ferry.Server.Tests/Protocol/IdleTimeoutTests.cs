@@ -47,11 +47,8 @@ public sealed class IdleTimeoutTests
             options.IdleTimeout = TimeSpan.FromSeconds(300);
             options.DataStallTimeout = TimeSpan.FromDays(1);
         }, time: time);
-        await File.WriteAllBytesAsync(server.PathOf("big.bin"), new byte[64 * 1024 * 1024]);
         await using var ftp = await server.ConnectAsync();
-        await ftp.CommandAsync("TYPE I", 200);
-        using var data = await ftp.OpenPassiveAsync();
-        await ftp.CommandAsync("RETR big.bin", 150);
+        using var data = await Commands.DataHelpers.StartLargeDownloadAsync(server, ftp);
 
         // The NOOP's answer means the command loop has moved past RETR, so the transfer is
         // registered; only then does the fake clock jump (a real one cannot jump 400 s at once).

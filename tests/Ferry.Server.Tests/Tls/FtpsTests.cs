@@ -16,12 +16,7 @@ public sealed class FtpsTests
         await using var server = await TestServer.StartAsync();
         var content = RandomNumberGenerator.GetBytes(3 * 1024 * 1024 + 17);
         await File.WriteAllBytesAsync(server.PathOf("down.bin"), content);
-        await using var ftp = await server.ConnectAsync(login: false);
-        await ftp.CommandAsync("AUTH TLS", 234);
-        await ftp.StartTlsAsync();
-        await ftp.LoginAsync(TestServer.UserName, TestServer.Password);
-        await ftp.CommandAsync("PBSZ 0", 200);
-        await ftp.CommandAsync("PROT P", 200);
+        await using var ftp = await ProtectedSessionAsync(server);
         await ftp.CommandAsync("TYPE I", 200);
 
         var data = await ftp.OpenPassiveAsync();
@@ -215,12 +210,7 @@ public sealed class FtpsTests
     {
         await using var server = await TestServer.StartAsync();
         await File.WriteAllTextAsync(server.PathOf("a.txt"), "x");
-        await using var ftp = await server.ConnectAsync(login: false);
-        await ftp.CommandAsync("AUTH TLS", 234);
-        await ftp.StartTlsAsync();
-        await ftp.LoginAsync(TestServer.UserName, TestServer.Password);
-        await ftp.CommandAsync("PBSZ 0", 200);
-        await ftp.CommandAsync("PROT P", 200);
+        await using var ftp = await ProtectedSessionAsync(server);
         var data = await ftp.OpenPassiveAsync();
         await ftp.CommandAsync("RETR a.txt", 150);
         await data.SendAsync("not a TLS handshake\r\n"u8.ToArray());
@@ -283,6 +273,18 @@ public sealed class FtpsTests
 
         await using var ftp = await server.ConnectAsync();
         await ftp.CommandAsync("NOOP", 200);
+    }
+
+    /// <summary>AUTH TLS, the handshake, login, PBSZ 0, PROT P: what every FTPS client does first.</summary>
+    private static async Task<WireClient> ProtectedSessionAsync(TestServer server)
+    {
+        var ftp = await server.ConnectAsync(login: false);
+        await ftp.CommandAsync("AUTH TLS", 234);
+        await ftp.StartTlsAsync();
+        await ftp.LoginAsync(TestServer.UserName, TestServer.Password);
+        await ftp.CommandAsync("PBSZ 0", 200);
+        await ftp.CommandAsync("PROT P", 200);
+        return ftp;
     }
 
     private static async Task<byte[]> ReadTlsAsync(Socket data, SslProtocols protocols = SslProtocols.None)
