@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test: engine, wire-script and real-client tests, against real servers on loopback.
-# The real clients (curl, lftp, rclone, wget, python3, openssl) are installed first when missing.
+# The real clients (curl, lftp, rclone, wget, python3, openssl) and fail2ban-regex (to check the
+# shipped fail2ban filter) are installed first when missing.
 # Ends with one line: "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# command:Debian package
 missing=()
-for tool in curl lftp rclone wget python3 openssl; do
-  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+for need in curl:curl lftp:lftp rclone:rclone wget:wget python3:python3 openssl:openssl fail2ban-regex:fail2ban; do
+  command -v "${need%%:*}" >/dev/null 2>&1 || missing+=("${need#*:}")
 done
 if ((${#missing[@]})); then
   echo "Installing the FTP clients the tests drive: ${missing[*]}"

@@ -225,6 +225,13 @@ public sealed class FtpServer : IAsyncDisposable
             }
 
             var options = _context.Options;
+            if (_context.Bans.IsBanned(address, out var bannedUntil))
+            {
+                FerryLog.BannedConnectionRefused(_context.Logger, address);
+                _ = RefuseAsync(socket, implicitTls, BanText(bannedUntil));
+                continue;
+            }
+
             if (Interlocked.Increment(ref _sessions) > options.MaxSessions && options.MaxSessions > 0)
             {
                 Interlocked.Decrement(ref _sessions);
@@ -255,6 +262,10 @@ public sealed class FtpServer : IAsyncDisposable
             Interlocked.Decrement(ref _sessions);
         }
     }
+
+    /// <summary>The 421 text for a banned client: why, and when to come back.</summary>
+    internal static string BanText(DateTimeOffset until) =>
+        $"Too many failed logins from your address; refused until {until.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC.";
 
     /// <summary>421 and close, for a client over a limit (on the implicit FTPS port: just close, since no TLS was spoken).</summary>
     private static async Task RefuseAsync(Socket socket, bool implicitTls, string text)

@@ -45,6 +45,29 @@ public sealed class FtpServerOptions
     /// <summary>Failed logins allowed per connection; the last one gets 421 and the connection is closed (vsftpd's max_login_fails, 3).</summary>
     public int MaxLoginAttempts { get; set; } = 3;
 
+    /// <summary>
+    /// Failed logins from one address within <see cref="BanWindow"/> that ban it; 0 turns bans off.
+    /// 6: two connections' worth of <see cref="MaxLoginAttempts"/>, one more than fail2ban's stock
+    /// maxretry of 5, so one user who mistypes a few times is not locked out.
+    /// </summary>
+    public int BanFailedLogins { get; set; } = 6;
+
+    /// <summary>How far back failures count towards a ban (fail2ban's findtime, 10 min).</summary>
+    public TimeSpan BanWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a banned address is refused at connect with 421 (fail2ban's bantime is 10 min; an hour makes a password list crawl).</summary>
+    public TimeSpan BanDuration { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Addresses or CIDR networks never banned (fail2ban's ignoreip), such as a monitoring host or the office network.</summary>
+    public List<string> BanAllowList { get; set; } = [];
+
+    /// <summary>
+    /// IPv6 clients are banned by network of this prefix length: one subscriber usually holds a
+    /// whole /64 (RFC 6177), so banning a single address would be trivially stepped around.
+    /// 128 bans single addresses.
+    /// </summary>
+    public int BanIPv6PrefixLength { get; set; } = 64;
+
     /// <summary>A logged-in control connection with no command for this long gets 421 and is closed, never during a transfer (vsftpd's idle_session_timeout, 300 s).</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(300);
 
@@ -167,7 +190,7 @@ public sealed class FtpServerOptions
         {
             try
             {
-                _ = SessionReuseGuard.ParseNetwork(network);
+                _ = DataChannels.AddressRules.ParseNetwork(network);
             }
             catch (FormatException)
             {
@@ -193,6 +216,33 @@ public sealed class FtpServerOptions
         if (MaxLoginAttempts < 1)
         {
             errors.Add($"MaxLoginAttempts: {MaxLoginAttempts} must be 1 or more.");
+        }
+
+        if (BanFailedLogins is < 0 or > 1000)
+        {
+            errors.Add($"BanFailedLogins: {BanFailedLogins} must be 0 (no bans) to 1000.");
+        }
+
+        if (BanWindow <= TimeSpan.Zero || BanDuration <= TimeSpan.Zero)
+        {
+            errors.Add("BanWindow, BanDuration: must be positive.");
+        }
+
+        foreach (var network in BanAllowList)
+        {
+            try
+            {
+                _ = DataChannels.AddressRules.ParseNetwork(network);
+            }
+            catch (FormatException)
+            {
+                errors.Add($"BanAllowList: '{network}' is not an address or CIDR network.");
+            }
+        }
+
+        if (BanIPv6PrefixLength is < 32 or > 128)
+        {
+            errors.Add($"BanIPv6PrefixLength: {BanIPv6PrefixLength} must be between 32 and 128.");
         }
 
         if (IdleTimeout <= TimeSpan.Zero)

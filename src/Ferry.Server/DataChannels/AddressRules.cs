@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 
 namespace Ferry.Server.DataChannels;
 
@@ -9,4 +10,17 @@ internal static class AddressRules
         address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
     public static bool SameHost(IPAddress a, IPAddress b) => Normalize(a).Equals(Normalize(b));
+
+    /// <summary>An address ("192.0.2.7", a /32 or /128) or a CIDR network ("192.0.2.0/24"); FormatException otherwise.</summary>
+    public static IPNetwork ParseNetwork(string text)
+    {
+        text = text.Trim();
+        if (!text.Contains('/', StringComparison.Ordinal) && IPAddress.TryParse(text, out var single))
+        {
+            single = Normalize(single);
+            return new IPNetwork(single, single.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
+        }
+
+        return IPNetwork.Parse(text);
+    }
 }

@@ -24,6 +24,14 @@ internal static partial class FerryLog
     [LoggerMessage(1005, LogLevel.Debug, "Session {SessionId} ended with an error")]
     public static partial void SessionFaulted(ILogger logger, long sessionId, Exception exception);
 
+    // The ban records are meant for fail2ban too (one line each with the host's timestamps):
+    // failregex = failed login for .* from <HOST>$ or ^.*Banned <HOST> .
+    [LoggerMessage(1006, LogLevel.Warning, "Banned {RemoteAddress} (network {Network}) until {Until:u} after {Failures} failed logins within {Window}")]
+    public static partial void AddressBanned(ILogger logger, IPAddress remoteAddress, string network, DateTimeOffset until, int failures, TimeSpan window);
+
+    [LoggerMessage(1007, LogLevel.Debug, "Refused a connection from banned {RemoteAddress}")]
+    public static partial void BannedConnectionRefused(ILogger logger, IPAddress remoteAddress);
+
     [LoggerMessage(2000, LogLevel.Debug, "Session {SessionId} <- {Command}")]
     public static partial void CommandReceived(ILogger logger, long sessionId, string command);
 

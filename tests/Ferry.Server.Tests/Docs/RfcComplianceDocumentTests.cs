@@ -1,4 +1,5 @@
 using Ferry.Server.Protocol;
+using Ferry.Server.Tests.Support;
 
 namespace Ferry.Server.Tests.Docs;
 
@@ -7,7 +8,7 @@ public sealed class RfcComplianceDocumentTests
     [Fact]
     public void Docs_rfc_compliance_md_matches_the_command_table()
     {
-        var path = Path.Combine(RepositoryRoot(), "docs", "rfc-compliance.md");
+        var path = Path.Combine(RepositoryPaths.Root, "docs", "rfc-compliance.md");
         var expected = ComplianceDocument.Render();
         if (Environment.GetEnvironmentVariable("UPDATE_RFC_DOC") == "1")
         {
@@ -17,16 +18,5 @@ public sealed class RfcComplianceDocumentTests
         Assert.True(File.Exists(path), "docs/rfc-compliance.md is missing; run with UPDATE_RFC_DOC=1 to create it.");
         Assert.True(File.ReadAllText(path) == expected,
             "docs/rfc-compliance.md differs from the command table; run UPDATE_RFC_DOC=1 dotnet test tests/Ferry.Server.Tests --filter RfcCompliance");
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Ferry.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Ferry.slnx not found above " + AppContext.BaseDirectory);
     }
 }

@@ -62,9 +62,10 @@ public sealed class TestServer : IAsyncDisposable
             DataConnectionTimeout = TimeSpan.FromSeconds(10),
             DataStallTimeout = TimeSpan.FromSeconds(5),
 
-            // No pause and a generous cap, so tests that try wrong passwords stay fast; LoginDefenceTests set them.
+            // No pause, a generous cap and no bans, so tests that try wrong passwords stay fast; LoginDefenceTests and AddressBanTests set them.
             FailedLoginDelay = TimeSpan.Zero,
             MaxLoginAttempts = 100,
+            BanFailedLogins = 0,
         };
         configure?.Invoke(options);
         var server = new FtpServer(options, users, time: time, certificates: certificates ?? SharedCertificates.Value);
@@ -95,9 +96,10 @@ public sealed class TestServer : IAsyncDisposable
         Assert.Equal(count, Server.ActiveSessions);
     }
 
-    public async Task<WireClient> ConnectAsync(bool login = true)
+    /// <summary>Connects (from another loopback address when <paramref name="from"/> is given) and reads the greeting.</summary>
+    public async Task<WireClient> ConnectAsync(bool login = true, IPAddress? from = null)
     {
-        var client = await WireClient.ConnectAsync(EndPoint);
+        var client = await WireClient.ConnectAsync(EndPoint, from);
         await client.ExpectAsync(220);
         if (login)
         {

@@ -31,9 +31,15 @@ public sealed class WireClient : IAsyncDisposable
     /// <summary>The server certificate's SHA-1 thumbprint, once TLS is on.</summary>
     public string? RemoteCertificateThumbprint { get; private set; }
 
-    public static async Task<WireClient> ConnectAsync(IPEndPoint endPoint)
+    /// <summary>Connects, from <paramref name="localAddress"/> when given (127.0.0.2 and so on are other loopback clients).</summary>
+    public static async Task<WireClient> ConnectAsync(IPEndPoint endPoint, IPAddress? localAddress = null)
     {
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (localAddress is not null)
+        {
+            socket.Bind(new IPEndPoint(localAddress, 0));
+        }
+
         await socket.ConnectAsync(endPoint);
         return new WireClient(socket);
     }

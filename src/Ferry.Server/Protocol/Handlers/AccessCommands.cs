@@ -43,6 +43,16 @@ internal static class AccessCommands
         }
 
         session.PendingUserName = null;
+
+        // A session opened before its address was banned gets no further guesses either.
+        var bans = connection.Server.Bans;
+        if (bans.IsBanned(connection.RemoteAddress, out var bannedUntil))
+        {
+            await connection.ReplyAsync(FtpReplyCode.ServiceNotAvailable, FtpServer.BanText(bannedUntil));
+            connection.RequestClose();
+            return;
+        }
+
         var anonymous = IsAnonymousName(connection, name);
         var user = anonymous
             ? new FtpUser(name, string.Empty, connection.Server.Options.AnonymousRoot, UserPermissions.ReadOnly, Disabled: false)
@@ -54,7 +64,16 @@ internal static class AccessCommands
             // A pause before each "wrong" answer and a cap per session slow down password guessing
             // (vsftpd: delay_failed_login=1, max_login_fails=3).
             var options = connection.Server.Options;
+            var banned = bans.RecordFailure(connection.RemoteAddress);
             await Task.Delay(options.FailedLoginDelay, connection.Server.Time);
+            if (banned is { } until)
+            {
+                FerryLog.AddressBanned(connection.Logger, connection.RemoteAddress, bans.Describe(connection.RemoteAddress), until, options.BanFailedLogins, options.BanWindow);
+                await connection.ReplyAsync(FtpReplyCode.ServiceNotAvailable, FtpServer.BanText(until));
+                connection.RequestClose();
+                return;
+            }
+
             if (++session.FailedLogins >= options.MaxLoginAttempts)
             {
                 await connection.ReplyAsync(FtpReplyCode.ServiceNotAvailable, $"Login incorrect; {options.MaxLoginAttempts} failed attempts, closing.");

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Security;
 using Ferry.Server.Connections;
+using Ferry.Server.DataChannels;
 using Ferry.Server.Diagnostics;
 
 namespace Ferry.Server.Security.Tls;
@@ -18,7 +19,7 @@ internal sealed class SessionReuseGuard
     public SessionReuseGuard(FtpServerOptions options)
     {
         _options = options;
-        _exemptNetworks = [.. options.SessionReuseExemptAddresses.Select(ParseNetwork)];
+        _exemptNetworks = [.. options.SessionReuseExemptAddresses.Select(AddressRules.ParseNetwork)];
     }
 
     public TlsSessionRegistry Registry { get; } = new();
@@ -73,16 +74,5 @@ internal sealed class SessionReuseGuard
 
         FerryLog.SessionReuseMissing(connection.Logger, connection.Id, connection.RemoteAddress, user.Name, what, Policy.ToString());
         return null;
-    }
-
-    internal static IPNetwork ParseNetwork(string text)
-    {
-        text = text.Trim();
-        if (!text.Contains('/', StringComparison.Ordinal) && IPAddress.TryParse(text, out var single))
-        {
-            return new IPNetwork(single, single.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
-        }
-
-        return IPNetwork.Parse(text);
     }
 }
