@@ -1,3 +1,5 @@
+using Ferry.Server.DataChannels;
+
 namespace Ferry.Server.Connections;
 
 /// <summary>The transfer running on a session: what STAT reports and what ABOR cancels.</summary>
@@ -20,12 +22,17 @@ internal sealed class DataTransfer : IDisposable
 
     public void AddBytes(long count) => Interlocked.Add(ref _bytes, count);
 
+    /// <summary>The rate limits this transfer obeys; null when none applies.</summary>
+    public TransferThrottle? Throttle { get; init; }
+
     /// <summary>True when the watchdog ended the transfer because no byte moved for the stall timeout.</summary>
     public bool Stalled { get; private set; }
 
     /// <summary>
     /// Checks progress every <paramref name="stallTimeout"/>; a transfer that moved nothing since
     /// the last check is aborted, so a client that stops reading or sending cannot pin the session.
+    /// One that is waiting for its rate limit at the check is not stalled: the wait is ours, not
+    /// the client's (with many sessions sharing a low server limit, one turn can take long).
     /// </summary>
     public ITimer StartWatchdog(TimeSpan stallTimeout, TimeProvider time)
     {
@@ -33,7 +40,7 @@ internal sealed class DataTransfer : IDisposable
         return time.CreateTimer(_ =>
         {
             var now = BytesTransferred;
-            if (now == lastSeen)
+            if (now == lastSeen && Throttle is not { IsWaiting: true })
             {
                 Stalled = true;
                 Abort();
@@ -54,5 +61,9 @@ internal sealed class DataTransfer : IDisposable
         }
     }
 
-    public void Dispose() => _abort.Dispose();
+    public void Dispose()
+    {
+        Throttle?.Dispose();
+        _abort.Dispose();
+    }
 }
