@@ -31,15 +31,16 @@ internal sealed class DataTransfer : IDisposable
     /// <summary>
     /// Checks progress every <paramref name="stallTimeout"/>; a transfer that moved nothing since
     /// the last check is aborted, so a client that stops reading or sending cannot pin the session.
-    /// One that is waiting for its rate limit at the check is not stalled: the wait is ours, not
-    /// the client's (with many sessions sharing a low server limit, one turn can take long).
+    /// One that waited for its rate limit since the last check, or waits now, is not stalled: the
+    /// wait is ours, not the client's (with many sessions sharing a low server limit, or at a
+    /// limit of a few KiB/s, one turn can take longer than the check interval).
     /// </summary>
     public ITimer StartWatchdog(TimeSpan stallTimeout, TimeProvider time)
     {
         var lastSeen = -1L;
         return time.CreateTimer(_ =>
         {
-            var now = BytesTransferred;
+            var now = BytesTransferred + (Throttle?.WaitEvents ?? 0);
             if (now == lastSeen && Throttle is not { IsWaiting: true })
             {
                 Stalled = true;

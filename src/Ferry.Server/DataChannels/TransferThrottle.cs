@@ -12,6 +12,7 @@ internal sealed class TransferThrottle : IDisposable
     private readonly TimeProvider _time;
     private Action? _release;
     private volatile bool _waiting;
+    private long _waitEvents;
 
     public TransferThrottle(RateBucket? session, RateBucket? user, RateBucket? server, TimeProvider time, Action? release)
     {
@@ -44,6 +45,9 @@ internal sealed class TransferThrottle : IDisposable
     /// </summary>
     public bool IsWaiting => _waiting;
 
+    /// <summary>Counts every start and end of a wait: progress of ours the watchdog can see between two checks.</summary>
+    public long WaitEvents => Interlocked.Read(ref _waitEvents);
+
     /// <summary>
     /// Waits until <paramref name="bytes"/> may move under every limit. Buckets are asked one after
     /// the other, the shared ones last, so a shared bucket's share is taken just before the bytes
@@ -69,6 +73,7 @@ internal sealed class TransferThrottle : IDisposable
     private async ValueTask WaitFromAsync(int index, TimeSpan delay, int bytes, CancellationToken cancellationToken)
     {
         _waiting = true;
+        Interlocked.Increment(ref _waitEvents);
         try
         {
             while (true)
@@ -102,6 +107,7 @@ internal sealed class TransferThrottle : IDisposable
         finally
         {
             _waiting = false;
+            Interlocked.Increment(ref _waitEvents);
         }
     }
 }
