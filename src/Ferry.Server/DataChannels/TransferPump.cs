@@ -26,7 +26,7 @@ internal static class TransferPump
     {
         var throttle = transfer.Throttle;
         var remaining = file.Length - offset;
-        var chunk = throttle?.ChunkSize ?? 4 * 1024 * 1024;
+        var chunk = throttle is null ? 4 * 1024 * 1024 : Math.Min(throttle.ChunkSize, MaxSendFileChunk);
         using var args = new SocketAsyncEventArgs();
         var completion = new SendPacketsAwaiter(args);
         await using var abort = cancellationToken.Register(static s => ((Socket)s!).Dispose(), socket);
