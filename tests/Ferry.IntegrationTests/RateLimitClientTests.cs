@@ -54,6 +54,22 @@ public sealed class RateLimitClientTests
     }
 
     [Fact]
+    public async Task A_throttled_FTPS_download_keeps_to_the_limit_through_TLS()
+    {
+        // PROT P takes the user-space copy through SslStream rather than sendfile; the limit
+        // counts the bytes handed to TLS, so the file takes size/rate plus TLS framing (<1%).
+        await using var server = await TestServer.StartAsync(o => o.DownloadRateLimit = 2 * MiB);
+        using var local = new TempFolder("curl-rate");
+        var bytes = FileTree.WriteRandomFile(server.PathOf("four.bin"), 4 * MiB);
+
+        var target = local.Combine("four.bin");
+        var result = (await CurlAsync(UserArgument, "--ssl-reqd", "-k", "-o", target, Url(server, "/four.bin"))).AssertSuccess();
+
+        AssertTakes(result, 4.0 * MiB / (2 * MiB));
+        Assert.Equal(FileTree.Sha256(bytes), FileTree.Sha256OfFile(target));
+    }
+
+    [Fact]
     public async Task The_ferry_host_reads_rate_limits_and_per_user_overrides_from_its_config_file()
     {
         using var folder = new TempFolder("ferry-rate-host");
