@@ -23,10 +23,10 @@ internal sealed class FtpServerContext
         FileSystemFactory = fileSystemFactory;
         Time = time;
         Logger = logger;
+        RateLimits = new RateLimitRegistry(options, time);
         PassivePorts = new PassivePortPool(options.ParsedPassivePorts);
         SessionReuse = new SessionReuseGuard(options);
         SessionsPerUser = new SessionCounter<string>();
-        RateLimits = new RateLimitRegistry(options, time);
     }
 
     public FtpServerOptions Options { get; }
@@ -39,15 +39,15 @@ internal sealed class FtpServerContext
 
     public ILogger Logger { get; }
 
+    /// <summary>Transfer-rate limits: the server-wide buckets and the per-user ones.</summary>
+    public RateLimitRegistry RateLimits { get; }
+
     public PassivePortPool PassivePorts { get; }
 
     public SessionReuseGuard SessionReuse { get; }
 
     /// <summary>Logged-in sessions per user name (MaxSessionsPerUser).</summary>
     public SessionCounter<string> SessionsPerUser { get; }
-
-    /// <summary>Transfer-rate limits: the server-wide buckets and the per-user ones.</summary>
-    public RateLimitRegistry RateLimits { get; }
 
     /// <summary>Null when the server offers no TLS at all.</summary>
     public TlsCertificateProvider? Certificates { get; }
