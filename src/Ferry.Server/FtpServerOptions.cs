@@ -80,6 +80,35 @@ public sealed class FtpServerOptions
     /// <summary>Copy-loop buffer; 256 KiB keeps syscalls few at 1 GB/s and is pooled, not per session.</summary>
     public int TransferBufferSize { get; set; } = 256 * 1024;
 
+    // Transfer-rate limits, in bytes per second; 0 (the default) is no limit, as vsftpd's
+    // local_max_rate=0. A transfer obeys every limit that applies to it: its session's, its
+    // user's (all sessions of that user name together) and the whole server's.
+
+    /// <summary>Download limit of each session, bytes/s (vsftpd's local_max_rate; 0, the default, is no limit).</summary>
+    public long DownloadRateLimit { get; set; }
+
+    /// <summary>Upload limit of each session, bytes/s (vsftpd's local_max_rate covers both directions; here they are apart, as Pure-FTPd's -t/-T; 0 is no limit).</summary>
+    public long UploadRateLimit { get; set; }
+
+    /// <summary>Download limit shared by all sessions of one user name, bytes/s (ProFTPD's TransferRate per user, Pure-FTPd's per-user throttling; 0 is no limit).</summary>
+    public long UserDownloadRateLimit { get; set; }
+
+    /// <summary>Upload limit shared by all sessions of one user name, bytes/s (0 is no limit).</summary>
+    public long UserUploadRateLimit { get; set; }
+
+    /// <summary>Download limit of the whole server, all sessions together, bytes/s (0 is no limit).</summary>
+    public long ServerDownloadRateLimit { get; set; }
+
+    /// <summary>Upload limit of the whole server, all sessions together, bytes/s (0 is no limit).</summary>
+    public long ServerUploadRateLimit { get; set; }
+
+    /// <summary>
+    /// Per-user replacements of <see cref="DownloadRateLimit"/> and <see cref="UploadRateLimit"/>
+    /// (the per-session limits), keyed by user name, so one account can get more (or less) than
+    /// the rest (ProFTPD's TransferRate with a user list). Empty by default.
+    /// </summary>
+    public Dictionary<string, UserRateLimit> UserRateLimits { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Anonymous read-only access (USER anonymous or ftp); off unless configured, as vsftpd's anonymous_enable=NO in Debian.</summary>
     public bool AllowAnonymous { get; set; }
 
@@ -265,12 +294,66 @@ public sealed class FtpServerOptions
             errors.Add($"TransferBufferSize: {TransferBufferSize} must be between 4096 and 16777216.");
         }
 
+        ValidateRateLimits(errors);
+
         if (AllowAnonymous && !Directory.Exists(AnonymousRoot))
         {
             errors.Add($"AnonymousRoot: '{AnonymousRoot}' is not a readable directory (needed because AllowAnonymous is true).");
         }
 
         return errors;
+    }
+
+    /// <summary>
+    /// The smallest positive limit accepted: 1024 B/s. Anything less is almost certainly a value
+    /// meant in KiB/s or MiB/s (the keys are bytes per second), and would turn a 1 MiB file into a
+    /// quarter of an hour; refusing it at start is kinder than a server that seems to hang.
+    /// </summary>
+    internal const long MinimumRateLimit = 1024;
+
+    private void ValidateRateLimits(List<string> errors)
+    {
+        CheckRate(nameof(DownloadRateLimit), DownloadRateLimit);
+        CheckRate(nameof(UploadRateLimit), UploadRateLimit);
+        CheckRate(nameof(UserDownloadRateLimit), UserDownloadRateLimit);
+        CheckRate(nameof(UserUploadRateLimit), UserUploadRateLimit);
+        CheckRate(nameof(ServerDownloadRateLimit), ServerDownloadRateLimit);
+        CheckRate(nameof(ServerUploadRateLimit), ServerUploadRateLimit);
+        foreach (var (user, limit) in UserRateLimits)
+        {
+            if (string.IsNullOrWhiteSpace(user))
+            {
+                errors.Add("UserRateLimits: a user name is empty.");
+            }
+
+            if (limit is null)
+            {
+                errors.Add($"UserRateLimits:{user}: needs Download and/or Upload.");
+                continue;
+            }
+
+            if (limit.Download is { } download)
+            {
+                CheckRate($"UserRateLimits:{user}:Download", download);
+            }
+
+            if (limit.Upload is { } upload)
+            {
+                CheckRate($"UserRateLimits:{user}:Upload", upload);
+            }
+        }
+
+        void CheckRate(string key, long value)
+        {
+            if (value < 0)
+            {
+                errors.Add($"{key}: {value} must be 0 (no limit) or more bytes per second.");
+            }
+            else if (value is > 0 and < MinimumRateLimit)
+            {
+                errors.Add($"{key}: {value} bytes per second is below the minimum of {MinimumRateLimit}; the value is bytes per second (1048576 is 1 MiB/s), 0 is no limit.");
+            }
+        }
     }
 
     private static bool TryParsePortRange(string text, out (int Min, int Max) range)

@@ -23,6 +23,7 @@ internal sealed class FtpServerContext
         FileSystemFactory = fileSystemFactory;
         Time = time;
         Logger = logger;
+        RateLimits = new RateLimitRegistry(options, time);
         PassivePorts = new PassivePortPool(options.ParsedPassivePorts);
         SessionReuse = new SessionReuseGuard(options);
         SessionsPerUser = new SessionCounter<string>();
@@ -38,6 +39,9 @@ internal sealed class FtpServerContext
     public TimeProvider Time { get; }
 
     public ILogger Logger { get; }
+
+    /// <summary>Transfer-rate limits: the server-wide buckets and the per-user ones.</summary>
+    public RateLimitRegistry RateLimits { get; }
 
     public PassivePortPool PassivePorts { get; }
 

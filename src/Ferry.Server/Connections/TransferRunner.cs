@@ -23,7 +23,9 @@ internal static class TransferRunner
     /// returns, so a command pipelined behind the transfer command (NOOP, STAT) is answered after
     /// it (RFC 959 §4.2: replies in command order). Active mode connects before the 150, so a
     /// refused connect is a plain 425 (as vsftpd does); passive mode accepts after it, since
-    /// the client may be waiting for the 150 before it connects.
+    /// the client may be waiting for the 150 before it connects. A file transfer names its
+    /// <paramref name="rateLimited"/> direction and obeys the limits set for it; listings do not
+    /// (they are small, and a client waiting on a throttled listing looks hung).
     /// </summary>
     public static async ValueTask StartAsync(
         FtpConnection connection,
@@ -32,7 +34,8 @@ internal static class TransferRunner
         VirtualPath path,
         string opening,
         IAsyncDisposable? resource,
-        Pump pump)
+        Pump pump,
+        TransferDirection? rateLimited = null)
     {
         var started = false;
         var protect = connection.Session.DataProtection == DataProtection.Private;
@@ -59,7 +62,16 @@ internal static class TransferRunner
             }
 
             await connection.ReplyAsync(FtpReplyCode.FileStatusOkay, opening);
-            var transfer = new DataTransfer($"{direction} {path}");
+            var throttle = rateLimited is { } way && connection.Session.User is { } user
+                ? connection.Server.RateLimits.ForTransfer(user.Name, way)
+                : null;
+            if (throttle is not null)
+            {
+                FerryLog.TransferThrottled(connection.Logger, connection.Id, direction, path.Value, throttle.SessionRate, throttle.UserRate, throttle.ServerRate);
+            }
+
+            // The transfer owns the throttle from here: its Dispose (when the transfer ends, however) releases the user's bucket.
+            var transfer = new DataTransfer($"{direction} {path}") { Throttle = throttle };
             connection.StartTransfer(transfer, t => RunAsync(connection, channel, protect, direction, path, resource, pump, t));
             started = true;
         }

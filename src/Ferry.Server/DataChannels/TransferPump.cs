@@ -19,12 +19,14 @@ internal static class TransferPump
     /// Zero-copy download: the kernel moves file pages straight to the socket (SendPacketsAsync
     /// uses sendfile(2) on Linux). The chunk adapts to the client's speed so that each takes
     /// about 50-500 ms: few calls for a fast client, and for a slow one progress the stall
-    /// watchdog can see and ABOR between chunks.
+    /// watchdog can see and ABOR between chunks. Rate-limited, each chunk is the throttle's
+    /// (about 100 ms at the limit) and waits for its permit first: still zero-copy.
     /// </summary>
     public static async Task SendFileAsync(Socket socket, FileStream file, long offset, DataTransfer transfer, CancellationToken cancellationToken)
     {
+        var throttle = transfer.Throttle;
         var remaining = file.Length - offset;
-        var chunk = 4 * 1024 * 1024;
+        var chunk = throttle is null ? 4 * 1024 * 1024 : Math.Min(throttle.ChunkSize, MaxSendFileChunk);
         using var args = new SocketAsyncEventArgs();
         var completion = new SendPacketsAwaiter(args);
         await using var abort = cancellationToken.Register(static s => ((Socket)s!).Dispose(), socket);
@@ -32,41 +34,56 @@ internal static class TransferPump
         {
             cancellationToken.ThrowIfCancellationRequested();
             var count = (int)Math.Min(remaining, chunk);
+            if (throttle is not null)
+            {
+                await throttle.WaitAsync(count, cancellationToken);
+            }
+
             args.SendPacketsElements = [new SendPacketsElement(file, offset, count, endOfPacket: true)];
             var started = Environment.TickCount64;
             await completion.SendAsync(socket);
             var elapsed = Environment.TickCount64 - started;
-            chunk = elapsed < 50 ? Math.Min(chunk * 2, MaxSendFileChunk) : elapsed > 500 ? Math.Max(chunk / 2, MinSendFileChunk) : chunk;
+            if (throttle is null)
+            {
+                chunk = elapsed < 50 ? Math.Min(chunk * 2, MaxSendFileChunk) : elapsed > 500 ? Math.Max(chunk / 2, MinSendFileChunk) : chunk;
+            }
             offset += count;
             remaining -= count;
             transfer.AddBytes(count);
         }
     }
 
+    /// <summary>
+    /// Storage to network through the pooled buffer (TLS, ASCII, or storage without a file
+    /// handle). Rate-limited, it reads at most a throttle chunk and waits for the bytes that go
+    /// on the wire (after LF to CRLF) before writing them.
+    /// </summary>
     public static async Task CopyToNetworkAsync(Stream file, Stream network, bool ascii, int bufferSize, DataTransfer transfer, CancellationToken cancellationToken)
     {
+        var throttle = transfer.Throttle;
         var buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+        var readSize = Math.Min(buffer.Length, throttle?.ChunkSize ?? int.MaxValue);
         var converted = ascii ? ArrayPool<byte>.Shared.Rent(bufferSize * 2) : null;
         var lineEndings = default(AsciiLineEndings);
         try
         {
             while (true)
             {
-                var read = await ReadStorageAsync(file, buffer, cancellationToken);
+                var read = await ReadStorageAsync(file, buffer.AsMemory(0, readSize), cancellationToken);
                 if (read == 0)
                 {
                     break;
                 }
 
-                if (converted is null)
+                var (data, length) = converted is null
+                    ? (buffer, read)
+                    : (converted, lineEndings.ToNetwork(buffer.AsSpan(0, read), converted));
+                if (throttle is not null)
                 {
-                    await network.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    await throttle.WaitAsync(length, cancellationToken);
                 }
-                else
-                {
-                    var length = lineEndings.ToNetwork(buffer.AsSpan(0, read), converted);
-                    await network.WriteAsync(converted.AsMemory(0, length), cancellationToken);
-                }
+
+                await network.WriteAsync(data.AsMemory(0, length), cancellationToken);
 
                 transfer.AddBytes(read);
             }
@@ -81,22 +98,34 @@ internal static class TransferPump
         }
     }
 
+    /// <summary>
+    /// Network to storage. Rate-limited, it reads at most a throttle chunk and waits for the
+    /// bytes read before reading on: while it waits nothing is read, the socket's receive window
+    /// fills, and TCP back-pressure slows the sender to the limit.
+    /// </summary>
     public static async Task CopyFromNetworkAsync(Stream network, Stream file, bool ascii, int bufferSize, DataTransfer transfer, CancellationToken cancellationToken)
     {
+        var throttle = transfer.Throttle;
         var buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+        var readSize = Math.Min(buffer.Length, throttle?.ChunkSize ?? int.MaxValue);
         var converted = ascii ? ArrayPool<byte>.Shared.Rent(bufferSize + 1) : null;
         var lineEndings = default(AsciiLineEndings);
         try
         {
             while (true)
             {
-                var read = await network.ReadAsync(buffer, cancellationToken);
+                var read = await network.ReadAsync(buffer.AsMemory(0, readSize), cancellationToken);
                 if (read == 0)
                 {
                     break;
                 }
 
                 transfer.AddBytes(read);
+                if (throttle is not null)
+                {
+                    await throttle.WaitAsync(read, cancellationToken);
+                }
+
                 if (converted is null)
                 {
                     await WriteStorageAsync(file, buffer.AsMemory(0, read), cancellationToken);
@@ -133,7 +162,7 @@ internal static class TransferPump
         }
     }
 
-    private static async ValueTask<int> ReadStorageAsync(Stream file, byte[] buffer, CancellationToken cancellationToken)
+    private static async ValueTask<int> ReadStorageAsync(Stream file, Memory<byte> buffer, CancellationToken cancellationToken)
     {
         try
         {

@@ -42,7 +42,8 @@ internal static class TransferCommands
         await TransferRunner.StartAsync(connection, session.TakeDataChannel()!, "RETR", path, opening, file, (socket, network, transfer, token) =>
             sendFile
                 ? TransferPump.SendFileAsync(socket, (FileStream)file, offset, transfer, token)
-                : TransferPump.CopyToNetworkAsync(file, network, ascii, options.TransferBufferSize, transfer, token));
+                : TransferPump.CopyToNetworkAsync(file, network, ascii, options.TransferBufferSize, transfer, token),
+            TransferDirection.Download);
     }
 
     public static ValueTask StorAsync(FtpConnection connection, string argument)
@@ -159,7 +160,8 @@ internal static class TransferCommands
         var ascii = connection.Session.TransferType == TransferType.Ascii;
         var bufferSize = connection.Server.Options.TransferBufferSize;
         return TransferRunner.StartAsync(connection, connection.Session.TakeDataChannel()!, verb, path, opening, file, (_, network, transfer, token) =>
-            TransferPump.CopyFromNetworkAsync(network, file, ascii, bufferSize, transfer, token));
+            TransferPump.CopyFromNetworkAsync(network, file, ascii, bufferSize, transfer, token),
+            TransferDirection.Upload);
     }
 
     /// <summary>Opens the file a transfer needs; on failure replies, closes the prepared data connection and returns null.</summary>

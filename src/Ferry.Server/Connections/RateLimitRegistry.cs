@@ -1,0 +1,108 @@
+using Ferry.Server.DataChannels;
+
+namespace Ferry.Server.Connections;
+
+/// <summary>
+/// Where the rate limits of one server live: the two server-wide buckets, and the per-user
+/// buckets shared by every running transfer of one user name. A user's bucket exists only while
+/// one of that user's transfers runs (counted in and out per transfer, the count paired with the
+/// throttle's Dispose in the transfer's finally), so memory follows running transfers, not every
+/// user ever seen. A bucket made anew starts without credit (see <see cref="RateBucket"/>), so
+/// dropping it between transfers lets nothing through unthrottled.
+/// </summary>
+internal sealed class RateLimitRegistry
+{
+    private readonly FtpServerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly RateBucket? _serverDownload;
+    private readonly RateBucket? _serverUpload;
+    private readonly Dictionary<(string User, TransferDirection Direction), SharedBucket> _users = [];
+    private readonly Lock _lock = new();
+
+    public RateLimitRegistry(FtpServerOptions options, TimeProvider time)
+    {
+        _options = options;
+        _time = time;
+        _serverDownload = options.ServerDownloadRateLimit > 0 ? new RateBucket(options.ServerDownloadRateLimit, time) : null;
+        _serverUpload = options.ServerUploadRateLimit > 0 ? new RateBucket(options.ServerUploadRateLimit, time) : null;
+    }
+
+    /// <summary>User buckets alive now (one per user and direction with a running throttled transfer).</summary>
+    public int UserBucketCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _users.Count;
+            }
+        }
+    }
+
+    /// <summary>The throttle for one transfer of <paramref name="userName"/>; null when no limit applies (no cost at all).</summary>
+    public TransferThrottle? ForTransfer(string userName, TransferDirection direction)
+    {
+        var download = direction == TransferDirection.Download;
+        var sessionRate = SessionRate(userName, direction);
+        var userRate = download ? _options.UserDownloadRateLimit : _options.UserUploadRateLimit;
+        var server = download ? _serverDownload : _serverUpload;
+        if (sessionRate == 0 && userRate == 0 && server is null)
+        {
+            return null;
+        }
+
+        var session = sessionRate > 0 ? new RateBucket(sessionRate, _time) : null;
+        RateBucket? user = null;
+        Action? release = null;
+        if (userRate > 0)
+        {
+            var key = (userName, direction);
+            user = Enter(key, userRate);
+            release = () => Leave(key);
+        }
+
+        return new TransferThrottle(session, user, server, _time, release);
+    }
+
+    /// <summary>The per-session limit: the user's own entry in UserRateLimits if it has one for this direction, else the server-wide one.</summary>
+    private long SessionRate(string userName, TransferDirection direction)
+    {
+        var own = _options.UserRateLimits.GetValueOrDefault(userName);
+        return direction == TransferDirection.Download
+            ? own?.Download ?? _options.DownloadRateLimit
+            : own?.Upload ?? _options.UploadRateLimit;
+    }
+
+    private RateBucket Enter((string User, TransferDirection Direction) key, long rate)
+    {
+        lock (_lock)
+        {
+            if (!_users.TryGetValue(key, out var shared))
+            {
+                shared = new SharedBucket(new RateBucket(rate, _time));
+                _users.Add(key, shared);
+            }
+
+            shared.Transfers++;
+            return shared.Bucket;
+        }
+    }
+
+    private void Leave((string User, TransferDirection Direction) key)
+    {
+        lock (_lock)
+        {
+            if (_users.TryGetValue(key, out var shared) && --shared.Transfers == 0)
+            {
+                _users.Remove(key);
+            }
+        }
+    }
+
+    private sealed class SharedBucket(RateBucket bucket)
+    {
+        public RateBucket Bucket { get; } = bucket;
+
+        public int Transfers { get; set; }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Ferry.Server.Tests.Commands;
+using Ferry.Server.Tests.Support;
+
+namespace Ferry.Server.Tests.Protocol;
+
+/// <summary>Timed whole transfers for the rate-limit tests, and the one timing assertion they share.</summary>
+internal static class ThrottledTransfers
+{
+    public const long KiB = 1024;
+
+    public const long MiB = 1024 * 1024;
+
+    /// <summary>
+    /// A transfer at a limit takes size/rate: a new bucket starts without credit (RateBucket), so
+    /// there is no head start to subtract, and the last chunk leaves when its time is due. The
+    /// spec is ±10% over a few seconds.
+    /// </summary>
+    public static void AssertTakes(TimeSpan elapsed, long bytes, long bytesPerSecond, string what)
+    {
+        var expected = (double)bytes / bytesPerSecond;
+        var seconds = elapsed.TotalSeconds;
+        Assert.True(Math.Abs(seconds - expected) <= expected * 0.10,
+            $"{what}: {bytes} bytes at {bytesPerSecond} B/s should take {expected:0.000} s ±10%, took {seconds:0.000} s");
+    }
+
+    /// <summary>Logs in a new session of <paramref name="user"/> on <paramref name="server"/>.</summary>
+    public static async Task<WireClient> ConnectAsync(TestServer server, string user = TestServer.UserName, string password = TestServer.Password)
+    {
+        var ftp = await WireClient.ConnectAsync(server.EndPoint);
+        await ftp.ExpectAsync(220);
+        await ftp.LoginAsync(user, password);
+        return ftp;
+    }
+
+    /// <summary>TYPE, EPSV, RETR to 226; the time from RETR to 226 and the bytes received.</summary>
+    public static async Task<(byte[] Bytes, TimeSpan Elapsed)> DownloadAsync(WireClient ftp, string name, char type = 'I')
+    {
+        await ftp.CommandAsync("TYPE " + type, 200);
+        var data = await ftp.OpenPassiveAsync();
+        var clock = Stopwatch.StartNew();
+        await ftp.SendAsync("RETR " + name);
+        await ftp.ExpectAsync(150);
+        var bytes = await WireClient.ReadAllAsync(data);
+        await ftp.ExpectAsync(226);
+        return (bytes, clock.Elapsed);
+    }
+
+    /// <summary>TYPE I, EPSV, STOR to 226; the time from STOR to 226.</summary>
+    public static async Task<TimeSpan> UploadAsync(WireClient ftp, string name, byte[] content)
+    {
+        await ftp.CommandAsync("TYPE I", 200);
+        var clock = Stopwatch.StartNew();
+        await DataHelpers.UploadAsync(ftp, "STOR " + name, content);
+        return clock.Elapsed;
+    }
+
+    /// <summary>Reads from a data connection until <paramref name="count"/> bytes came (the transfer is under way).</summary>
+    public static async Task ReadAtLeastAsync(Socket data, int count)
+    {
+        var buffer = new byte[64 * 1024];
+        var received = 0;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (received < count)
+        {
+            var read = await data.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+            Assert.True(read > 0, "the data connection ended early");
+            received += read;
+        }
+    }
+}
