@@ -51,15 +51,18 @@ public sealed class CryptPasswordTests
 
     /// <summary>
     /// yescrypt: the first hash of the reference implementation's TESTS-OK (openwall/yescrypt);
-    /// bcrypt: crypt_blowfish's "U*U" vector (Openwall), the same hash under each of the
-    /// $2a$/$2b$/$2y$ prefixes, which agree for this ASCII password.
+    /// scrypt ($7$, what `pure-pw` writes by default): the "SodiumChloride" vector of Colin
+    /// Percival's scrypt format, as in libsodium's tests; bcrypt: crypt_blowfish's "U*U" vector
+    /// (Openwall), the same hash under each of the $2a$/$2b$/$2y$ prefixes, which agree for this
+    /// ASCII password.
     /// </summary>
     [Theory]
     [InlineData("pleaseletmein", "$y$jD5.7$LdJMENpBABJJ3hIHjB1Bi.$HboGM6qPrsK.StKYGt6KErmUYtioHreJd98oIugoNB6")]
+    [InlineData("pleaseletmein", "$7$C6..../....SodiumChloride$kBGj9fHznVYFQMEn/qDCfrDevf9YDtcDdKvEqHJLV8D")]
     [InlineData("U*U", "$2b$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW")]
     [InlineData("U*U", "$2y$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW")]
     [InlineData("U*U", "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW")]
-    public void Yescrypt_and_bcrypt_reference_vectors_verify(string password, string stored)
+    public void Yescrypt_scrypt_and_bcrypt_reference_vectors_verify(string password, string stored)
     {
         Assert.True(PasswordHasher.Verify(password, stored));
         Assert.False(PasswordHasher.Verify(password + "x", stored));
