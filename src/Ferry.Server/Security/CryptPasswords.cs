@@ -118,17 +118,25 @@ internal static unsafe partial class CryptPasswords
                 return false;
             }
 
-            // The result lives inside `data` (crypt_data.output, at most CryptOutputSize bytes).
-            // Old libcrypts report failure as "*0"/"*1" rather than NULL; '*' never starts a
-            // stored crypt hash here, so such a token cannot match, but say so plainly.
-            var result = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(output);
-            if (result.Length == 0 || result[0] == (byte)'*' || result.Length >= CryptOutputSize)
+            // The result lives inside `data` (crypt_data.output): read it only within that
+            // buffer and within CRYPT_OUTPUT_SIZE, so a missing NUL cannot run past it. Old
+            // libcrypts report failure as "*0"/"*1" rather than NULL; '*' never starts a stored
+            // crypt hash here, so such a token cannot match, but say so plainly.
+            var offset = output - (byte*)data;
+            if (offset < 0 || offset >= CryptDataSize)
+            {
+                return false;
+            }
+
+            var window = new ReadOnlySpan<byte>(output, (int)Math.Min(CryptOutputSize, CryptDataSize - offset));
+            var length = window.IndexOf((byte)0);
+            if (length <= 0 || window[0] == (byte)'*')
             {
                 return false;
             }
 
             // Constant time over the hash part; the lengths are the setting's, not secret.
-            return CryptographicOperations.FixedTimeEquals(result, setting.AsSpan(0, setting.Length - 1));
+            return CryptographicOperations.FixedTimeEquals(window[..length], setting.AsSpan(0, setting.Length - 1));
         }
         finally
         {

@@ -88,7 +88,7 @@ internal static class UserImportCommand
 
         IUserLineParser parser = format switch
         {
-            UserFileFormat.Shadow => new ShadowLineParser(passwdHomes, DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 86_400),
+            UserFileFormat.Shadow => new ShadowLineParser(passwdHomes, TimeProvider.System.GetUtcNow().ToUnixTimeSeconds() / 86_400),
             UserFileFormat.PureFtpd => new PureFtpdLineParser(),
             _ => new FerryLineParser(),
         };
