@@ -18,10 +18,10 @@ internal static class UserImportCommand
 
     public static Command Create()
     {
-        var file = new Argument<string>("file") { Description = "The user file: shadow(5), pureftpd.passwd or name:hash:home[:permissions]." };
-        var format = new Option<string>("--format") { Description = "auto (default: told from the first account line), shadow, pureftpd or ferry.", DefaultValueFactory = _ => "auto" };
-        var homeBase = new Option<string?>("--home-base") { Description = "Every user's home is DIR/NAME (created if missing), whatever the file says; shadow files need it or --passwd." };
-        var passwd = new Option<string?>("--passwd") { Description = "With a shadow file: a passwd(5) file whose 6th field is each user's home ('/./' marks the jail, as vsftpd reads it)." };
+        var file = new Argument<string>("file") { HelpName = "FILE", Description = "The user file: shadow(5), pureftpd.passwd or name:hash:home[:permissions]." };
+        var format = new Option<string>("--format") { HelpName = "auto|shadow|pureftpd|ferry", Description = "auto (default: told from the first account line), shadow, pureftpd or ferry.", DefaultValueFactory = _ => "auto" };
+        var homeBase = new Option<string?>("--home-base") { HelpName = "DIR", Description = "Every user's home is DIR/NAME (created if missing), whatever the file says; shadow files need it or --passwd." };
+        var passwd = new Option<string?>("--passwd") { HelpName = "FILE", Description = "With a shadow file: a passwd(5) file whose 6th field is each user's home ('/./' marks the jail, as vsftpd reads it)." };
         var update = new Option<bool>("--update") { Description = "Replace the hash, home and lock state of users that already exist (default: skip them)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Check the file and say what would happen; write nothing." };
         var command = new Command("import", "Import users with their password hashes from a shadow, pureftpd.passwd or Ferry file.")
