@@ -6,7 +6,9 @@ namespace Ferry.Server.Security;
 /// <summary>
 /// Salted PBKDF2-HMAC-SHA256 from the BCL, stored as <c>pbkdf2-sha256$ITERATIONS$SALT$HASH</c>
 /// (base64), so the cost travels with each hash and can be raised later without breaking
-/// existing accounts.
+/// existing accounts. Imported accounts may instead hold a crypt(3) hash (<c>$6$...</c>,
+/// <c>$y$...</c>, <c>$2b$...</c>), verified by <see cref="CryptPasswords"/>; new passwords are
+/// always PBKDF2.
 /// </summary>
 public static class PasswordHasher
 {
@@ -28,8 +30,26 @@ public static class PasswordHasher
             Convert.ToBase64String(salt), Convert.ToBase64String(hash));
     }
 
-    /// <summary>Constant-time comparison; a malformed stored hash never matches.</summary>
+    /// <summary>
+    /// Constant-time comparison; a malformed stored hash never matches. Dispatches on the stored
+    /// string: <c>pbkdf2-sha256$</c> here, <c>$</c> to crypt(3); anything else never matches,
+    /// which covers shadow(5)'s markers for a locked account or no password (<c>!</c>, <c>*</c>,
+    /// <c>!!</c>, <c>!$6$...</c>, empty) and traditional DES hashes.
+    /// </summary>
     public static bool Verify(string password, string stored)
+    {
+        if (stored.StartsWith('$'))
+        {
+            return CryptPasswords.Verify(password, stored);
+        }
+
+        return VerifyPbkdf2(password, stored);
+    }
+
+    /// <summary>True for a string in this class's own format (whether or not it would match).</summary>
+    public static bool IsPbkdf2(string stored) => stored.StartsWith(Scheme + "$", StringComparison.Ordinal);
+
+    private static bool VerifyPbkdf2(string password, string stored)
     {
         var parts = stored.Split('$');
         if (parts.Length != 4 || parts[0] != Scheme

@@ -15,6 +15,7 @@ internal static class UserCommands
         user.Subcommands.Add(List());
         user.Subcommands.Add(SetDisabled("disable", disabled: true));
         user.Subcommands.Add(SetDisabled("enable", disabled: false));
+        user.Subcommands.Add(UserImportCommand.Create());
         return user;
     }
 
@@ -168,6 +169,6 @@ internal static class UserCommands
         return password;
     }
 
-    private static bool IsValidName(string name) =>
+    internal static bool IsValidName(string name) =>
         name.Length is > 0 and <= 64 && !name.Any(c => char.IsControl(c) || c is ' ' or '/' or '\\');
 }
