@@ -51,7 +51,7 @@ internal sealed class RateLimitRegistry
             return null;
         }
 
-        var session = sessionRate > 0 ? new RateBucket(sessionRate, _time) : null;
+        var session = sessionRate > 0 ? new RateBucket(sessionRate, _time, RateBucket.TransferCatchUp) : null;
         RateBucket? user = null;
         Action? release = null;
         if (userRate > 0)

@@ -12,11 +12,19 @@ namespace Ferry.Server.DataChannels;
 internal sealed class RateBucket
 {
     /// <summary>
-    /// How far ahead of the schedule bytes may go: 100 ms worth. Small, so that even a 2 s transfer
-    /// is within a few percent of size/rate, and a session idle for a while gets no more than
-    /// this as a head start.
+    /// How far ahead of the schedule bytes may go, for buckets that outlive a transfer (per user,
+    /// per server): 100 ms worth. Small, so that even a 2 s transfer is within a few percent of
+    /// size/rate, and a bucket idle for a while gives no more than this as a head start.
     /// </summary>
     public static readonly TimeSpan Burst = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// The tolerance of a bucket made for one transfer (the per-session limit): 1 s. It starts
+    /// without credit, so it can only fall behind by the transfer's own lateness (a busy machine,
+    /// a client that paused); letting it catch up to a second keeps the average over a few seconds
+    /// at the limit instead of losing every hiccup longer than <see cref="Burst"/>.
+    /// </summary>
+    public static readonly TimeSpan TransferCatchUp = TimeSpan.FromSeconds(1);
 
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
@@ -24,13 +32,16 @@ internal sealed class RateBucket
     private readonly long _burstTicks;
     private long _due;
 
-    public RateBucket(long bytesPerSecond, TimeProvider time)
+    /// <param name="bytesPerSecond">The limit.</param>
+    /// <param name="time">The server's clock.</param>
+    /// <param name="tolerance">How far ahead of the schedule bytes may go; <see cref="Burst"/> when not given.</param>
+    public RateBucket(long bytesPerSecond, TimeProvider time, TimeSpan? tolerance = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bytesPerSecond, 1);
         BytesPerSecond = bytesPerSecond;
         _time = time;
         _ticksPerByte = (double)time.TimestampFrequency / bytesPerSecond;
-        _burstTicks = (long)(Burst.TotalSeconds * time.TimestampFrequency);
+        _burstTicks = (long)((tolerance ?? Burst).TotalSeconds * time.TimestampFrequency);
 
         // A new bucket starts without credit: buckets are made per transfer (per session limit)
         // or per first transfer of a user, so a fresh burst each time would let many small
@@ -52,7 +63,7 @@ internal sealed class RateBucket
         {
             var now = _time.GetTimestamp();
 
-            // A schedule in the past means the bucket sat idle: credit stops at Burst.
+            // A schedule in the past means the bucket sat idle or fell behind: credit stops at the tolerance.
             _due = Math.Max(_due, now) + cost;
             wait = _due - _burstTicks - now;
         }

@@ -38,6 +38,35 @@ public sealed class RateBucketTests
     }
 
     [Fact]
+    public void A_transfer_bucket_makes_up_a_lag_of_up_to_a_second_and_no_more()
+    {
+        var time = new FakeTimeProvider();
+        var bucket = new RateBucket(MiB, time, RateBucket.TransferCatchUp);
+        var started = time.GetTimestamp();
+        time.Advance(bucket.Reserve(MiB / 2));
+
+        // A 600 ms hiccup (a busy machine): the next 600 ms worth goes at once, then pacing resumes.
+        time.Advance(TimeSpan.FromMilliseconds(600));
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.Equal(TimeSpan.Zero, bucket.Reserve(MiB / 10));
+        }
+
+        Assert.True(bucket.Reserve(MiB / 10) > TimeSpan.Zero);
+
+        // A 3 s pause earns only the one second.
+        time.Advance(TimeSpan.FromSeconds(3));
+        var free = 0;
+        while (bucket.Reserve(MiB / 10) == TimeSpan.Zero && free < 100)
+        {
+            free++;
+        }
+
+        Assert.Equal(10, free);
+        Assert.True(time.GetElapsedTime(started) > TimeSpan.FromSeconds(4));
+    }
+
+    [Fact]
     public void Idle_time_earns_at_most_one_burst_of_credit()
     {
         var time = new FakeTimeProvider();
