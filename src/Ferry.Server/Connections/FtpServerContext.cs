@@ -26,6 +26,7 @@ internal sealed class FtpServerContext
         PassivePorts = new PassivePortPool(options.ParsedPassivePorts);
         SessionReuse = new SessionReuseGuard(options);
         SessionsPerUser = new SessionCounter<string>();
+        DirectoryPermissions = Security.DirectoryPermissions.Create(options.DirectoryPermissions);
     }
 
     public FtpServerOptions Options { get; }
@@ -44,6 +45,9 @@ internal sealed class FtpServerContext
 
     /// <summary>Logged-in sessions per user name (MaxSessionsPerUser).</summary>
     public SessionCounter<string> SessionsPerUser { get; }
+
+    /// <summary>Server:DirectoryPermissions, compiled once.</summary>
+    public DirectoryPermissions DirectoryPermissions { get; }
 
     /// <summary>Null when the server offers no TLS at all.</summary>
     public TlsCertificateProvider? Certificates { get; }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Ferry.Server.Diagnostics;
 
-/// <summary>Every log record the engine writes, with stable event ids (1xxx sessions, 2xxx commands, 3xxx transfers, 4xxx server).</summary>
+/// <summary>Every log record the engine writes, with stable event ids (1xxx sessions, 2xxx commands, 3xxx transfers, 4xxx server, 54xx permissions).</summary>
 internal static partial class FerryLog
 {
     [LoggerMessage(1000, LogLevel.Information, "Session {SessionId} started from {RemoteEndPoint}")]
@@ -59,4 +59,7 @@ internal static partial class FerryLog
 
     [LoggerMessage(4001, LogLevel.Error, "Accepting a connection failed")]
     public static partial void AcceptFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5400, LogLevel.Information, "Session {SessionId}: {User} denied {Verb} {Path}: {Reason}")]
+    public static partial void PermissionDenied(ILogger logger, long sessionId, string user, string verb, string path, string reason);
 }
