@@ -122,6 +122,9 @@ public sealed class PermissionCommandTests
         await ftp.CommandAsync("EPSV", 229);
         await ftp.CommandAsync("STOR new.txt", 550);
         Assert.Equal("first", File.ReadAllText(Path.Combine(home, "new.txt")));
+        Directory.CreateDirectory(Path.Combine(home, "folder"));
+        await ftp.CommandAsync("EPSV", 229);
+        Assert.Equal("Is a directory.", (await ftp.CommandAsync("STOR folder", 550)).Text);
         await ftp.CommandAsync("NOOP", 200);
     }
 

@@ -219,6 +219,13 @@ internal static class TransferCommands
         }
         catch (StorageException e) when (e.Kind == StorageErrorKind.AlreadyExists && createOnly is { } path)
         {
+            // open(2) with O_EXCL says EEXIST for a directory too; that is not an overwrite.
+            if (await connection.Session.FileSystem!.GetEntryAsync(path, CancellationToken.None) is { IsDirectory: true })
+            {
+                await TransferRunner.RefuseAsync(connection, StorageReplies.For(StorageErrorKind.IsADirectory));
+                return null;
+            }
+
             await PermissionGate.RefuseAsync(connection, UserPermissions.Overwrite, path, PermissionScope.Entry);
             return null;
         }
