@@ -1,4 +1,5 @@
 using System.Net;
+using Ferry.Server.Security;
 using Ferry.Server.Security.Tls;
 
 namespace Ferry.Server;
@@ -161,6 +162,14 @@ public sealed class FtpServerOptions
     /// <summary>How long a TLS handshake may take (control or data connection).</summary>
     public TimeSpan TlsHandshakeTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Per-folder permissions: each rule replaces the named users' own permissions (from the user
+    /// store) in its folder and everything below it, the deepest rule winning, as SFTPGo's
+    /// per-directory permissions and ProFTPD's &lt;Directory&gt; blocks do. Empty by default: every
+    /// user has their account's permissions everywhere in their home.
+    /// </summary>
+    public List<DirectoryPermissionRule> DirectoryPermissions { get; set; } = [];
+
     internal IPAddress ParsedListenAddress => IPAddress.Parse(ListenAddress);
 
     internal (int Min, int Max)? ParsedPassivePorts =>
@@ -300,6 +309,8 @@ public sealed class FtpServerOptions
         {
             errors.Add($"AnonymousRoot: '{AnonymousRoot}' is not a readable directory (needed because AllowAnonymous is true).");
         }
+
+        errors.AddRange(Security.DirectoryPermissions.Validate(DirectoryPermissions));
 
         return errors;
     }

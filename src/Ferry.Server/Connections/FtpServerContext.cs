@@ -28,6 +28,7 @@ internal sealed class FtpServerContext
         SessionReuse = new SessionReuseGuard(options);
         SessionsPerUser = new SessionCounter<string>();
         Bans = new AddressBans(options, time);
+        DirectoryPermissions = Security.DirectoryPermissions.Create(options.DirectoryPermissions);
     }
 
     public FtpServerOptions Options { get; }
@@ -52,6 +53,9 @@ internal sealed class FtpServerContext
 
     /// <summary>Addresses banned after repeated failed logins.</summary>
     public AddressBans Bans { get; }
+
+    /// <summary>Server:DirectoryPermissions, compiled once.</summary>
+    public DirectoryPermissions DirectoryPermissions { get; }
 
     /// <summary>Null when the server offers no TLS at all.</summary>
     public TlsCertificateProvider? Certificates { get; }

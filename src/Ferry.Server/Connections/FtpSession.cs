@@ -21,7 +21,14 @@ internal sealed class FtpSession
 
     public bool IsAnonymous { get; private set; }
 
+    /// <summary>The account's own permissions, before directory rules; checks go through <see cref="Protocol.PermissionGate"/>, which uses <see cref="Policy"/>.</summary>
     public UserPermissions Permissions => User?.Permissions ?? UserPermissions.None;
+
+    /// <summary>What this login may do where (account and directory rules); built at its first check, dropped at any change of login.</summary>
+    public PermissionPolicy? Policy { get; set; }
+
+    /// <summary>The table row of the command being handled: the permission gate reads the permission it needs from it.</summary>
+    public Protocol.CommandSpec? Command { get; set; }
 
     public VirtualPath CurrentDirectory { get; set; } = VirtualPath.Root;
 
@@ -59,6 +66,7 @@ internal sealed class FtpSession
     {
         PendingUserName = name;
         User = null;
+        Policy = null;
         DataTlsResumed = false;
         FileSystem = null;
         IsAnonymous = false;
@@ -68,6 +76,7 @@ internal sealed class FtpSession
     public void LogIn(FtpUser user, IFileSystem fileSystem, bool anonymous)
     {
         User = user;
+        Policy = null;
         FileSystem = fileSystem;
         IsAnonymous = anonymous;
         CurrentDirectory = VirtualPath.Root;
@@ -97,6 +106,7 @@ internal sealed class FtpSession
         await SetDataChannelAsync(null);
         PendingUserName = null;
         User = null;
+        Policy = null;
         FileSystem = null;
         IsAnonymous = false;
         CurrentDirectory = VirtualPath.Root;

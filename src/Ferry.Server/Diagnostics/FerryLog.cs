@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Ferry.Server.Diagnostics;
 
-/// <summary>Every log record the engine writes, with stable event ids (1xxx sessions, 2xxx commands, 3xxx transfers, 4xxx server).</summary>
+/// <summary>Every log record the engine writes, with stable event ids (1xxx sessions, 2xxx commands, 3xxx transfers, 4xxx server, 54xx permissions).</summary>
 internal static partial class FerryLog
 {
     [LoggerMessage(1000, LogLevel.Information, "Session {SessionId} started from {RemoteEndPoint}")]
@@ -70,4 +70,7 @@ internal static partial class FerryLog
 
     [LoggerMessage(5200, LogLevel.Debug, "Session {SessionId}: {Direction} {Path} is rate-limited: session {SessionRate} B/s, user {UserRate} B/s, server {ServerRate} B/s (0: no such limit)")]
     public static partial void TransferThrottled(ILogger logger, long sessionId, string direction, string path, long sessionRate, long userRate, long serverRate);
+
+    [LoggerMessage(5400, LogLevel.Information, "Session {SessionId}: {User} denied {Verb} {Path}: {Reason}")]
+    public static partial void PermissionDenied(ILogger logger, long sessionId, string user, string verb, string path, string reason);
 }

@@ -1,11 +1,11 @@
 using Ferry.Server.Connections;
-using Ferry.Server.Security;
 
 namespace Ferry.Server.Protocol;
 
 /// <summary>
 /// The one gate every command passes: table lookup, then the rules of its row in a fixed order
-/// (transfer in progress, login, argument, sequence, permission), then the handler.
+/// (transfer in progress, login, argument, sequence), then the handler, which passes the
+/// path it resolves to <see cref="PermissionGate"/> with the permission this row names.
 /// </summary>
 internal static class CommandDispatcher
 {
@@ -60,25 +60,12 @@ internal static class CommandDispatcher
             session.RenameFrom = renameFrom;
         }
 
-        if (spec.Permission != UserPermissions.None && !session.Permissions.HasFlag(spec.Permission))
-        {
-            await connection.ReplyAsync(FtpReplyCode.FileUnavailable, $"Permission denied: this account may not {Describe(spec.Permission)}.");
-            return;
-        }
-
+        // The permission gate needs the path, which only the handler resolves: it reads this row's
+        // permission through PermissionGate, the one place it is checked (a table-driven test
+        // proves every verb with a permission refuses where a rule withholds it).
+        session.Command = spec;
         await spec.Handler(connection, command.Argument);
     }
-
-    private static string Describe(UserPermissions permission) => permission switch
-    {
-        UserPermissions.Read => "download files",
-        UserPermissions.Write => "upload or change files",
-        UserPermissions.Delete => "delete",
-        UserPermissions.Rename => "rename",
-        UserPermissions.MakeDirectory => "create directories",
-        UserPermissions.List => "list directories",
-        _ => "do this",
-    };
 
     /// <summary>Echoes an unknown verb without control characters and at a bounded length.</summary>
     private static string Printable(string verb)

@@ -37,6 +37,42 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
             command.CommandText = "ALTER TABLE users ADD COLUMN require_tls INTEGER NOT NULL DEFAULT 0";
             command.ExecuteNonQuery();
         }
+
+        MigratePermissions(connection);
+    }
+
+    /// <summary>
+    /// The schema version, in SQLite's user_version: 0 before <see cref="UserPermissions.Overwrite"/>
+    /// existed, 1 since. Version 0's Write meant "upload or change files" and its All (63) meant
+    /// everything, so both keep their meaning: every row with Write gets Overwrite, which also
+    /// turns the old All into today's. One transaction, so two processes opening an old store
+    /// at once migrate it once.
+    /// </summary>
+    private static void MigratePermissions(SqliteConnection connection)
+    {
+        const int OldAll = 63;
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "PRAGMA user_version";
+        if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) >= 1)
+        {
+            return;
+        }
+
+        command.CommandText = "UPDATE users SET permissions = $all WHERE permissions = $oldAll";
+        command.Parameters.AddWithValue("$all", (int)UserPermissions.All);
+        command.Parameters.AddWithValue("$oldAll", OldAll);
+        command.ExecuteNonQuery();
+        command.Parameters.Clear();
+        command.CommandText = "UPDATE users SET permissions = permissions | $overwrite WHERE permissions & $write <> 0";
+        command.Parameters.AddWithValue("$overwrite", (int)UserPermissions.Overwrite);
+        command.Parameters.AddWithValue("$write", (int)UserPermissions.Write);
+        command.ExecuteNonQuery();
+        command.Parameters.Clear();
+        command.CommandText = "PRAGMA user_version = 1";
+        command.ExecuteNonQuery();
+        transaction.Commit();
     }
 
     public async ValueTask<FtpUser?> FindAsync(string name, CancellationToken cancellationToken)

@@ -3,7 +3,7 @@ using Ferry.Server.Security;
 
 namespace Ferry.Commands;
 
-/// <summary>`ferry user add|passwd|del|list|disable|enable`: the embedded user store.</summary>
+/// <summary>`ferry user add|passwd|set|del|list|disable|enable`: the embedded user store.</summary>
 internal static class UserCommands
 {
     public static Command Create()
@@ -11,6 +11,7 @@ internal static class UserCommands
         var user = new Command("user", "Manage users of the embedded user store.");
         user.Subcommands.Add(Add());
         user.Subcommands.Add(Passwd());
+        user.Subcommands.Add(Set());
         user.Subcommands.Add(Delete());
         user.Subcommands.Add(List());
         user.Subcommands.Add(SetDisabled("disable", disabled: true));
@@ -28,15 +29,23 @@ internal static class UserCommands
         var name = NameArgument();
         var home = new Option<string>("--home") { Description = "The user's root folder (created if missing).", Required = true };
         var passwordStdin = PasswordStdinOption();
-        var readOnly = new Option<bool>("--read-only") { Description = "May list and download only." };
+        var (permissions, readOnly, uploadOnly) = PermissionOptions();
         var requireTls = new Option<bool>("--require-tls") { Description = "Must log in over TLS and protect data connections (PROT P), whatever the server settings." };
-        var command = new Command("add", "Add a user.") { name, home, passwordStdin, readOnly, requireTls };
+        var command = new Command("add", "Add a user (all permissions unless --permissions, --read-only or --upload-only says otherwise).")
+        {
+            name, home, passwordStdin, permissions, readOnly, uploadOnly, requireTls,
+        };
         command.SetAction((result, cancellationToken) => CommonOptions.RunAsync(async () =>
         {
             var userName = result.GetValue(name)!;
             if (!IsValidName(userName))
             {
                 await Console.Error.WriteLineAsync("ferry: user names are 1-64 characters without spaces, '/' or control characters.");
+                return 2;
+            }
+
+            if (await ReadPermissionsAsync(result, permissions, readOnly, uploadOnly, required: false) is not { } granted)
+            {
                 return 2;
             }
 
@@ -49,15 +58,14 @@ internal static class UserCommands
             var homeDirectory = Path.GetFullPath(result.GetValue(home)!);
             Directory.CreateDirectory(homeDirectory);
             var store = CommonOptions.OpenUsers(CommonOptions.Load(result));
-            var permissions = result.GetValue(readOnly) ? UserPermissions.ReadOnly : UserPermissions.All;
-            var user = new FtpUser(userName, PasswordHasher.Hash(password), homeDirectory, permissions, Disabled: false, RequireTls: result.GetValue(requireTls));
+            var user = new FtpUser(userName, PasswordHasher.Hash(password), homeDirectory, granted, Disabled: false, RequireTls: result.GetValue(requireTls));
             if (!await store.AddAsync(user, cancellationToken))
             {
                 await Console.Error.WriteLineAsync($"ferry: user '{userName}' already exists.");
                 return 1;
             }
 
-            Console.WriteLine($"User '{userName}' added (home {homeDirectory}).");
+            Console.WriteLine($"User '{userName}' added (home {homeDirectory}, permissions {PermissionNames.Format(granted)}).");
             return 0;
         }));
         return command;
@@ -83,6 +91,68 @@ internal static class UserCommands
             return 0;
         }));
         return command;
+    }
+
+    private static Command Set()
+    {
+        var name = NameArgument();
+        var (permissions, readOnly, uploadOnly) = PermissionOptions();
+        var command = new Command("set", "Change a user's permissions (effective at their next login).") { name, permissions, readOnly, uploadOnly };
+        command.SetAction((result, cancellationToken) => CommonOptions.RunAsync(async () =>
+        {
+            if (await ReadPermissionsAsync(result, permissions, readOnly, uploadOnly, required: true) is not { } granted)
+            {
+                return 2;
+            }
+
+            var store = CommonOptions.OpenUsers(CommonOptions.Load(result));
+            var user = await FindAsync(store, result.GetValue(name)!, cancellationToken);
+            if (user is null)
+            {
+                return 1;
+            }
+
+            await store.UpdateAsync(user with { Permissions = granted }, cancellationToken);
+            Console.WriteLine($"Permissions of '{user.Name}': {PermissionNames.Format(granted)}.");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static (Option<string?> Permissions, Option<bool> ReadOnly, Option<bool> UploadOnly) PermissionOptions() =>
+    (
+        new Option<string?>("--permissions")
+        {
+            Description = "Comma-separated: list, read (download), write (upload new files), overwrite (replace, append to, resume or "
+                + "touch existing files), delete, rename, mkdir; or all, none.",
+        },
+        new Option<bool>("--read-only") { Description = "May list and download only (list,read)." },
+        new Option<bool>("--upload-only") { Description = "A drop box: may upload new files only; no listing, download, overwrite, delete, rename or mkdir (write)." });
+
+    /// <summary>At most one of the three (exactly one when <paramref name="required"/>); null after printing why not.</summary>
+    private static async Task<UserPermissions?> ReadPermissionsAsync(
+        ParseResult result, Option<string?> permissions, Option<bool> readOnly, Option<bool> uploadOnly, bool required)
+    {
+        var text = result.GetValue(permissions);
+        var given = (text is null ? 0 : 1) + (result.GetValue(readOnly) ? 1 : 0) + (result.GetValue(uploadOnly) ? 1 : 0);
+        if (given > 1 || (required && given == 0))
+        {
+            await Console.Error.WriteLineAsync("ferry: give " + (required ? "one" : "at most one") + " of --permissions, --read-only and --upload-only.");
+            return null;
+        }
+
+        if (text is null)
+        {
+            return result.GetValue(readOnly) ? UserPermissions.ReadOnly : result.GetValue(uploadOnly) ? UserPermissions.UploadOnly : UserPermissions.All;
+        }
+
+        if (!PermissionNames.TryParse(text, out var parsed, out var unknown))
+        {
+            await Console.Error.WriteLineAsync($"ferry: '{unknown}' is not a permission ({PermissionNames.Valid}).");
+            return null;
+        }
+
+        return parsed;
     }
 
     private static Command Delete()
@@ -113,7 +183,7 @@ internal static class UserCommands
             var store = CommonOptions.OpenUsers(CommonOptions.Load(result));
             foreach (var user in await store.ListAsync(cancellationToken))
             {
-                Console.WriteLine($"{user.Name}\t{(user.Disabled ? "disabled" : "enabled")}\t{user.Permissions}{(user.RequireTls ? ", TLS required" : string.Empty)}\t{user.HomeDirectory}");
+                Console.WriteLine($"{user.Name}\t{(user.Disabled ? "disabled" : "enabled")}\t{PermissionNames.Format(user.Permissions)}{(user.RequireTls ? ", TLS required" : string.Empty)}\t{user.HomeDirectory}");
             }
 
             return 0;

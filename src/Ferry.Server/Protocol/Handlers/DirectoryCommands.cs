@@ -29,16 +29,25 @@ internal static class DirectoryCommands
     public static ValueTask PwdAsync(FtpConnection connection, string argument) =>
         connection.ReplyAsync(FtpReplyCode.PathCreated, Quote(connection.Session.CurrentDirectory) + " is the current directory.");
 
+    /// <summary>MKD and RMD need their permission in the parent, the folder that gains or loses an entry (as SFTPGo checks them).</summary>
     public static async ValueTask MkdAsync(FtpConnection connection, string path)
     {
-        var target = connection.Resolve(path);
+        if (await PermissionGate.ResolveAsync(connection, path, PermissionScope.Entry) is not { } target)
+        {
+            return;
+        }
+
         await connection.Session.FileSystem!.CreateDirectoryAsync(target, CancellationToken.None);
         await connection.ReplyAsync(FtpReplyCode.PathCreated, Quote(target) + " created.");
     }
 
     public static async ValueTask RmdAsync(FtpConnection connection, string path)
     {
-        var target = connection.Resolve(path);
+        if (await PermissionGate.ResolveAsync(connection, path, PermissionScope.Entry) is not { } target)
+        {
+            return;
+        }
+
         await connection.Session.FileSystem!.DeleteDirectoryAsync(target, CancellationToken.None);
         await connection.ReplyAsync(FtpReplyCode.FileActionOkay, "Directory removed.");
     }

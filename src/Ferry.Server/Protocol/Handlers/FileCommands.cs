@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using Ferry.Server.Connections;
 using Ferry.Server.DataChannels;
+using Ferry.Server.Security;
 using Ferry.Server.Storage;
 
 namespace Ferry.Server.Protocol.Handlers;
@@ -11,16 +12,30 @@ internal static class FileCommands
 {
     private const string TimestampFormat = "yyyyMMddHHmmss";
 
-    public static async ValueTask DeleAsync(FtpConnection connection, string path)
+    public static async ValueTask DeleAsync(FtpConnection connection, string argument)
     {
-        await connection.Session.FileSystem!.DeleteFileAsync(connection.Resolve(path), CancellationToken.None);
+        if (await PermissionGate.ResolveAsync(connection, argument, PermissionScope.Entry) is not { } path)
+        {
+            return;
+        }
+
+        await connection.Session.FileSystem!.DeleteFileAsync(path, CancellationToken.None);
         await connection.ReplyAsync(FtpReplyCode.FileActionOkay, "File deleted.");
     }
 
-    public static async ValueTask RnfrAsync(FtpConnection connection, string path)
+    /// <summary>
+    /// Rename needs the permission in the folder the entry leaves (RNFR) and in the one it enters
+    /// (RNTO): moving a file out of a read-only folder would delete it there.
+    /// </summary>
+    public static async ValueTask RnfrAsync(FtpConnection connection, string argument)
     {
         RequireRename(connection);
-        var source = connection.Resolve(path);
+        if (await PermissionGate.ResolveAsync(connection, argument, PermissionScope.Entry) is not { } source
+            || !await OutsideRulesAsync(connection, source))
+        {
+            return;
+        }
+
         if (source.IsRoot || await connection.Session.FileSystem!.GetEntryAsync(source, CancellationToken.None) is null)
         {
             await connection.ReplyAsync(FtpReplyCode.FileUnavailable, "No such file or directory.");
@@ -31,11 +46,25 @@ internal static class FileCommands
         await connection.ReplyAsync(FtpReplyCode.PendingFurtherInformation, "Ready for RNTO.");
     }
 
-    public static async ValueTask RntoAsync(FtpConnection connection, string path)
+    public static async ValueTask RntoAsync(FtpConnection connection, string argument)
     {
         var source = connection.Session.RenameFrom!.Value;
         connection.Session.RenameFrom = null;
-        await connection.Session.FileSystem!.RenameAsync(source, connection.Resolve(path), CancellationToken.None);
+        var fileSystem = connection.Session.FileSystem!;
+        if (await PermissionGate.ResolveAsync(connection, argument, PermissionScope.Entry) is not { } target
+            || !await OutsideRulesAsync(connection, target))
+        {
+            return;
+        }
+
+        // Renaming onto a file replaces it, which is what Overwrite guards.
+        if (await fileSystem.GetEntryAsync(target, CancellationToken.None) is { IsDirectory: false }
+            && !await PermissionGate.AllowsAsync(connection, UserPermissions.Overwrite, target, PermissionScope.Entry))
+        {
+            return;
+        }
+
+        await fileSystem.RenameAsync(source, target, CancellationToken.None);
         await connection.ReplyAsync(FtpReplyCode.FileActionOkay, "Rename successful.");
     }
 
@@ -47,7 +76,11 @@ internal static class FileCommands
     public static async ValueTask SizeAsync(FtpConnection connection, string argument)
     {
         var fileSystem = connection.Session.FileSystem!;
-        var path = connection.Resolve(argument);
+        if (await PermissionGate.ResolveAsync(connection, argument, PermissionScope.Entry) is not { } path)
+        {
+            return;
+        }
+
         var entry = await fileSystem.GetEntryAsync(path, CancellationToken.None);
         if (entry is null || entry.IsDirectory)
         {
@@ -95,9 +128,14 @@ internal static class FileCommands
     }
 
     /// <summary>RFC 3659 §3: modification time in UTC as YYYYMMDDHHMMSS.</summary>
-    public static async ValueTask MdtmAsync(FtpConnection connection, string path)
+    public static async ValueTask MdtmAsync(FtpConnection connection, string argument)
     {
-        var entry = await connection.Session.FileSystem!.GetEntryAsync(connection.Resolve(path), CancellationToken.None);
+        if (await PermissionGate.ResolveAsync(connection, argument, PermissionScope.Entry) is not { } path)
+        {
+            return;
+        }
+
+        var entry = await connection.Session.FileSystem!.GetEntryAsync(path, CancellationToken.None);
         await (entry is null
             ? connection.ReplyAsync(FtpReplyCode.FileUnavailable, "No such file.")
             : connection.ReplyAsync(FtpReplyCode.FileStatus, entry.LastModifiedUtc.ToString(TimestampFormat, CultureInfo.InvariantCulture)));
@@ -114,13 +152,18 @@ internal static class FileCommands
         }
 
         var fileSystem = connection.Session.FileSystem!;
+        var path = argument[(space + 1)..];
+        if (await PermissionGate.ResolveAsync(connection, path, PermissionScope.Entry) is not { } target)
+        {
+            return;
+        }
+
         if (!fileSystem.Capabilities.HasFlag(FileSystemCapabilities.SetModificationTime))
         {
             throw new StorageException(StorageErrorKind.NotSupported);
         }
 
-        var path = argument[(space + 1)..];
-        await fileSystem.SetModificationTimeAsync(connection.Resolve(path), time, CancellationToken.None);
+        await fileSystem.SetModificationTimeAsync(target, time, CancellationToken.None);
         await connection.ReplyAsync(FtpReplyCode.FileStatus, "Modify=" + time.ToString(TimestampFormat, CultureInfo.InvariantCulture) + "; " + path);
     }
 
@@ -148,6 +191,18 @@ internal static class FileCommands
         }
 
         return true;
+    }
+
+    /// <summary>A folder that holds a directory rule (or is one) is not renamed: its contents would leave the rule, or others' come under it.</summary>
+    private static async ValueTask<bool> OutsideRulesAsync(FtpConnection connection, VirtualPath path)
+    {
+        if (PermissionGate.Policy(connection).RuleAtOrBelow(path) is not { } rule)
+        {
+            return true;
+        }
+
+        await PermissionGate.DenyAsync(connection, path, $"Permission denied: {rule} has its own permission rule, so {path} cannot be renamed.");
+        return false;
     }
 
     private static void RequireRename(FtpConnection connection)

@@ -89,12 +89,6 @@ internal static class InformationCommands
         if (argument.Length > 0)
         {
             await connection.WaitForTransferAsync();
-            if (!connection.Session.Permissions.HasFlag(Security.UserPermissions.List))
-            {
-                await connection.ReplyAsync(FtpReplyCode.FileUnavailable, "Permission denied: this account may not list directories.");
-                return;
-            }
-
             await ListingCommands.StatPathAsync(connection, argument);
             return;
         }

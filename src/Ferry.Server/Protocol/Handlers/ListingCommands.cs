@@ -1,6 +1,7 @@
 using FileSystemName = System.IO.Enumeration.FileSystemName;
 using Ferry.Server.Connections;
 using Ferry.Server.Protocol.Listing;
+using Ferry.Server.Security;
 using Ferry.Server.Storage;
 
 namespace Ferry.Server.Protocol.Handlers;
@@ -24,7 +25,11 @@ internal static class ListingCommands
 
     public static async ValueTask MlsdAsync(FtpConnection connection, string argument)
     {
-        var path = connection.Resolve(argument);
+        if (await PermissionGate.ResolveAsync(connection, argument, PermissionScope.Contents) is not { } path)
+        {
+            return;
+        }
+
         var entry = await connection.Session.FileSystem!.GetEntryAsync(path, CancellationToken.None);
         if (entry is null || !entry.IsDirectory)
         {
@@ -42,7 +47,11 @@ internal static class ListingCommands
     public static async ValueTask MlstAsync(FtpConnection connection, string argument)
     {
         var session = connection.Session;
-        var path = connection.Resolve(argument);
+        if (await PermissionGate.ResolveAsync(connection, argument, PermissionScope.Entry) is not { } path)
+        {
+            return;
+        }
+
         var entry = await session.FileSystem!.GetEntryAsync(path, CancellationToken.None);
         if (entry is null)
         {
@@ -50,15 +59,21 @@ internal static class ListingCommands
             return;
         }
 
-        var facts = MlsxFormatter.FormatFacts(entry, session.MlstFacts, session.Permissions);
+        var policy = PermissionGate.Policy(connection);
+        var facts = MlsxFormatter.FormatFacts(entry, session.MlstFacts, policy.At(path.Parent).Granted, policy.At(path).Granted);
         await connection.ReplyAsync(FtpReplyCode.FileActionOkay, $"Listing {path}\n {facts} {path}\nEnd.");
     }
 
-    /// <summary>STAT with a path (RFC 959 §4.1.3): the LIST output over the control connection.</summary>
+    /// <summary>STAT with a path (RFC 959 §4.1.3): the LIST output over the control connection, so it needs List as LIST does.</summary>
     public static async ValueTask StatPathAsync(FtpConnection connection, string argument)
     {
         var options = ListingOptions.Parse(argument);
         var path = connection.Resolve(options.Path);
+        if (!await PermissionGate.AllowsAsync(connection, UserPermissions.List, path, PermissionScope.Contents))
+        {
+            return;
+        }
+
         var fileSystem = connection.Session.FileSystem!;
         var entry = await fileSystem.GetEntryAsync(path, CancellationToken.None);
         if (entry is null)
@@ -100,6 +115,11 @@ internal static class ListingCommands
             path = path.Parent;
         }
 
+        if (!await PermissionGate.AllowsAsync(connection, path, PermissionScope.Contents))
+        {
+            return;
+        }
+
         var entry = await connection.Session.FileSystem!.GetEntryAsync(path, CancellationToken.None);
         if (entry is null)
         {
@@ -123,7 +143,10 @@ internal static class ListingCommands
 
         var fileSystem = session.FileSystem!;
         var facts = session.MlstFacts;
-        var permissions = session.Permissions;
+        // The perm fact of each entry (RFC 3659 §7.5.5): what may be done to it is this folder's
+        // rule; what may be done inside a subfolder is the subfolder's own.
+        var policy = PermissionGate.Policy(connection);
+        var inFolder = policy.At(path).Granted;
         var owner = OwnerName(connection);
         var time = connection.Server.Time;
         var verb = format switch { Format.Long => "LIST", Format.Names => "NLST", _ => "MLSD" };
@@ -144,7 +167,8 @@ internal static class ListingCommands
                 {
                     Format.Long => ListFormatter.Format(child, now, owner),
                     Format.Names => (entry.IsDirectory ? child.Name : displayName) + "\r\n",
-                    _ => MlsxFormatter.FormatFacts(child, facts, permissions) + " " + child.Name + "\r\n",
+                    _ => MlsxFormatter.FormatFacts(child, facts, inFolder, child.IsDirectory ? policy.At(path.Child(child.Name)).Granted : inFolder)
+                        + " " + child.Name + "\r\n",
                 }, token);
             }
 

@@ -37,9 +37,10 @@ internal static class SiteCommands
             return;
         }
 
-        if (!session.Permissions.HasFlag(UserPermissions.Write))
+        // SITE has no permission in the table (SITE HELP needs none); CHMOD changes an existing file.
+        var path = connection.Resolve(argument[(space + 1)..]);
+        if (!await PermissionGate.AllowsAsync(connection, UserPermissions.Overwrite, path, PermissionScope.Entry))
         {
-            await connection.ReplyAsync(FtpReplyCode.FileUnavailable, "Permission denied: this account may not upload or change files.");
             return;
         }
 
@@ -49,7 +50,7 @@ internal static class SiteCommands
             return;
         }
 
-        await session.FileSystem.SetUnixModeAsync(connection.Resolve(argument[(space + 1)..]), mode, CancellationToken.None);
+        await session.FileSystem.SetUnixModeAsync(path, mode, CancellationToken.None);
         await connection.ReplyAsync(FtpReplyCode.CommandOkay, "SITE CHMOD command successful.");
     }
 

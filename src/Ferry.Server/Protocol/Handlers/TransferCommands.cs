@@ -1,6 +1,7 @@
 using System.Globalization;
 using Ferry.Server.Connections;
 using Ferry.Server.DataChannels;
+using Ferry.Server.Security;
 using Ferry.Server.Storage;
 
 namespace Ferry.Server.Protocol.Handlers;
@@ -12,7 +13,11 @@ internal static class TransferCommands
     {
         var session = connection.Session;
         var offset = TakeRestartOffset(session);
-        var path = connection.Resolve(argument);
+        if (await PermissionGate.ResolveAsync(connection, argument, PermissionScope.Entry) is not { } path)
+        {
+            return;
+        }
+
         var fileSystem = session.FileSystem!;
         var entry = await fileSystem.GetEntryAsync(path, CancellationToken.None);
         if (entry is null || entry.IsDirectory)
@@ -46,16 +51,22 @@ internal static class TransferCommands
             TransferDirection.Download);
     }
 
-    public static ValueTask StorAsync(FtpConnection connection, string argument)
+    public static async ValueTask StorAsync(FtpConnection connection, string argument)
     {
         var offset = TakeRestartOffset(connection.Session);
-        return ReceiveAsync(connection, "STOR", connection.Resolve(argument), offset);
+        if (await PermissionGate.ResolveAsync(connection, argument, PermissionScope.Entry) is { } path)
+        {
+            await ReceiveAsync(connection, "STOR", path, offset);
+        }
     }
 
-    public static ValueTask AppeAsync(FtpConnection connection, string argument)
+    public static async ValueTask AppeAsync(FtpConnection connection, string argument)
     {
         connection.Session.RestartOffset = 0;
-        return ReceiveAsync(connection, "APPE", connection.Resolve(argument), offset: null);
+        if (await PermissionGate.ResolveAsync(connection, argument, PermissionScope.Entry) is { } path)
+        {
+            await ReceiveAsync(connection, "APPE", path, offset: null);
+        }
     }
 
     /// <summary>RFC 1123 §4.1.2.9: the 150 reply names the file as "FILE: name".</summary>
@@ -63,13 +74,18 @@ internal static class TransferCommands
     {
         var session = connection.Session;
         session.RestartOffset = 0;
+        var baseName = argument.Length > 0 ? connection.Resolve(argument) : session.CurrentDirectory.Child("ferry-upload");
+        if (!await PermissionGate.AllowsAsync(connection, baseName, PermissionScope.Entry))
+        {
+            return;
+        }
+
         if (session.DataChannel is null)
         {
             await NoDataChannelAsync(connection);
             return;
         }
 
-        var baseName = argument.Length > 0 ? connection.Resolve(argument) : session.CurrentDirectory.Child("ferry-upload");
         for (var attempt = 0; attempt < 100; attempt++)
         {
             var candidate = attempt == 0 && argument.Length > 0
@@ -131,10 +147,33 @@ internal static class TransferCommands
         await connection.ReplyAsync(FtpReplyCode.DataConnectionOpenNoTransfer, "No transfer to abort.");
     }
 
+    /// <summary>
+    /// STOR and APPE after the gate let them upload here. Changing a file that exists (resume,
+    /// append, overwrite) also needs Overwrite; without it the file is created with "must not
+    /// exist" semantics, so the check and the creation are one step and two uploads of one name
+    /// cannot both win.
+    /// </summary>
     private static async ValueTask ReceiveAsync(FtpConnection connection, string verb, VirtualPath path, long? offset)
     {
         var session = connection.Session;
         var fileSystem = session.FileSystem!;
+        var mayOverwrite = PermissionGate.Grants(connection, UserPermissions.Overwrite, path, PermissionScope.Entry);
+        if (offset > 0 && !mayOverwrite)
+        {
+            await PermissionGate.RefuseAsync(connection, UserPermissions.Overwrite, path, PermissionScope.Entry);
+            return;
+        }
+
+        if (!mayOverwrite)
+        {
+            if (await OpenForTransferAsync(connection, fs => fs.CreateNewAsync(path, CancellationToken.None), createOnly: path) is { } created)
+            {
+                await StartReceiveAsync(connection, verb, path, created, $"Ok to send data for {path.Name}.");
+            }
+
+            return;
+        }
+
         if (offset != 0 && !fileSystem.Capabilities.HasFlag(FileSystemCapabilities.Append))
         {
             await TransferRunner.RefuseAsync(connection, (FtpReplyCode.RequestedActionNotTaken, "This storage cannot resume or append."));
@@ -165,7 +204,10 @@ internal static class TransferCommands
     }
 
     /// <summary>Opens the file a transfer needs; on failure replies, closes the prepared data connection and returns null.</summary>
-    private static async ValueTask<Stream?> OpenForTransferAsync(FtpConnection connection, Func<IFileSystem, ValueTask<Stream>> open)
+    /// <param name="connection">The session.</param>
+    /// <param name="open">Opens the file.</param>
+    /// <param name="createOnly">Set when the file may only be created: that it exists already is then a permission denial (no Overwrite), not a storage error.</param>
+    private static async ValueTask<Stream?> OpenForTransferAsync(FtpConnection connection, Func<IFileSystem, ValueTask<Stream>> open, VirtualPath? createOnly = null)
     {
         if (connection.Session.DataChannel is null)
         {
@@ -176,6 +218,18 @@ internal static class TransferCommands
         try
         {
             return await open(connection.Session.FileSystem!);
+        }
+        catch (StorageException e) when (e.Kind == StorageErrorKind.AlreadyExists && createOnly is { } path)
+        {
+            // open(2) with O_EXCL says EEXIST for a directory too; that is not an overwrite.
+            if (await connection.Session.FileSystem!.GetEntryAsync(path, CancellationToken.None) is { IsDirectory: true })
+            {
+                await TransferRunner.RefuseAsync(connection, StorageReplies.For(StorageErrorKind.IsADirectory));
+                return null;
+            }
+
+            await PermissionGate.RefuseAsync(connection, UserPermissions.Overwrite, path, PermissionScope.Entry);
+            return null;
         }
         catch (StorageException e)
         {

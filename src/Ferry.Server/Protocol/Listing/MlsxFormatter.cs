@@ -19,7 +19,15 @@ internal static class MlsxFormatter
     /// <summary>Every fact selected: the default of each session, one shared instance.</summary>
     public static readonly IReadOnlySet<string> DefaultFacts = SupportedFacts.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
-    public static string FormatFacts(FileSystemEntry entry, IReadOnlySet<string> facts, UserPermissions permissions)
+    /// <summary>The facts of an entry when the same permissions hold in its folder and inside it.</summary>
+    public static string FormatFacts(FileSystemEntry entry, IReadOnlySet<string> facts, UserPermissions permissions) =>
+        FormatFacts(entry, facts, permissions, permissions);
+
+    /// <param name="entry">The file or directory.</param>
+    /// <param name="facts">The facts selected.</param>
+    /// <param name="inFolder">What the user may do in the folder holding the entry (delete, rename, download or replace it).</param>
+    /// <param name="inside">For a directory, what the user may do inside it (list, create); ignored for files.</param>
+    public static string FormatFacts(FileSystemEntry entry, IReadOnlySet<string> facts, UserPermissions inFolder, UserPermissions inside)
     {
         var builder = new System.Text.StringBuilder(96);
         foreach (var fact in SupportedFacts)
@@ -41,7 +49,7 @@ internal static class MlsxFormatter
                     builder.Append("modify=").Append(entry.LastModifiedUtc.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture)).Append(';');
                     break;
                 case "perm":
-                    builder.Append("perm=").Append(Perm(entry.IsDirectory, permissions)).Append(';');
+                    builder.Append("perm=").Append(Perm(entry.IsDirectory, inFolder, inside)).Append(';');
                     break;
                 case "unique":
                     builder.Append("unique=").Append(entry.UniqueId).Append(';');
@@ -55,71 +63,42 @@ internal static class MlsxFormatter
         return builder.ToString();
     }
 
-    /// <summary>RFC 3659 §7.5.5: what this user may do to the object, not what the OS would allow the server.</summary>
-    private static string Perm(bool isDirectory, UserPermissions permissions)
+    /// <summary>
+    /// RFC 3659 §7.5.5: what this user may do to the object, not what the OS would allow the
+    /// server, so clients (FileZilla, WinSCP) offer only what will work. Replacing or appending
+    /// to a file ("w", "a") needs Overwrite as well as Write; an upload-only folder shows "ce"
+    /// (files may be created in it, and it may be entered).
+    /// </summary>
+    private static string Perm(bool isDirectory, UserPermissions inFolder, UserPermissions inside)
     {
         var perm = new System.Text.StringBuilder(8);
         if (isDirectory)
         {
-            if (permissions.HasFlag(UserPermissions.Write))
-            {
-                perm.Append('c');
-            }
-
-            if (permissions.HasFlag(UserPermissions.Delete))
-            {
-                perm.Append('d');
-            }
-
+            Add(perm, 'c', inside, UserPermissions.Write);
+            Add(perm, 'd', inFolder, UserPermissions.Delete);
             perm.Append('e');
-            if (permissions.HasFlag(UserPermissions.Rename))
-            {
-                perm.Append('f');
-            }
-
-            if (permissions.HasFlag(UserPermissions.List))
-            {
-                perm.Append('l');
-            }
-
-            if (permissions.HasFlag(UserPermissions.MakeDirectory))
-            {
-                perm.Append('m');
-            }
-
-            if (permissions.HasFlag(UserPermissions.Delete))
-            {
-                perm.Append('p');
-            }
+            Add(perm, 'f', inFolder, UserPermissions.Rename);
+            Add(perm, 'l', inside, UserPermissions.List);
+            Add(perm, 'm', inside, UserPermissions.MakeDirectory);
+            Add(perm, 'p', inside, UserPermissions.Delete);
         }
         else
         {
-            if (permissions.HasFlag(UserPermissions.Write))
-            {
-                perm.Append('a');
-            }
-
-            if (permissions.HasFlag(UserPermissions.Delete))
-            {
-                perm.Append('d');
-            }
-
-            if (permissions.HasFlag(UserPermissions.Rename))
-            {
-                perm.Append('f');
-            }
-
-            if (permissions.HasFlag(UserPermissions.Read))
-            {
-                perm.Append('r');
-            }
-
-            if (permissions.HasFlag(UserPermissions.Write))
-            {
-                perm.Append('w');
-            }
+            Add(perm, 'a', inFolder, UserPermissions.Write | UserPermissions.Overwrite);
+            Add(perm, 'd', inFolder, UserPermissions.Delete);
+            Add(perm, 'f', inFolder, UserPermissions.Rename);
+            Add(perm, 'r', inFolder, UserPermissions.Read);
+            Add(perm, 'w', inFolder, UserPermissions.Write | UserPermissions.Overwrite);
         }
 
         return perm.ToString();
+    }
+
+    private static void Add(System.Text.StringBuilder perm, char letter, UserPermissions granted, UserPermissions needed)
+    {
+        if ((granted & needed) == needed)
+        {
+            perm.Append(letter);
+        }
     }
 }

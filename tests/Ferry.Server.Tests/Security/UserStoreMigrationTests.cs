@@ -1,0 +1,74 @@
+using Ferry.Server.Security;
+using Microsoft.Data.Sqlite;
+
+namespace Ferry.Server.Tests.Security;
+
+/// <summary>
+/// Overwrite was split from Write after stores existed: a store written before (SQLite
+/// user_version 0) keeps its meaning, so the old All (63) is still everything and every old
+/// Write can still overwrite; a store written since is never migrated again.
+/// </summary>
+public sealed class UserStoreMigrationTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "ferry-store-" + Guid.NewGuid().ToString("N")[..12]);
+
+    public UserStoreMigrationTests() => Directory.CreateDirectory(_folder);
+
+    private string Database => Path.Combine(_folder, "users.db");
+
+    [Fact]
+    public async Task An_old_store_keeps_what_its_permissions_meant()
+    {
+        // The schema and values as the store wrote them before Overwrite existed.
+        using (var connection = new SqliteConnection($"Data Source={Database};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE users (name TEXT PRIMARY KEY NOT NULL, password_hash TEXT NOT NULL, home TEXT NOT NULL,
+                    permissions INTEGER NOT NULL, disabled INTEGER NOT NULL DEFAULT 0);
+                INSERT INTO users (name, password_hash, home, permissions) VALUES
+                    ('all', 'x', '/h', 63), ('readonly', 'x', '/h', 33), ('writer', 'x', '/h', 35), ('upload', 'x', '/h', 2), ('none', 'x', '/h', 0);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        using (var store = new SqliteUserStore(Database))
+        {
+            Assert.Equal(UserPermissions.All, await PermissionsOf(store, "all"));
+            Assert.Equal(UserPermissions.ReadOnly, await PermissionsOf(store, "readonly"));
+            Assert.Equal(UserPermissions.Read | UserPermissions.Write | UserPermissions.List | UserPermissions.Overwrite, await PermissionsOf(store, "writer"));
+            Assert.Equal(UserPermissions.Write | UserPermissions.Overwrite, await PermissionsOf(store, "upload"));
+            Assert.Equal(UserPermissions.None, await PermissionsOf(store, "none"));
+
+            // Set after the migration: an upload-only account must stay one when the store is opened again.
+            var upload = (await store.FindAsync("upload", CancellationToken.None))!;
+            await store.UpdateAsync(upload with { Permissions = UserPermissions.UploadOnly }, CancellationToken.None);
+        }
+
+        using var reopened = new SqliteUserStore(Database);
+        Assert.Equal(UserPermissions.UploadOnly, await PermissionsOf(reopened, "upload"));
+        Assert.Equal(UserPermissions.All, await PermissionsOf(reopened, "all"));
+    }
+
+    [Fact]
+    public async Task A_new_store_is_never_migrated()
+    {
+        using (var store = new SqliteUserStore(Database))
+        {
+            await store.AddAsync(new FtpUser("drop", "x", "/h", UserPermissions.UploadOnly, Disabled: false), CancellationToken.None);
+        }
+
+        using var reopened = new SqliteUserStore(Database);
+        Assert.Equal(UserPermissions.UploadOnly, await PermissionsOf(reopened, "drop"));
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private static async Task<UserPermissions> PermissionsOf(SqliteUserStore store, string name) =>
+        (await store.FindAsync(name, CancellationToken.None))!.Permissions;
+}
