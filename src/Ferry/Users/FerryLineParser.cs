@@ -6,7 +6,7 @@ namespace Ferry.Users;
 /// <summary>
 /// Ferry's own format, for scripts: <c>name:hash:home[:permissions]</c>, where hash is any hash
 /// Ferry verifies (pbkdf2-sha256$... or crypt(3)) or a lock marker, home an absolute folder,
-/// and permissions <c>all</c> (the default) or <c>read-only</c>.
+/// and permissions as <c>ferry user add --permissions</c> takes them (<see cref="PermissionNames"/>; all by default).
 /// </summary>
 internal sealed class FerryLineParser : IUserLineParser
 {
@@ -22,17 +22,16 @@ internal sealed class FerryLineParser : IUserLineParser
             return false;
         }
 
-        UserPermissions? permissions = fields.Length == MaximumFieldCount ? fields[3] switch
+        UserPermissions? permissions = null;
+        if (fields.Length == MaximumFieldCount && fields[3].Length > 0)
         {
-            "" => null,
-            "all" => UserPermissions.All,
-            "read-only" => UserPermissions.ReadOnly,
-            _ => UserPermissions.None,
-        } : null;
-        if (permissions == UserPermissions.None)
-        {
-            problem = $"permissions (field 4) are 'all' or 'read-only', not '{fields[3]}'";
-            return false;
+            if (!PermissionNames.TryParse(fields[3], out var parsed, out var unknown))
+            {
+                problem = $"permissions (field 4): '{unknown}' is not one of {PermissionNames.Valid}";
+                return false;
+            }
+
+            permissions = parsed;
         }
 
         if (!ImportedPassword.TryRead(fields[1], out var password, out problem))

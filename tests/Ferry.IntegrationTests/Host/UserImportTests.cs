@@ -89,8 +89,8 @@ public sealed class UserImportTests : IDisposable
         Assert.Contains("line 4: 'ip': Ferry does not import Pure-FTPd's authorized client IPs, time restrictions", import.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain("line 1:", import.Errors, StringComparison.Ordinal);
         var list = await FerryProcess.RunAsync(null, "user", "list", "--data-dir", DataDir);
-        Assert.Contains($"joe\tenabled\tAll\t{ftp}/joe\n", list.Output, StringComparison.Ordinal);
-        Assert.Contains($"ann\tenabled\tAll\t{ftp}\n", list.Output, StringComparison.Ordinal);
+        Assert.Contains($"joe\tenabled\tall\t{ftp}/joe\n", list.Output, StringComparison.Ordinal);
+        Assert.Contains($"ann\tenabled\tall\t{ftp}\n", list.Output, StringComparison.Ordinal);
         Assert.True(Directory.Exists(Path.Combine(ftp, "mo")), "homes are created");
 
         var port = FerryProcess.FreePort();
@@ -126,7 +126,7 @@ public sealed class UserImportTests : IDisposable
             $"cat:$9$abc$def:{home}",
             $"amy:{sha512}:{home}",
             $"dan:{sha512}:relative/home",
-            $"eli:{sha512}:{home}:write",
+            $"eli:{sha512}:{home}:list,wirte",
             $"fay:{sha512}:{home}:read-only",
             $"gus:abJnggxhB/yWI:{home}");
 
@@ -144,7 +144,7 @@ public sealed class UserImportTests : IDisposable
         Assert.DoesNotContain(sha512, import.Errors, StringComparison.Ordinal);
 
         var list = await FerryProcess.RunAsync(null, "user", "list", "--data-dir", DataDir);
-        Assert.Equal(["amy\tenabled\tAll\t" + home, "fay\tenabled\tReadOnly\t" + home], list.Output.Trim().Split('\n'));
+        Assert.Equal(["amy\tenabled\tall\t" + home, "fay\tenabled\tlist,read\t" + home], list.Output.Trim().Split('\n'));
     }
 
     [Fact]
@@ -214,8 +214,8 @@ public sealed class UserImportTests : IDisposable
         Assert.Equal(1, import.ExitCode);
         Assert.Contains("line 3: user 'nox' is not in the passwd file", import.Errors, StringComparison.Ordinal);
         var list = await FerryProcess.RunAsync(null, "user", "list", "--data-dir", DataDir);
-        Assert.Contains($"kim\tenabled\tAll\t{_folder}/srv\n", list.Output, StringComparison.Ordinal);
-        Assert.Contains($"lee\tenabled\tAll\t{_folder}/lee\n", list.Output, StringComparison.Ordinal);
+        Assert.Contains($"kim\tenabled\tall\t{_folder}/srv\n", list.Output, StringComparison.Ordinal);
+        Assert.Contains($"lee\tenabled\tall\t{_folder}/lee\n", list.Output, StringComparison.Ordinal);
     }
 
     [Fact]
