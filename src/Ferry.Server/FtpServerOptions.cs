@@ -1,4 +1,5 @@
 using System.Net;
+using Ferry.Server.Security;
 using Ferry.Server.Security.Tls;
 
 namespace Ferry.Server;
@@ -109,6 +110,17 @@ public sealed class FtpServerOptions
     /// <summary>How long a TLS handshake may take (control or data connection).</summary>
     public TimeSpan TlsHandshakeTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Active-mode (PORT/EPRT) data connections come from port 20, as RFC 959 §3.2 describes the
+    /// server's data port (L-1); vsftpd's connect_from_port_20, off by default here as in vsftpd,
+    /// since it needs root (the privileged helper binds it) or CAP_NET_BIND_SERVICE. Some
+    /// client-side firewalls only accept active data connections from port 20.
+    /// </summary>
+    public bool ActiveModeSourcePort20 { get; set; }
+
+    /// <summary>Logins of the machine's own accounts through PAM; see <see cref="SystemAccountOptions"/>.</summary>
+    public SystemAccountOptions SystemAccounts { get; set; } = new();
+
     internal IPAddress ParsedListenAddress => IPAddress.Parse(ListenAddress);
 
     internal (int Min, int Max)? ParsedPassivePorts =>
@@ -214,6 +226,10 @@ public sealed class FtpServerOptions
         {
             errors.Add($"TransferBufferSize: {TransferBufferSize} must be between 4096 and 16777216.");
         }
+
+        // SystemAccounts:* keys name themselves; ActiveModeSourcePort20 needs nothing here (the
+        // host refuses it at start when it cannot bind port 20).
+        errors.AddRange(SystemAccounts.Validate());
 
         if (AllowAnonymous && !Directory.Exists(AnonymousRoot))
         {

@@ -59,4 +59,13 @@ internal static partial class FerryLog
 
     [LoggerMessage(4001, LogLevel.Error, "Accepting a connection failed")]
     public static partial void AcceptFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5300, LogLevel.Information, "Privileges dropped: serving as {User} (uid {Uid}, gid {Gid}); the privileged helper (pid {HelperPid}) keeps root for binding and system-account checks only")]
+    public static partial void PrivilegesDropped(ILogger logger, string user, uint uid, uint gid, int helperPid);
+
+    [LoggerMessage(5301, LogLevel.Error, "The privileged helper exited; binding port 20 and system-account logins fail until Ferry is restarted")]
+    public static partial void PrivilegedHelperExited(ILogger logger);
+
+    [LoggerMessage(5302, LogLevel.Information, "Using {Count} listening socket(s) passed by systemd (socket activation)")]
+    public static partial void SocketActivation(ILogger logger, int count);
 }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Ferry.Configuration;
+using Ferry.Privileges;
 using Ferry.Server;
 using Ferry.Server.Security;
 using Ferry.Server.Security.Tls;
@@ -46,6 +47,12 @@ internal static class ServeCommand
 
     private static async Task<int> ServeAsync(FerrySettings settings, CancellationToken cancellationToken)
     {
+        if (PrivilegeSetup.Check(settings, out var runAs) is { } refusal)
+        {
+            await Console.Error.WriteLineAsync("ferry: " + refusal);
+            return 2;
+        }
+
         using var users = CommonOptions.OpenUsers(settings);
         await CreateFirstUserAsync(users, settings);
 
@@ -74,7 +81,10 @@ internal static class ServeCommand
             return 1;
         }
 
-        await using var server = new FtpServer(settings.Server, users, loggerFactory, certificates: certificates);
+        // Started as root, this is where the process stops being root (the helper keeps it).
+        using var privileges = PrivilegeSetup.Apply(settings, runAs, loggerFactory.CreateLogger("Ferry"));
+        await using var server = new FtpServer(settings.Server, users, loggerFactory, certificates: certificates,
+            socketSource: privileges.SocketSource, systemAccounts: privileges.SystemAccounts);
         try
         {
             await server.StartAsync(stop.Token);

@@ -11,5 +11,21 @@ internal sealed class FerrySettings
 
     public LogLevel LogLevel { get; set; } = LogLevel.Information;
 
+    /// <summary>
+    /// Started as root, Ferry binds what needs root through a small privileged helper and serves
+    /// as this account: "ferry", a dedicated system account as Debian packages create for their
+    /// daemons (vsftpd's nopriv_user is the shared "nobody"; a dedicated one owns only Ferry's files).
+    /// Ignored when not started as root.
+    /// </summary>
+    public string RunAsUser { get; set; } = "ferry";
+
+    public IEnumerable<string> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(RunAsUser) || RunAsUser == "root")
+        {
+            yield return $"RunAsUser: '{RunAsUser}' must name an unprivileged account (the process that talks to clients never runs as root).";
+        }
+    }
+
     public FtpServerOptions Server { get; set; } = new();
 }
