@@ -56,6 +56,15 @@ internal sealed unsafe partial class UnixSeqPacket : IDisposable
         }
     }
 
+    /// <summary>Marks any descriptor close-on-exec (inherited ones, such as systemd's listeners, are not).</summary>
+    public static void SetCloseOnExec(int fd)
+    {
+        if (fcntl(fd, FSetFd, FdCloexec) != 0)
+        {
+            throw new Win32Exception(Marshal.GetLastPInvokeError(), "fcntl(F_SETFD) failed");
+        }
+    }
+
     /// <summary>Sends one message, with <paramref name="passFd"/> attached when it is 0 or more.</summary>
     public void Send(ReadOnlySpan<byte> message, int passFd = -1)
     {

@@ -100,6 +100,11 @@ internal static class ServeCommand
             return 1;
         }
 
+        if (privileges.Activation is { Unclaimed.Count: > 0 } activation)
+        {
+            await Console.Error.WriteLineAsync($"ferry: warning: socket activation passed {string.Join(", ", activation.Unclaimed)}, which no Server:ListenAddress/Port asks for.");
+        }
+
         Console.WriteLine($"TLS certificate: {certificates.Description}");
         if (server.ImplicitTlsEndPoint is { } implicitTls)
         {

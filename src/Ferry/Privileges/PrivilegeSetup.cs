@@ -18,7 +18,18 @@ internal sealed class PrivilegeSetup : IDisposable
 {
     private readonly PrivilegedHelperClient? _helper;
 
-    private PrivilegeSetup(PrivilegedHelperClient? helper) => _helper = helper;
+    private PrivilegeSetup(PrivilegedHelperClient? helper, SocketActivation? activation)
+    {
+        _helper = helper;
+        Activation = activation;
+        if (activation is not null)
+        {
+            activation.Fallback = helper;
+        }
+    }
+
+    /// <summary>The listeners systemd passed, or null when Ferry was not socket-activated.</summary>
+    public SocketActivation? Activation { get; }
 
     /// <summary>The helper when privileges are separated; null when Ferry was not started as root.</summary>
     public PrivilegedHelperClient? Helper => _helper;
@@ -58,9 +69,16 @@ internal sealed class PrivilegeSetup : IDisposable
     /// <summary>Not root: nothing to do. Root: helper, data folder, drop (see the class summary).</summary>
     public static PrivilegeSetup Apply(FerrySettings settings, SystemAccount? runAs, ILogger logger)
     {
+        // Taken before the helper starts, so it inherits none of them.
+        var activation = SocketActivation.FromEnvironment();
+        if (activation is not null)
+        {
+            FerryLog.SocketActivation(logger, activation.Count);
+        }
+
         if (runAs is null)
         {
-            return new PrivilegeSetup(null);
+            return new PrivilegeSetup(null, activation);
         }
 
         var server = settings.Server;
@@ -85,11 +103,11 @@ internal sealed class PrivilegeSetup : IDisposable
 
         FerryLog.PrivilegesDropped(logger, runAs.Name, runAs.Uid, runAs.Gid, helper.ProcessId);
         _ = helper.Exited.ContinueWith(_ => FerryLog.PrivilegedHelperExited(logger), TaskScheduler.Default);
-        return new PrivilegeSetup(helper);
+        return new PrivilegeSetup(helper, activation);
     }
 
-    /// <summary>What binds for the server: the helper, or null (the server binds itself).</summary>
-    public IPrivilegedSocketSource? SocketSource => _helper;
+    /// <summary>What binds for the server: systemd's sockets, the helper, or null (the server binds itself).</summary>
+    public IPrivilegedSocketSource? SocketSource => (IPrivilegedSocketSource?)Activation ?? _helper;
 
     /// <summary>Who checks system-account passwords: the helper, or nobody.</summary>
     public ISystemAccountVerifier? SystemAccounts => _helper;
