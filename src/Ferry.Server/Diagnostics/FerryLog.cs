@@ -68,4 +68,7 @@ internal static partial class FerryLog
 
     [LoggerMessage(5302, LogLevel.Information, "Using {Count} listening socket(s) passed by systemd (socket activation)")]
     public static partial void SocketActivation(ILogger logger, int count);
+
+    [LoggerMessage(5303, LogLevel.Warning, "Serving as the shared account {User}: other services running as {User} can reach Ferry's data folder; set RunAsUser to a dedicated account (useradd --system --no-create-home --shell /usr/sbin/nologin ferry)")]
+    public static partial void SharedRunAsUser(ILogger logger, string user);
 }

@@ -13,11 +13,15 @@ internal sealed class FerrySettings
 
     /// <summary>
     /// Started as root, Ferry binds what needs root through a small privileged helper and serves
-    /// as this account: "ferry", a dedicated system account as Debian packages create for their
-    /// daemons (vsftpd's nopriv_user is the shared "nobody"; a dedicated one owns only Ferry's files).
+    /// as this account. "nobody" is vsftpd's default nopriv_user and exists on every Linux, so a
+    /// root start works out of the box; since other daemons may run as nobody too, a warning says
+    /// to use a dedicated account ("ferry", as Debian packages create for their daemons).
     /// Ignored when not started as root.
     /// </summary>
-    public string RunAsUser { get; set; } = "ferry";
+    public string RunAsUser { get; set; } = SharedUnprivilegedAccount;
+
+    /// <summary>The account many daemons share (vsftpd's nopriv_user default).</summary>
+    public const string SharedUnprivilegedAccount = "nobody";
 
     public IEnumerable<string> Validate()
     {

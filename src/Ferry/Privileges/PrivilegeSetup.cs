@@ -102,6 +102,11 @@ internal sealed class PrivilegeSetup : IDisposable
         }
 
         FerryLog.PrivilegesDropped(logger, runAs.Name, runAs.Uid, runAs.Gid, helper.ProcessId);
+        if (runAs.Name == FerrySettings.SharedUnprivilegedAccount)
+        {
+            FerryLog.SharedRunAsUser(logger, runAs.Name);
+        }
+
         _ = helper.Exited.ContinueWith(_ => FerryLog.PrivilegedHelperExited(logger), TaskScheduler.Default);
         return new PrivilegeSetup(helper, activation);
     }
