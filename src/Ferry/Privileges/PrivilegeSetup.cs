@@ -17,6 +17,7 @@ namespace Ferry.Privileges;
 internal sealed class PrivilegeSetup : IDisposable
 {
     private readonly PrivilegedHelperClient? _helper;
+    private volatile bool _disposed;
 
     private PrivilegeSetup(PrivilegedHelperClient? helper, SocketActivation? activation)
     {
@@ -107,8 +108,17 @@ internal sealed class PrivilegeSetup : IDisposable
             FerryLog.SharedRunAsUser(logger, runAs.Name);
         }
 
-        _ = helper.Exited.ContinueWith(_ => FerryLog.PrivilegedHelperExited(logger), TaskScheduler.Default);
-        return new PrivilegeSetup(helper, activation);
+        var setup = new PrivilegeSetup(helper, activation);
+        _ = helper.Exited.ContinueWith(
+            _ =>
+            {
+                if (!setup._disposed)
+                {
+                    FerryLog.PrivilegedHelperExited(logger);
+                }
+            },
+            TaskScheduler.Default);
+        return setup;
     }
 
     /// <summary>What binds for the server: systemd's sockets, the helper, or null (the server binds itself).</summary>
@@ -117,5 +127,10 @@ internal sealed class PrivilegeSetup : IDisposable
     /// <summary>Who checks system-account passwords: the helper, or nobody.</summary>
     public ISystemAccountVerifier? SystemAccounts => _helper;
 
-    public void Dispose() => _helper?.Dispose();
+    public void Dispose()
+    {
+        // The helper's exit that follows is the expected one, not worth an error.
+        _disposed = true;
+        _helper?.Dispose();
+    }
 }

@@ -16,7 +16,7 @@ internal sealed class PrivilegedHelper
 {
     private readonly UnixSeqPacket _channel;
     private readonly HelperPolicy _policy;
-    private readonly HashSet<IPEndPoint> _unboundListeners;
+    private readonly List<IPEndPoint> _unboundListeners;
     private readonly PamSystemAccountVerifier? _verifier;
     private readonly Lock _sendLock = new();
 
@@ -119,11 +119,9 @@ internal sealed class PrivilegedHelper
         }
 
         // The descriptor in flight keeps the socket alive after this process closes its copy.
+        // Each listener endpoint once (a list: Port and ImplicitTlsPort may both be 0).
+        _unboundListeners.Remove(endPoint);
         Send(HelperProtocol.Reply(id, HelperProtocol.Status.Ok), (int)socket.SafeHandle.DangerousGetHandle());
-        if (endPoint.Port != 20)
-        {
-            _unboundListeners.Remove(endPoint);
-        }
     }
 
     private bool MayBind(IPEndPoint endPoint)

@@ -115,7 +115,18 @@ internal sealed class PrivilegedHelperClient : IPrivilegedSocketSource, ISystemA
             return null;
         }
 
-        var (reply, fd) = await RequestAsync(id, request, cancellationToken);
+        byte[] reply;
+        int fd;
+        try
+        {
+            (reply, fd) = await RequestAsync(id, request, cancellationToken);
+        }
+        catch (SocketException)
+        {
+            // The helper is gone (logged once, event 5301): no system account can be checked.
+            return null;
+        }
+
         if (fd >= 0)
         {
             UnixSeqPacket.CloseDescriptor(fd);

@@ -57,8 +57,11 @@ public sealed class PrivilegeSeparationTests : IDisposable
         await using var runAs = await MachineAccount.CreateSystemAsync("ferryps");
         await AddStoreUserAsync("carol", runAs);
         var port = FerryProcess.FreePort();
-        await using var server = FerryProcess.Start(null, "serve", "--config", WriteConfig(runAs.Name, port, port20: true));
+        var config = WriteConfig(runAs.Name, port, port20: true);
+        await using var server = FerryProcess.Start(null, "serve", "--config", config);
         await server.WaitForReadyAsync();
+        var main = Assert.Single(ProcessTable.Find("serve", config));
+        var helper = Assert.Single(ProcessTable.Find("privileged-helper"), pid => ProcessTable.ParentOf(pid) == main);
 
         // Twice: the second connection from port 20 must not find it taken (SO_REUSEADDR).
         for (var i = 0; i < 2; i++)
@@ -70,6 +73,13 @@ public sealed class PrivilegeSeparationTests : IDisposable
             Assert.Equal("active\n", result.GetProperty("data").GetString());
             Assert.Equal("226", result.GetProperty("done").GetString());
         }
+
+        // A clean stop takes the helper along, without the error a lost helper gets (5301).
+        server.SendSignal("TERM");
+        await server.WaitForExitAsync();
+        Assert.Equal(0, server.ExitCode);
+        await WaitUntilAsync(() => !ProcessTable.IsAlive(helper), "the privileged helper did not exit with the server");
+        Assert.DoesNotContain("[5301]", server.Output, StringComparison.Ordinal);
     }
 
     [RootFact("only a root start looks RunAsUser up")]
