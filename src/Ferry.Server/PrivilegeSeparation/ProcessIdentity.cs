@@ -23,7 +23,7 @@ internal static unsafe partial class ProcessIdentity
     /// <summary>
     /// Becomes <paramref name="uid"/>/<paramref name="gid"/> for good: supplementary groups first
     /// (while still allowed), then the group, then the user, as vsftpd and OpenSSH do; then proves
-    /// that root cannot be regained.
+    /// that neither root nor group 0 can be regained.
     /// </summary>
     public static void SwitchTo(uint uid, uint gid, uint[] groups)
     {
@@ -34,7 +34,7 @@ internal static unsafe partial class ProcessIdentity
 
         Check(setresgid(gid, gid, gid), "setresgid");
         Check(setresuid(uid, uid, uid), "setresuid");
-        if (setuid(0) == 0 || geteuid() == 0 || getegid() == 0 && gid != 0)
+        if (setuid(0) == 0 || setgid(0) == 0 || geteuid() == 0 || (getegid() == 0 && gid != 0))
         {
             throw new InvalidOperationException("privileges could be regained after the switch; refusing to serve.");
         }
@@ -83,6 +83,9 @@ internal static unsafe partial class ProcessIdentity
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int setuid(uint uid);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int setgid(uint gid);
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int lchown(string path, uint uid, uint gid);

@@ -92,7 +92,7 @@ internal static unsafe partial class Pam
 
         var answers = (Response*)NativeMemory.AllocZeroed((nuint)count, (nuint)sizeof(Response));
         var secret = (byte*)appData;
-        var length = new ReadOnlySpan<byte>(secret, int.MaxValue / 2).IndexOf((byte)0) + 1;
+        var length = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(secret).Length + 1;
         for (var i = 0; i < count; i++)
         {
             if (messages[i]->Style is PromptEchoOff or PromptEchoOn)

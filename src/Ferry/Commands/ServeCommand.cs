@@ -82,7 +82,18 @@ internal static class ServeCommand
         }
 
         // Started as root, this is where the process stops being root (the helper keeps it).
-        using var privileges = PrivilegeSetup.Apply(settings, runAs, loggerFactory.CreateLogger("Ferry"));
+        PrivilegeSetup privileges;
+        try
+        {
+            privileges = PrivilegeSetup.Apply(settings, runAs, loggerFactory.CreateLogger("Ferry"));
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync("ferry: cannot separate privileges: " + e.Message);
+            return 1;
+        }
+
+        using var privilegesScope = privileges;
         await using var server = new FtpServer(settings.Server, users, loggerFactory, certificates: certificates,
             socketSource: privileges.SocketSource, systemAccounts: privileges.SystemAccounts);
         try

@@ -46,4 +46,23 @@ internal static class PrivilegeDrop
 
     public static void SwitchTo(SystemAccount account) =>
         ProcessIdentity.SwitchTo(account.Uid, account.Gid, PasswdDatabase.GroupsOf(account));
+
+    /// <summary>
+    /// After the switch: the store writes its journal beside users.db, so the folder must be
+    /// writable by RunAsUser (it is not when a parent folder such as /root is closed to it).
+    /// </summary>
+    public static void CheckWritable(string dataDir, SystemAccount account)
+    {
+        var probe = Path.Combine(Path.GetFullPath(dataDir), $".ferry-write-check-{Environment.ProcessId}");
+        try
+        {
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException(
+                $"DataDir: '{Path.GetFullPath(dataDir)}' is not writable by RunAsUser '{account.Name}' after the privilege drop ({e.Message}); move it, or open its parent folders to that account.", e);
+        }
+    }
 }

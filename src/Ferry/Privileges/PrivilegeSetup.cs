@@ -95,6 +95,7 @@ internal sealed class PrivilegeSetup : IDisposable
         {
             PrivilegeDrop.HandOverDataDir(settings.DataDir, runAs);
             PrivilegeDrop.SwitchTo(runAs);
+            PrivilegeDrop.CheckWritable(settings.DataDir, runAs);
         }
         catch
         {

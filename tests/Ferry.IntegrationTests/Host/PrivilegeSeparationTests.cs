@@ -94,6 +94,21 @@ public sealed class PrivilegeSeparationTests : IDisposable
         Assert.False(File.Exists(Path.Combine(DataDir, "users.db")), "nothing may be written as root before the check");
     }
 
+    [RootFact("it drops to an account it creates that cannot reach the data folder")]
+    public async Task A_data_folder_RunAsUser_cannot_write_is_a_one_line_error_after_the_drop()
+    {
+        await using var runAs = await MachineAccount.CreateSystemAsync("ferryps");
+        var config = WriteConfig(runAs.Name, FerryProcess.FreePort(), port20: false);
+
+        // The parent is root's alone (0700), as /root is: handing DataDir over is not enough.
+        Directory.CreateDirectory(DataDir);
+        File.SetUnixFileMode(_folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var result = await FerryProcess.RunAsync(null, "serve", "--config", config);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("is not writable by RunAsUser", result.Errors, StringComparison.Ordinal);
+        Assert.Single(result.Errors.Trim().Split('\n'));
+    }
+
     /// <summary>A store user whose home RunAsUser owns, as the README asks of every home.</summary>
     private async Task<string> AddStoreUserAsync(string name, MachineAccount runAs)
     {
