@@ -51,7 +51,10 @@ public sealed class FtpServer : IAsyncDisposable
 
         _context = new FtpServerContext(
             options,
-            new Authenticator(users, systemAccounts, options.SystemAccounts),
+            new Authenticator(
+                users,
+                options.SystemAccounts ? systemAccounts : null,
+                options.SystemAccountReadOnly ? UserPermissions.ReadOnly : UserPermissions.All),
             fileSystemFactory ?? (user => new LocalFileSystem(user.HomeDirectory)),
             time ?? TimeProvider.System,
             (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Ferry"),

@@ -118,8 +118,32 @@ public sealed class FtpServerOptions
     /// </summary>
     public bool ActiveModeSourcePort20 { get; set; }
 
-    /// <summary>Logins of the machine's own accounts through PAM; see <see cref="SystemAccountOptions"/>.</summary>
-    public SystemAccountOptions SystemAccounts { get; set; } = new();
+    /// <summary>
+    /// Logins of the machine's own accounts through PAM (Linux), each jailed in its home; the
+    /// check runs in the privileged helper, so it needs Ferry started as root. Off by default: a
+    /// file server should not open every shell account to FTP unasked (vsftpd's local_enable=NO upstream).
+    /// </summary>
+    public bool SystemAccounts { get; set; }
+
+    /// <summary>The PAM service, i.e. /etc/pam.d/ferry (packaging/pam.d/ferry); without that file PAM uses /etc/pam.d/other, which on Debian includes common-auth and common-account. vsftpd's pam_service_name is "vsftpd".</summary>
+    public string SystemAccountPamService { get; set; } = "ferry";
+
+    /// <summary>System accounts with a lower uid are refused: 1000 is Debian's UID_MIN (/etc/login.defs); below it are root and system accounts. uid 0 is refused whatever this says.</summary>
+    public int SystemAccountMinUid { get; set; } = 1000;
+
+    /// <summary>Names listed here (one per line, # comments) are refused: /etc/ftpusers, the file vsftpd, ProFTPD and Pure-FTPd read. A missing file lists nobody; an unreadable one everybody.</summary>
+    public string SystemAccountDenyFile { get; set; } = "/etc/ftpusers";
+
+    /// <summary>System accounts may only list and download (false, the default: everything, as store accounts get by default).</summary>
+    public bool SystemAccountReadOnly { get; set; }
+
+    internal SystemAccountOptions SystemAccountRules => new()
+    {
+        Enabled = SystemAccounts,
+        PamService = SystemAccountPamService,
+        MinUid = SystemAccountMinUid,
+        DenyFile = SystemAccountDenyFile,
+    };
 
     internal IPAddress ParsedListenAddress => IPAddress.Parse(ListenAddress);
 
@@ -227,9 +251,25 @@ public sealed class FtpServerOptions
             errors.Add($"TransferBufferSize: {TransferBufferSize} must be between 4096 and 16777216.");
         }
 
-        // SystemAccounts:* keys name themselves; ActiveModeSourcePort20 needs nothing here (the
-        // host refuses it at start when it cannot bind port 20).
-        errors.AddRange(SystemAccounts.Validate());
+        // Checked only when used. ActiveModeSourcePort20 needs nothing here: the host refuses it
+        // at start when the process cannot bind port 20.
+        if (SystemAccounts)
+        {
+            if (string.IsNullOrWhiteSpace(SystemAccountPamService) || SystemAccountPamService.Contains('/', StringComparison.Ordinal))
+            {
+                errors.Add($"SystemAccountPamService: '{SystemAccountPamService}' must be a PAM service name (a file name in /etc/pam.d).");
+            }
+
+            if (SystemAccountMinUid < 1)
+            {
+                errors.Add($"SystemAccountMinUid: {SystemAccountMinUid} must be 1 or more (uid 0, root, never logs in).");
+            }
+
+            if (string.IsNullOrWhiteSpace(SystemAccountDenyFile) || !Path.IsPathRooted(SystemAccountDenyFile))
+            {
+                errors.Add($"SystemAccountDenyFile: '{SystemAccountDenyFile}' must be an absolute path.");
+            }
+        }
 
         if (AllowAnonymous && !Directory.Exists(AnonymousRoot))
         {

@@ -15,11 +15,14 @@ public sealed class Authenticator
     private readonly ISystemAccountVerifier? _systemAccounts;
     private readonly UserPermissions _systemAccountPermissions;
 
-    public Authenticator(IUserStore users, ISystemAccountVerifier? systemAccounts = null, SystemAccountOptions? systemAccountOptions = null)
+    /// <param name="users">The store, asked first.</param>
+    /// <param name="systemAccounts">Checks machine accounts; null when system accounts are off.</param>
+    /// <param name="systemAccountPermissions">What a system-account login may do.</param>
+    public Authenticator(IUserStore users, ISystemAccountVerifier? systemAccounts = null, UserPermissions systemAccountPermissions = UserPermissions.All)
     {
         _users = users;
-        _systemAccounts = systemAccountOptions is { Enabled: true } ? systemAccounts : null;
-        _systemAccountPermissions = systemAccountOptions is { ReadOnly: true } ? UserPermissions.ReadOnly : UserPermissions.All;
+        _systemAccounts = systemAccounts;
+        _systemAccountPermissions = systemAccountPermissions;
     }
 
     public async ValueTask<FtpUser?> AuthenticateAsync(string name, string password, CancellationToken cancellationToken)

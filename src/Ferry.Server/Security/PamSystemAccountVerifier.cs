@@ -16,7 +16,7 @@ internal sealed class PamSystemAccountVerifier : ISystemAccountVerifier, IDispos
     public static string Describe(SystemAccountPolicy.Verdict verdict) => verdict switch
     {
         SystemAccountPolicy.Verdict.Listed => "listed in the deny file",
-        SystemAccountPolicy.Verdict.BelowMinUid => "uid below SystemAccounts:MinUid",
+        SystemAccountPolicy.Verdict.BelowMinUid => "uid below SystemAccountMinUid",
         SystemAccountPolicy.Verdict.Unknown => "no such account",
         _ => "wrong password or account unusable (PAM)",
     };

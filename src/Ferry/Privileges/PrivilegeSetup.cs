@@ -42,9 +42,9 @@ internal sealed class PrivilegeSetup : IDisposable
         var server = settings.Server;
         if (!ProcessIdentity.IsRoot)
         {
-            if (server.SystemAccounts.Enabled)
+            if (server.SystemAccounts)
             {
-                return "Server:SystemAccounts:Enabled needs Ferry started as root (a privileged helper checks the passwords through PAM).";
+                return "Server:SystemAccounts needs Ferry started as root (a privileged helper checks the passwords through PAM).";
             }
 
             if (server.ActiveModeSourcePort20 && !ProcessIdentity.CanBindPrivilegedPorts)
@@ -90,7 +90,7 @@ internal sealed class PrivilegeSetup : IDisposable
             listeners.Add(new IPEndPoint(address, server.ImplicitTlsPort));
         }
 
-        var helper = PrivilegedHelperClient.Start(new HelperPolicy(listeners, server.ActiveModeSourcePort20, server.SystemAccounts));
+        var helper = PrivilegedHelperClient.Start(new HelperPolicy(listeners, server.ActiveModeSourcePort20, server.SystemAccountRules));
         try
         {
             PrivilegeDrop.HandOverDataDir(settings.DataDir, runAs);

@@ -13,7 +13,7 @@ public sealed class PrivilegeSettingsTests : IDisposable
     public async Task The_example_configuration_with_the_new_keys_loads_without_an_unknown_key()
     {
         var example = Path.Combine(AppContext.BaseDirectory, "ferry.example.json");
-        Assert.Contains("\"SystemAccounts\"", await File.ReadAllTextAsync(example), StringComparison.Ordinal);
+        Assert.Contains("\"SystemAccountDenyFile\"", await File.ReadAllTextAsync(example), StringComparison.Ordinal);
         var result = await FerryProcess.RunAsync(null, "user", "list", "--config", example, "--data-dir", Path.Combine(_folder, "data"));
         Assert.True(result.ExitCode == 0, result.Errors);
     }
@@ -36,9 +36,9 @@ public sealed class PrivilegeSettingsTests : IDisposable
         var dataDir = Path.Combine(_folder, "data");
         var port = FerryProcess.FreePort().ToString(CultureInfo.InvariantCulture);
 
-        var systemAccounts = await RunAsAsync(account, WriteConfig(new { DataDir = dataDir, Server = new { ListenAddress = "127.0.0.1", Port = port, SystemAccounts = new { Enabled = true } } }));
+        var systemAccounts = await RunAsAsync(account, WriteConfig(new { DataDir = dataDir, Server = new { ListenAddress = "127.0.0.1", Port = port, SystemAccounts = true } }));
         Assert.Equal(2, systemAccounts.ExitCode);
-        Assert.Contains("Server:SystemAccounts:Enabled needs Ferry started as root", systemAccounts.StdErr, StringComparison.Ordinal);
+        Assert.Contains("Server:SystemAccounts needs Ferry started as root", systemAccounts.StdErr, StringComparison.Ordinal);
 
         var port20 = await RunAsAsync(account, WriteConfig(new { DataDir = dataDir, Server = new { ListenAddress = "127.0.0.1", Port = port, ActiveModeSourcePort20 = true } }));
         Assert.Equal(2, port20.ExitCode);

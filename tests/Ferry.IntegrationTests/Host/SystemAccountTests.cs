@@ -46,7 +46,9 @@ public sealed class SystemAccountTests : IDisposable
                 PassivePorts = FerryProcess.FreePassiveRange(),
                 FailedLoginDelay = "00:00:00",
                 MaxLoginAttempts = 20,
-                SystemAccounts = new { Enabled = true, MinUid, DenyFile = denyFile },
+                SystemAccounts = true,
+                SystemAccountMinUid = MinUid,
+                SystemAccountDenyFile = denyFile,
             },
         }));
         await using var server = FerryProcess.Start(null, "serve", "--config", config);

@@ -55,13 +55,13 @@ public sealed class SystemAccountPolicyTests : IDisposable
     [Fact]
     public void Bad_system_account_settings_name_their_keys_only_when_enabled()
     {
-        var bad = new FtpServerOptions { SystemAccounts = { MinUid = 0, DenyFile = "ftpusers", PamService = "../shadow" } };
+        var bad = new FtpServerOptions { SystemAccountMinUid = 0, SystemAccountDenyFile = "ftpusers", SystemAccountPamService = "../shadow" };
         Assert.Empty(bad.Validate());
-        bad.SystemAccounts.Enabled = true;
+        bad.SystemAccounts = true;
         var errors = bad.Validate();
-        Assert.Contains(errors, e => e.StartsWith("SystemAccounts:MinUid", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("SystemAccounts:DenyFile", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("SystemAccounts:PamService", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("SystemAccountMinUid:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("SystemAccountDenyFile:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("SystemAccountPamService:", StringComparison.Ordinal));
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
