@@ -39,7 +39,9 @@ public sealed class FtpServer : IAsyncDisposable
         ILoggerFactory? loggerFactory = null,
         TimeProvider? time = null,
         Func<FtpUser, IFileSystem>? fileSystemFactory = null,
-        TlsCertificateProvider? certificates = null)
+        TlsCertificateProvider? certificates = null,
+        IPrivilegedSocketSource? socketSource = null,
+        ISystemAccountVerifier? systemAccounts = null)
     {
         var errors = options.Validate();
         if (errors.Count > 0)
@@ -49,11 +51,17 @@ public sealed class FtpServer : IAsyncDisposable
 
         _context = new FtpServerContext(
             options,
-            new Authenticator(users),
+            new Authenticator(
+                users,
+                options.SystemAccounts ? systemAccounts : null,
+                options.SystemAccountReadOnly ? UserPermissions.ReadOnly : UserPermissions.All),
             fileSystemFactory ?? (user => new LocalFileSystem(user.HomeDirectory)),
             time ?? TimeProvider.System,
             (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Ferry"),
-            certificates);
+            certificates)
+        {
+            SocketSource = socketSource,
+        };
         if (options.ImplicitTls && certificates is null)
         {
             throw new ArgumentException("ImplicitTls needs a certificate provider.", nameof(certificates));
@@ -69,17 +77,20 @@ public sealed class FtpServer : IAsyncDisposable
     /// <summary>Sessions counted against MaxSessions: from accept until every resource of the session is released.</summary>
     public int ActiveSessions => Volatile.Read(ref _sessions);
 
-    /// <summary>Binds and starts accepting. A port in use throws <see cref="SocketException"/> (AddressAlreadyInUse).</summary>
-    public Task StartAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Binds (itself, or through the injected <see cref="IPrivilegedSocketSource"/>) and starts
+    /// accepting. A port in use throws <see cref="SocketException"/> (AddressAlreadyInUse).
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         var options = _context.Options;
         StartSessionReuseCheck();
-        _listener = Listen(options.ParsedListenAddress, options.Port);
+        _listener = await ListenAsync(options.ParsedListenAddress, options.Port, cancellationToken);
         if (options.ImplicitTls)
         {
             try
             {
-                _implicitTlsListener = Listen(options.ParsedListenAddress, options.ImplicitTlsPort);
+                _implicitTlsListener = await ListenAsync(options.ParsedListenAddress, options.ImplicitTlsPort, cancellationToken);
             }
             catch
             {
@@ -91,7 +102,6 @@ public sealed class FtpServer : IAsyncDisposable
         }
 
         _acceptLoop = AcceptLoopAsync(_listener, implicitTls: false);
-        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -125,7 +135,26 @@ public sealed class FtpServer : IAsyncDisposable
         certificates.Reloaded = reloaded => TlsSessionSelfTest.Run(reloaded);
     }
 
-    private Socket Listen(IPAddress address, int port)
+    private async Task<Socket> ListenAsync(IPAddress address, int port, CancellationToken cancellationToken)
+    {
+        var listener = _context.SocketSource is { } source
+            ? await source.BindAsync(new IPEndPoint(address, port), cancellationToken)
+            : BindDirectly(address, port);
+        try
+        {
+            listener.Listen(512);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+
+        FerryLog.Listening(_context.Logger, listener.LocalEndPoint!);
+        return listener;
+    }
+
+    private static Socket BindDirectly(IPAddress address, int port)
     {
         var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -137,7 +166,6 @@ public sealed class FtpServer : IAsyncDisposable
             }
 
             listener.Bind(new IPEndPoint(address, port));
-            listener.Listen(512);
         }
         catch
         {
@@ -145,7 +173,6 @@ public sealed class FtpServer : IAsyncDisposable
             throw;
         }
 
-        FerryLog.Listening(_context.Logger, listener.LocalEndPoint!);
         return listener;
     }
 

@@ -170,6 +170,41 @@ public sealed class FtpServerOptions
     /// </summary>
     public List<DirectoryPermissionRule> DirectoryPermissions { get; set; } = [];
 
+    /// <summary>
+    /// Active-mode (PORT/EPRT) data connections come from port 20, as RFC 959 §3.2 describes the
+    /// server's data port (L-1); vsftpd's connect_from_port_20, off by default here as in vsftpd,
+    /// since it needs root (the privileged helper binds it) or CAP_NET_BIND_SERVICE. Some
+    /// client-side firewalls only accept active data connections from port 20.
+    /// </summary>
+    public bool ActiveModeSourcePort20 { get; set; }
+
+    /// <summary>
+    /// Logins of the machine's own accounts through PAM (Linux), each jailed in its home; the
+    /// check runs in the privileged helper, so it needs Ferry started as root. Off by default: a
+    /// file server should not open every shell account to FTP unasked (vsftpd's local_enable=NO upstream).
+    /// </summary>
+    public bool SystemAccounts { get; set; }
+
+    /// <summary>The PAM service, i.e. /etc/pam.d/ferry (packaging/pam.d/ferry); without that file PAM uses /etc/pam.d/other, which on Debian includes common-auth and common-account. vsftpd's pam_service_name is "vsftpd".</summary>
+    public string SystemAccountPamService { get; set; } = "ferry";
+
+    /// <summary>System accounts with a lower uid are refused: 1000 is Debian's UID_MIN (/etc/login.defs); below it are root and system accounts. uid 0 is refused whatever this says.</summary>
+    public int SystemAccountMinUid { get; set; } = 1000;
+
+    /// <summary>Names listed here (one per line, # comments) are refused: /etc/ftpusers, the file vsftpd, ProFTPD and Pure-FTPd read. A missing file lists nobody; an unreadable one everybody.</summary>
+    public string SystemAccountDenyFile { get; set; } = "/etc/ftpusers";
+
+    /// <summary>System accounts may only list and download (false, the default: everything, as store accounts get by default).</summary>
+    public bool SystemAccountReadOnly { get; set; }
+
+    internal SystemAccountOptions SystemAccountRules => new()
+    {
+        Enabled = SystemAccounts,
+        PamService = SystemAccountPamService,
+        MinUid = SystemAccountMinUid,
+        DenyFile = SystemAccountDenyFile,
+    };
+
     internal IPAddress ParsedListenAddress => IPAddress.Parse(ListenAddress);
 
     internal (int Min, int Max)? ParsedPassivePorts =>
@@ -304,6 +339,26 @@ public sealed class FtpServerOptions
         }
 
         ValidateRateLimits(errors);
+
+        // Checked only when used. ActiveModeSourcePort20 needs nothing here: the host refuses it
+        // at start when the process cannot bind port 20.
+        if (SystemAccounts)
+        {
+            if (string.IsNullOrWhiteSpace(SystemAccountPamService) || SystemAccountPamService.Contains('/', StringComparison.Ordinal))
+            {
+                errors.Add($"SystemAccountPamService: '{SystemAccountPamService}' must be a PAM service name (a file name in /etc/pam.d).");
+            }
+
+            if (SystemAccountMinUid < 1)
+            {
+                errors.Add($"SystemAccountMinUid: {SystemAccountMinUid} must be 1 or more (uid 0, root, never logs in).");
+            }
+
+            if (string.IsNullOrWhiteSpace(SystemAccountDenyFile) || !Path.IsPathRooted(SystemAccountDenyFile))
+            {
+                errors.Add($"SystemAccountDenyFile: '{SystemAccountDenyFile}' must be an absolute path.");
+            }
+        }
 
         if (AllowAnonymous && !Directory.Exists(AnonymousRoot))
         {

@@ -57,6 +57,9 @@ internal sealed class FtpServerContext
     /// <summary>Server:DirectoryPermissions, compiled once.</summary>
     public DirectoryPermissions DirectoryPermissions { get; }
 
+    /// <summary>Binds what the process may not (port 20 for active mode); null: the process binds itself.</summary>
+    public IPrivilegedSocketSource? SocketSource { get; init; }
+
     /// <summary>Null when the server offers no TLS at all.</summary>
     public TlsCertificateProvider? Certificates { get; }
 }

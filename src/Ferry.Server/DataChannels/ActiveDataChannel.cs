@@ -7,21 +7,30 @@ namespace Ferry.Server.DataChannels;
 /// PORT/EPRT: the server connects to the client when the transfer starts (RFC 959 §3.2), from
 /// the control connection's local address. The target was checked when the command arrived
 /// (the control peer's address, port 1024 or above), which stops FTP bounce attacks (RFC 2577 §3).
+/// With ActiveModeSourcePort20 the connection comes from port 20, RFC 959's default server data
+/// port (L-1, §3.2), bound by the <see cref="IPrivilegedSocketSource"/> when the process cannot.
 /// </summary>
 internal sealed class ActiveDataChannel : IDataChannel
 {
     private readonly IPEndPoint _target;
     private readonly IPAddress _localAddress;
     private readonly TimeSpan _timeout;
+    private const int DefaultServerDataPort = 20;
+
     private readonly TimeProvider _time;
+    private readonly bool _fromPort20;
+    private readonly IPrivilegedSocketSource? _socketSource;
     private Socket? _socket;
 
-    public ActiveDataChannel(IPEndPoint target, IPAddress localAddress, TimeSpan timeout, TimeProvider time)
+    public ActiveDataChannel(IPEndPoint target, IPAddress localAddress, TimeSpan timeout, TimeProvider time,
+        bool fromPort20 = false, IPrivilegedSocketSource? socketSource = null)
     {
         _target = target;
         _localAddress = localAddress;
         _timeout = timeout;
         _time = time;
+        _fromPort20 = fromPort20;
+        _socketSource = socketSource;
     }
 
     public bool IsPassive => false;
@@ -34,10 +43,18 @@ internal sealed class ActiveDataChannel : IDataChannel
             return _socket;
         }
 
-        var socket = new Socket(_target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        Socket socket;
         try
         {
-            socket.Bind(new IPEndPoint(_localAddress, 0));
+            socket = await BindAsync(cancellationToken);
+        }
+        catch (SocketException e)
+        {
+            throw new DataConnectionException("Could not bind the data connection's source port.", e);
+        }
+
+        try
+        {
             using var deadline = new CancellationTokenSource(_timeout, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
             await socket.ConnectAsync(_target, linked.Token);
@@ -48,6 +65,33 @@ internal sealed class ActiveDataChannel : IDataChannel
         {
             socket.Dispose();
             throw new DataConnectionException("Could not connect to the PORT/EPRT address.", e);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private async ValueTask<Socket> BindAsync(CancellationToken cancellationToken)
+    {
+        if (_fromPort20 && _socketSource is not null)
+        {
+            return await _socketSource.BindAsync(new IPEndPoint(_localAddress, DefaultServerDataPort), cancellationToken);
+        }
+
+        var socket = new Socket(_target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (_fromPort20)
+            {
+                // Many sessions connect from port 20 at once, to different clients: each socket
+                // needs SO_REUSEADDR to share the local port (vsftpd sets it too).
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            }
+
+            socket.Bind(new IPEndPoint(_localAddress, _fromPort20 ? DefaultServerDataPort : 0));
+            return socket;
         }
         catch
         {

@@ -73,4 +73,16 @@ internal static partial class FerryLog
 
     [LoggerMessage(5400, LogLevel.Information, "Session {SessionId}: {User} denied {Verb} {Path}: {Reason}")]
     public static partial void PermissionDenied(ILogger logger, long sessionId, string user, string verb, string path, string reason);
+
+    [LoggerMessage(5300, LogLevel.Information, "Privileges dropped: serving as {User} (uid {Uid}, gid {Gid}); the privileged helper (pid {HelperPid}) keeps root for binding and system-account checks only")]
+    public static partial void PrivilegesDropped(ILogger logger, string user, uint uid, uint gid, int helperPid);
+
+    [LoggerMessage(5301, LogLevel.Error, "The privileged helper exited; binding port 20 and system-account logins fail until Ferry is restarted")]
+    public static partial void PrivilegedHelperExited(ILogger logger);
+
+    [LoggerMessage(5302, LogLevel.Information, "Using {Count} listening socket(s) passed by systemd (socket activation)")]
+    public static partial void SocketActivation(ILogger logger, int count);
+
+    [LoggerMessage(5303, LogLevel.Warning, "Serving as the shared account {User}: other services running as {User} can reach Ferry's data folder; set RunAsUser to a dedicated account (useradd --system --no-create-home --shell /usr/sbin/nologin ferry)")]
+    public static partial void SharedRunAsUser(ILogger logger, string user);
 }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Ferry.Configuration;
+using Ferry.Privileges;
 using Ferry.Server;
 using Ferry.Server.Security;
 using Ferry.Server.Security.Tls;
@@ -46,6 +47,12 @@ internal static class ServeCommand
 
     private static async Task<int> ServeAsync(FerrySettings settings, CancellationToken cancellationToken)
     {
+        if (PrivilegeSetup.Check(settings, out var runAs) is { } refusal)
+        {
+            await Console.Error.WriteLineAsync("ferry: " + refusal);
+            return 2;
+        }
+
         using var users = CommonOptions.OpenUsers(settings);
         await CreateFirstUserAsync(users, settings);
 
@@ -74,7 +81,21 @@ internal static class ServeCommand
             return 1;
         }
 
-        await using var server = new FtpServer(settings.Server, users, loggerFactory, certificates: certificates);
+        // Started as root, this is where the process stops being root (the helper keeps it).
+        PrivilegeSetup privileges;
+        try
+        {
+            privileges = PrivilegeSetup.Apply(settings, runAs, loggerFactory.CreateLogger("Ferry"));
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync("ferry: cannot separate privileges: " + e.Message);
+            return 1;
+        }
+
+        using var privilegesScope = privileges;
+        await using var server = new FtpServer(settings.Server, users, loggerFactory, certificates: certificates,
+            socketSource: privileges.SocketSource, systemAccounts: privileges.SystemAccounts);
         try
         {
             await server.StartAsync(stop.Token);
@@ -88,6 +109,11 @@ internal static class ServeCommand
         {
             await Console.Error.WriteLineAsync("ferry: " + e.Message);
             return 1;
+        }
+
+        if (privileges.Activation is { Unclaimed.Count: > 0 } activation)
+        {
+            await Console.Error.WriteLineAsync($"ferry: warning: socket activation passed {string.Join(", ", activation.Unclaimed)}, which no Server:ListenAddress/Port asks for.");
         }
 
         Console.WriteLine($"TLS certificate: {certificates.Description}");

@@ -11,5 +11,25 @@ internal sealed class FerrySettings
 
     public LogLevel LogLevel { get; set; } = LogLevel.Information;
 
+    /// <summary>
+    /// Started as root, Ferry binds what needs root through a small privileged helper and serves
+    /// as this account. "nobody" is vsftpd's default nopriv_user and exists on every Linux, so a
+    /// root start works out of the box; since other daemons may run as nobody too, a warning says
+    /// to use a dedicated account ("ferry", as Debian packages create for their daemons).
+    /// Ignored when not started as root.
+    /// </summary>
+    public string RunAsUser { get; set; } = SharedUnprivilegedAccount;
+
+    /// <summary>The account many daemons share (vsftpd's nopriv_user default).</summary>
+    public const string SharedUnprivilegedAccount = "nobody";
+
+    public IEnumerable<string> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(RunAsUser) || RunAsUser == "root")
+        {
+            yield return $"RunAsUser: '{RunAsUser}' must name an unprivileged account (the process that talks to clients never runs as root).";
+        }
+    }
+
     public FtpServerOptions Server { get; set; } = new();
 }

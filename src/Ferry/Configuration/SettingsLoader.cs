@@ -44,7 +44,7 @@ internal static class SettingsLoader
             throw new SettingsException(e.Message, e);
         }
 
-        var errors = settings.Server.Validate().Select(error => "Server:" + error).ToList();
+        var errors = settings.Validate().Concat(settings.Server.Validate().Select(error => "Server:" + error)).ToList();
         if (errors.Count > 0)
         {
             throw new SettingsException(string.Join(Environment.NewLine, errors));

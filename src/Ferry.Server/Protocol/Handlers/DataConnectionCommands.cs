@@ -204,7 +204,8 @@ internal static class DataConnectionCommands
         // Both ends unwrapped from IPv4-mapped form, so the socket's family matches its target.
         var endpoint = new IPEndPoint(AddressRules.Normalize(target.Address), target.Port);
         await connection.Session.SetDataChannelAsync(new ActiveDataChannel(
-            endpoint, connection.LocalAddress, connection.Server.Options.DataConnectionTimeout, connection.Server.Time));
+            endpoint, connection.LocalAddress, connection.Server.Options.DataConnectionTimeout, connection.Server.Time,
+            connection.Server.Options.ActiveModeSourcePort20, connection.Server.SocketSource));
         connection.RefreshTlsTicket();
         await connection.ReplyAsync(FtpReplyCode.CommandOkay, $"{verb} command successful.");
     }
