@@ -45,7 +45,11 @@ public sealed class PermissionHostTests : IDisposable
     public async Task Directory_rules_from_the_config_file_let_a_read_only_user_upload_into_one_folder()
     {
         Assert.Equal(0, (await AddAsync("reader", "--read-only")).ExitCode);
-        Directory.CreateDirectory(Path.Combine(_folder, "reader", "incoming"));
+        var incoming = Directory.CreateDirectory(Path.Combine(_folder, "reader", "incoming"));
+
+        // Started as root, ferry serve drops to RunAsUser (nobody by default), which must be able
+        // to write there: the rule grants the FTP permission, the file system still has its say.
+        incoming.UnixFileMode |= UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
         var config = Path.Combine(_folder, "ferry.json");
         await File.WriteAllTextAsync(config, """
             {

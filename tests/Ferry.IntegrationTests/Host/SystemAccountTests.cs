@@ -46,6 +46,9 @@ public sealed class SystemAccountTests : IDisposable
                 PassivePorts = FerryProcess.FreePassiveRange(),
                 FailedLoginDelay = "00:00:00",
                 MaxLoginAttempts = 20,
+
+                // The refused logins below would otherwise ban 127.0.0.1 (AddressBanHostTests covers bans).
+                BanFailedLogins = 0,
                 SystemAccounts = true,
                 SystemAccountMinUid = MinUid,
                 SystemAccountDenyFile = denyFile,
