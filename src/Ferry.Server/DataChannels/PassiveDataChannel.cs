@@ -21,6 +21,9 @@ internal sealed class PassiveDataChannel : IDataChannel
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Task<Socket> _accepted;
 
+    /// <summary>How long closing waits for the accept of a connection already in the backlog (it completes at once unless the machine is stalled).</summary>
+    private static readonly TimeSpan PendingAcceptGrace = TimeSpan.FromMilliseconds(200);
+
     public PassiveDataChannel(Socket listener, IPAddress expectedPeer, TimeSpan timeout, TimeProvider time, ILogger logger, long sessionId)
     {
         _listener = listener;
@@ -48,6 +51,13 @@ internal sealed class PassiveDataChannel : IDataChannel
 
     public async ValueTask DisposeAsync()
     {
+        // A client that has connected but is not accepted yet would get a reset when the listener
+        // closes: take its connection first, so it ends with a FIN like one accepted earlier.
+        if (!_accepted.IsCompleted && HasPendingConnection())
+        {
+            await ((Task)_accepted).WaitAsync(PendingAcceptGrace).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         await _lifetime.CancelAsync();
         _listener.Dispose();
         try
@@ -61,6 +71,18 @@ internal sealed class PassiveDataChannel : IDataChannel
         }
 
         _lifetime.Dispose();
+    }
+
+    private bool HasPendingConnection()
+    {
+        try
+        {
+            return _listener.Poll(0, SelectMode.SelectRead);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
     }
 
     private async Task<Socket> AcceptAsync(TimeSpan timeout, TimeProvider time)
