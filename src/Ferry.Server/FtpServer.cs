@@ -54,7 +54,9 @@ public sealed class FtpServer : IAsyncDisposable
             new Authenticator(
                 users,
                 options.SystemAccounts ? systemAccounts : null,
-                options.SystemAccountReadOnly ? UserPermissions.ReadOnly : UserPermissions.All),
+                options.SystemAccountReadOnly ? UserPermissions.ReadOnly : UserPermissions.All,
+                options.VerifiedLoginCacheTime,
+                time),
             fileSystemFactory ?? (user => new LocalFileSystem(user.HomeDirectory)),
             time ?? TimeProvider.System,
             (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Ferry"),

@@ -47,6 +47,14 @@ public sealed class FtpServerOptions
     public int MaxLoginAttempts { get; set; } = 3;
 
     /// <summary>
+    /// How long a login that verified is remembered, so the same user with the same password pays
+    /// the slow hash once per window (pyftpdlib and vsftpd hash every login; a mirror opening eight
+    /// sessions or a camera logging in every minute then costs one hash, not eight). Failures are
+    /// never remembered; a changed password misses at once. 2 minutes; zero turns it off.
+    /// </summary>
+    public TimeSpan VerifiedLoginCacheTime { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
     /// Failed logins from one address within <see cref="BanWindow"/> that ban it; 0 turns bans off.
     /// 6: two connections' worth of <see cref="MaxLoginAttempts"/>, one more than fail2ban's stock
     /// maxretry of 5, so one user who mistypes a few times is not locked out.
@@ -289,6 +297,11 @@ public sealed class FtpServerOptions
         if (MaxLoginAttempts < 1)
         {
             errors.Add($"MaxLoginAttempts: {MaxLoginAttempts} must be 1 or more.");
+        }
+
+        if (VerifiedLoginCacheTime < TimeSpan.Zero || VerifiedLoginCacheTime > TimeSpan.FromDays(1))
+        {
+            errors.Add("VerifiedLoginCacheTime: must be between 00:00:00 (off) and 1.00:00:00.");
         }
 
         if (BanFailedLogins is < 0 or > 1000)

@@ -6,6 +6,7 @@ namespace Ferry.Server.Security;
 /// With system accounts on, a name the store does not know is then checked against the
 /// machine's accounts (PAM); a store account always wins over a system account of the same name.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The SemaphoreSlim holds no OS handle: AvailableWaitHandle is never used.")]
 public sealed class Authenticator
 {
     // Verified when the account does not exist, so that case costs what a real check costs.
@@ -14,21 +15,34 @@ public sealed class Authenticator
     private readonly IUserStore _users;
     private readonly ISystemAccountVerifier? _systemAccounts;
     private readonly UserPermissions _systemAccountPermissions;
+    private readonly VerifiedLoginCache _verified;
+
+    // Password hashes are CPU work by design: at most one per core at a time, so a login storm
+    // or a brute force queues here instead of taking every thread-pool thread from the transfers.
+    private readonly SemaphoreSlim _hashing = new(Environment.ProcessorCount);
 
     /// <param name="users">The store, asked first.</param>
     /// <param name="systemAccounts">Checks machine accounts; null when system accounts are off.</param>
     /// <param name="systemAccountPermissions">What a system-account login may do.</param>
-    public Authenticator(IUserStore users, ISystemAccountVerifier? systemAccounts = null, UserPermissions systemAccountPermissions = UserPermissions.All)
+    /// <param name="verifiedLoginLifetime">How long a verified store login is remembered (<see cref="FtpServerOptions.VerifiedLoginCacheTime"/>); zero: never.</param>
+    /// <param name="time">The clock for that; the system clock when null.</param>
+    public Authenticator(
+        IUserStore users,
+        ISystemAccountVerifier? systemAccounts = null,
+        UserPermissions systemAccountPermissions = UserPermissions.All,
+        TimeSpan verifiedLoginLifetime = default,
+        TimeProvider? time = null)
     {
         _users = users;
         _systemAccounts = systemAccounts;
         _systemAccountPermissions = systemAccountPermissions;
+        _verified = new VerifiedLoginCache(verifiedLoginLifetime, time ?? TimeProvider.System);
     }
 
     public async ValueTask<FtpUser?> AuthenticateAsync(string name, string password, CancellationToken cancellationToken)
     {
         var user = await _users.FindAsync(name, cancellationToken);
-        var matches = PasswordHasher.Verify(password, user?.PasswordHash ?? DummyHash);
+        var matches = await VerifyAsync(password, user, cancellationToken);
         if (user is not null || _systemAccounts is null)
         {
             return matches && user is { Disabled: false } ? user : null;
@@ -40,5 +54,32 @@ public sealed class Authenticator
         return account is null
             ? null
             : new FtpUser(account.Name, PasswordHash: string.Empty, account.Home, _systemAccountPermissions, Disabled: false);
+    }
+
+    /// <summary>The password against the account's hash (the dummy one when there is no account), unless that exact login verified recently.</summary>
+    private async ValueTask<bool> VerifyAsync(string password, FtpUser? user, CancellationToken cancellationToken)
+    {
+        if (user is not null && _verified.Contains(user.Name, password, user.PasswordHash))
+        {
+            return true;
+        }
+
+        await _hashing.WaitAsync(cancellationToken);
+        bool matches;
+        try
+        {
+            matches = PasswordHasher.Verify(password, user?.PasswordHash ?? DummyHash);
+        }
+        finally
+        {
+            _hashing.Release();
+        }
+
+        if (matches && user is not null)
+        {
+            _verified.Add(user.Name, password, user.PasswordHash);
+        }
+
+        return matches;
     }
 }

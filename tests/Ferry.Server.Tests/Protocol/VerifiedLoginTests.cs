@@ -1,0 +1,59 @@
+using Ferry.Server.Security;
+using Ferry.Server.Tests.Support;
+
+namespace Ferry.Server.Tests.Protocol;
+
+/// <summary>
+/// A remembered login never outlives what it was checked against: a new password, a disabled
+/// account or a deleted one take effect at the next login, not when the cache entry expires.
+/// </summary>
+public sealed class VerifiedLoginTests
+{
+    private static Task<TestServer> StartAsync() =>
+        TestServer.StartAsync(options => options.VerifiedLoginCacheTime = TimeSpan.FromHours(1));
+
+    [Fact]
+    public async Task After_a_password_change_the_old_password_fails_and_the_new_one_works()
+    {
+        await using var server = await StartAsync();
+        await (await server.ConnectAsync()).DisposeAsync();
+        var alice = (await server.Users.FindAsync(TestServer.UserName, CancellationToken.None))!;
+        await server.Users.UpdateAsync(alice with { PasswordHash = PasswordHasher.Hash("a new password", TestServer.TestHashIterations) }, CancellationToken.None);
+
+        await using var ftp = await server.ConnectAsync(login: false);
+        await ftp.CommandAsync("USER " + TestServer.UserName, 331);
+        await ftp.CommandAsync("PASS " + TestServer.Password, 530);
+        await ftp.LoginAsync(TestServer.UserName, "a new password");
+    }
+
+    [Fact]
+    public async Task A_disabled_or_deleted_account_is_refused_although_its_login_was_remembered()
+    {
+        await using var server = await StartAsync();
+        await (await server.ConnectAsync()).DisposeAsync();
+        var alice = (await server.Users.FindAsync(TestServer.UserName, CancellationToken.None))!;
+        await server.Users.UpdateAsync(alice with { Disabled = true }, CancellationToken.None);
+
+        await using (var ftp = await server.ConnectAsync(login: false))
+        {
+            await ftp.CommandAsync("USER " + TestServer.UserName, 331);
+            await ftp.CommandAsync("PASS " + TestServer.Password, 530);
+        }
+
+        await server.Users.DeleteAsync(TestServer.UserName, CancellationToken.None);
+        await using var again = await server.ConnectAsync(login: false);
+        await again.CommandAsync("USER " + TestServer.UserName, 331);
+        await again.CommandAsync("PASS " + TestServer.Password, 530);
+    }
+
+    [Fact]
+    public async Task Repeated_logins_of_one_user_keep_working()
+    {
+        await using var server = await StartAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await using var ftp = await server.ConnectAsync();
+            await ftp.CommandAsync("PWD", 257);
+        }
+    }
+}
