@@ -156,27 +156,7 @@ public sealed class FtpServer : IAsyncDisposable
         return listener;
     }
 
-    private static Socket BindDirectly(IPAddress address, int port)
-    {
-        var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            if (address.Equals(IPAddress.IPv6Any))
-            {
-                // "::" serves IPv4 clients too, as IPv4-mapped addresses.
-                listener.DualMode = true;
-            }
-
-            listener.Bind(new IPEndPoint(address, port));
-        }
-        catch
-        {
-            listener.Dispose();
-            throw;
-        }
-
-        return listener;
-    }
+    private static Socket BindDirectly(IPAddress address, int port) => TcpBinding.Bind(new IPEndPoint(address, port));
 
     /// <summary>Stops accepting, tells every session 421, ends their transfers and waits for them.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)

@@ -15,7 +15,6 @@ internal sealed class ActiveDataChannel : IDataChannel
     private readonly IPEndPoint _target;
     private readonly IPAddress _localAddress;
     private readonly TimeSpan _timeout;
-    private const int DefaultServerDataPort = 20;
 
     private readonly TimeProvider _time;
     private readonly bool _fromPort20;
@@ -77,27 +76,10 @@ internal sealed class ActiveDataChannel : IDataChannel
     {
         if (_fromPort20 && _socketSource is not null)
         {
-            return await _socketSource.BindAsync(new IPEndPoint(_localAddress, DefaultServerDataPort), cancellationToken);
+            return await _socketSource.BindAsync(new IPEndPoint(_localAddress, TcpBinding.ServerDataPort), cancellationToken);
         }
 
-        var socket = new Socket(_target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            if (_fromPort20)
-            {
-                // Many sessions connect from port 20 at once, to different clients: each socket
-                // needs SO_REUSEADDR to share the local port (vsftpd sets it too).
-                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            }
-
-            socket.Bind(new IPEndPoint(_localAddress, _fromPort20 ? DefaultServerDataPort : 0));
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        return TcpBinding.Bind(new IPEndPoint(_localAddress, _fromPort20 ? TcpBinding.ServerDataPort : 0));
     }
 
     public ValueTask DisposeAsync()

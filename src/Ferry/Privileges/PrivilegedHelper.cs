@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Ferry.Server.DataChannels;
 using Ferry.Server.PrivilegeSeparation;
 using Ferry.Server.Security;
 
@@ -96,21 +97,10 @@ internal sealed class PrivilegedHelper
             return;
         }
 
-        using var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        Socket socket;
         try
         {
-            if (endPoint.Address.Equals(IPAddress.IPv6Any))
-            {
-                socket.DualMode = true;
-            }
-
-            if (endPoint.Port == 20)
-            {
-                // Many data connections share local port 20 at once, each to another client port.
-                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            }
-
-            socket.Bind(endPoint);
+            socket = TcpBinding.Bind(endPoint);
         }
         catch (SocketException e)
         {
@@ -120,8 +110,11 @@ internal sealed class PrivilegedHelper
 
         // The descriptor in flight keeps the socket alive after this process closes its copy.
         // Each listener endpoint once (a list: Port and ImplicitTlsPort may both be 0).
-        _unboundListeners.Remove(endPoint);
-        Send(HelperProtocol.Reply(id, HelperProtocol.Status.Ok), (int)socket.SafeHandle.DangerousGetHandle());
+        using (socket)
+        {
+            _unboundListeners.Remove(endPoint);
+            Send(HelperProtocol.Reply(id, HelperProtocol.Status.Ok), (int)socket.SafeHandle.DangerousGetHandle());
+        }
     }
 
     private bool MayBind(IPEndPoint endPoint)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Ferry.Server;
+using Ferry.Server.DataChannels;
 using Ferry.Server.PrivilegeSeparation;
 
 namespace Ferry.Privileges;
@@ -95,27 +96,7 @@ internal sealed class SocketActivation : IPrivilegedSocketSource
             return Fallback.BindAsync(endPoint, cancellationToken);
         }
 
-        var bound = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            if (endPoint.Address.Equals(IPAddress.IPv6Any))
-            {
-                bound.DualMode = true;
-            }
-
-            if (endPoint.Port == 20)
-            {
-                bound.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            }
-
-            bound.Bind(endPoint);
-            return ValueTask.FromResult(bound);
-        }
-        catch
-        {
-            bound.Dispose();
-            throw;
-        }
+        return ValueTask.FromResult(TcpBinding.Bind(endPoint));
     }
 
     /// <summary>Same port, and the same address (IPv4-mapped or not; "::" and "0.0.0.0" match each other, as ListenStream=21 binds "::").</summary>
