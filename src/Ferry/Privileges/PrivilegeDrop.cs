@@ -62,7 +62,7 @@ internal static class PrivilegeDrop
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new InvalidOperationException(
-                $"DataDir: '{Path.GetFullPath(dataDir)}' is not writable by RunAsUser '{account.Name}' after the privilege drop ({e.Message}); move it, or open its parent folders to that account.", e);
+                $"DataDir: '{Path.GetFullPath(dataDir)}' is not writable by RunAsUser '{account.Name}' after the privilege drop ({e.Message}). Started as root, Ferry serves as RunAsUser: give it a data folder that account can reach (--data-dir /var/lib/ferry, say), or start Ferry as an ordinary user.", e);
         }
     }
 }
