@@ -73,10 +73,10 @@ public sealed class ConnectionLimitTests
     }
 
     [Fact]
-    public async Task Counts_do_not_drift_over_a_thousand_sessions_ending_every_way()
+    public async Task Counts_do_not_drift_over_three_thousand_sessions_ending_every_way()
     {
         await using var server = await TestServer.StartAsync(options => options.MaxSessionsPerAddress = 4);
-        for (var i = 0; i < 1000; i++)
+        for (var i = 0; i < 3000; i++)
         {
             // Sessions end asynchronously: on a loaded machine the last few may still be closing,
             // and a fifth would rightly get 421. The address's count is released before the total
