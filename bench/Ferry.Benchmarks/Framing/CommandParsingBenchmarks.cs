@@ -22,6 +22,9 @@ public class CommandParsingBenchmarks
     private ReadOnlySequence<byte>[] _framedSequences = [];
     private MemoryStream _stream = new();
 
+    // "RETR café.txt" from a legacy client that sends Latin-1 (é as the single byte 0xE9): not UTF-8.
+    private readonly ReadOnlySequence<byte> _latin1Line = new([.. "RETR caf"u8, 0xE9, .. ".txt\r"u8]);
+
     [GlobalSetup]
     public void Setup()
     {
@@ -64,6 +67,17 @@ public class CommandParsingBenchmarks
     {
         _stream.Position = 0;
         return CommandFraming.ReadAllAsync(_stream, MaxLength);
+    }
+
+    /// <summary>
+    /// One Latin-1 line: the strict UTF-8 decoder throws DecoderFallbackException and the parser
+    /// falls back to Latin-1 for legacy 8-bit names. Per command, not per 1,000.
+    /// </summary>
+    [Benchmark]
+    public int ParseLatin1Line()
+    {
+        var command = CommandLineParser.Parse(_latin1Line);
+        return command.Verb.Length + command.Argument.Length;
     }
 
     [GlobalCleanup]
