@@ -79,7 +79,9 @@ internal sealed class RateLimitRegistry
         {
             if (!_users.TryGetValue(key, out var shared))
             {
-                shared = new SharedBucket(new RateBucket(rate, _time));
+                // Made at the user's first running transfer and dropped after the last, so like a
+                // transfer's own bucket it starts without credit and can only fall behind by lag.
+                shared = new SharedBucket(new RateBucket(rate, _time, RateBucket.TransferCatchUp));
                 _users.Add(key, shared);
             }
 

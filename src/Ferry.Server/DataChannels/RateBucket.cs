@@ -12,14 +12,15 @@ namespace Ferry.Server.DataChannels;
 internal sealed class RateBucket
 {
     /// <summary>
-    /// How far ahead of the schedule bytes may go, for buckets that outlive a transfer (per user,
-    /// per server): 100 ms worth. Small, so that even a 2 s transfer is within a few percent of
+    /// How far ahead of the schedule bytes may go, for buckets that outlive their transfers (the
+    /// server-wide ones): 100 ms worth. Small, so that even a 2 s transfer is within a few percent of
     /// size/rate, and a bucket idle for a while gives no more than this as a head start.
     /// </summary>
     public static readonly TimeSpan Burst = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
-    /// The tolerance of a bucket made for one transfer (the per-session limit): 1 s. It starts
+    /// The tolerance of a bucket that lives only while its transfers run (the per-session limit,
+    /// and a user's, dropped after that user's last transfer): 1 s. It starts
     /// without credit, so it can only fall behind by the transfer's own lateness (a busy machine,
     /// a client that paused); letting it catch up to a second keeps the average over a few seconds
     /// at the limit instead of losing every hiccup longer than <see cref="Burst"/>.
