@@ -16,8 +16,6 @@ internal static class CommandLineParser
     private const byte Dont = 254;
     private const byte FirstTelnetCommand = 240;
 
-    private static readonly Encoding StrictUtf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);
-
     public static FtpCommand Parse(ReadOnlySequence<byte> line)
     {
         var length = (int)line.Length;
@@ -82,17 +80,9 @@ internal static class CommandLineParser
         return bytes[..write];
     }
 
-    private static string Decode(ReadOnlySpan<byte> bytes)
-    {
-        try
-        {
-            return StrictUtf8.GetString(bytes);
-        }
-        catch (DecoderFallbackException)
-        {
-            return Encoding.Latin1.GetString(bytes);
-        }
-    }
+    /// <summary>UTF-8 (RFC 2640), or Latin-1 for a line that is not valid UTF-8; checked first, since an exception per line would make such lines 50-90x dearer for a client who sends nothing else.</summary>
+    private static string Decode(ReadOnlySpan<byte> bytes) =>
+        System.Text.Unicode.Utf8.IsValid(bytes) ? Encoding.UTF8.GetString(bytes) : Encoding.Latin1.GetString(bytes);
 
     private static FtpCommand Split(string text)
     {
