@@ -10,19 +10,36 @@ internal struct AsciiLineEndings
     private bool _previousWasCr;
     private bool _pendingCr;
 
+    // Each method jumps from line end to line end with a vectorised IndexOf and copies the runs
+    // between them in blocks: a byte-at-a-time loop made TYPE A about 10x slower than TYPE I
+    // (bench/Ferry.Benchmarks, AsciiLineEndingsBenchmarks).
+
     /// <summary>Output must hold 2 × input.Length bytes.</summary>
     public int ToNetwork(ReadOnlySpan<byte> input, Span<byte> output)
     {
         var written = 0;
-        foreach (var b in input)
+        while (!input.IsEmpty)
         {
-            if (b == (byte)'\n' && !_previousWasCr)
+            var lf = input.IndexOf((byte)'\n');
+            if (lf < 0)
+            {
+                input.CopyTo(output[written..]);
+                written += input.Length;
+                _previousWasCr = input[^1] == (byte)'\r';
+                break;
+            }
+
+            input[..lf].CopyTo(output[written..]);
+            written += lf;
+            var crBefore = lf > 0 ? input[lf - 1] == (byte)'\r' : _previousWasCr;
+            if (!crBefore)
             {
                 output[written++] = (byte)'\r';
             }
 
-            output[written++] = b;
-            _previousWasCr = b == (byte)'\r';
+            output[written++] = (byte)'\n';
+            _previousWasCr = false;
+            input = input[(lf + 1)..];
         }
 
         return written;
@@ -32,14 +49,22 @@ internal struct AsciiLineEndings
     public int NetworkLength(ReadOnlySpan<byte> input)
     {
         var length = input.Length;
-        foreach (var b in input)
+        while (!input.IsEmpty)
         {
-            if (b == (byte)'\n' && !_previousWasCr)
+            var lf = input.IndexOf((byte)'\n');
+            if (lf < 0)
+            {
+                _previousWasCr = input[^1] == (byte)'\r';
+                break;
+            }
+
+            if (!(lf > 0 ? input[lf - 1] == (byte)'\r' : _previousWasCr))
             {
                 length++;
             }
 
-            _previousWasCr = b == (byte)'\r';
+            _previousWasCr = false;
+            input = input[(lf + 1)..];
         }
 
         return length;
@@ -49,24 +74,41 @@ internal struct AsciiLineEndings
     public int ToLocal(ReadOnlySpan<byte> input, Span<byte> output)
     {
         var written = 0;
-        foreach (var b in input)
+        if (_pendingCr && !input.IsEmpty)
         {
-            if (_pendingCr)
+            // The CR that ended the previous buffer: half of a CRLF, or a lone CR that is data.
+            _pendingCr = false;
+            if (input[0] != (byte)'\n')
             {
-                _pendingCr = false;
-                if (b != (byte)'\n')
-                {
-                    output[written++] = (byte)'\r';
-                }
+                output[written++] = (byte)'\r';
+            }
+        }
+
+        while (!input.IsEmpty)
+        {
+            var cr = input.IndexOf((byte)'\r');
+            if (cr < 0)
+            {
+                input.CopyTo(output[written..]);
+                written += input.Length;
+                break;
             }
 
-            if (b == (byte)'\r')
+            input[..cr].CopyTo(output[written..]);
+            written += cr;
+            if (cr == input.Length - 1)
             {
                 _pendingCr = true;
-                continue;
+                break;
             }
 
-            output[written++] = b;
+            // CRLF loses its CR; a lone CR is kept. The byte after it is handled by the next round.
+            if (input[cr + 1] != (byte)'\n')
+            {
+                output[written++] = (byte)'\r';
+            }
+
+            input = input[(cr + 1)..];
         }
 
         return written;
