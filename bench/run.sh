@@ -45,8 +45,16 @@ for binary in "$cache/root/usr/sbin/vsftpd" "$cache/root/usr/sbin/pure-ftpd"; do
     fi
 done
 
-echo "bench: publishing Ferry and the load client (Release)" >&2
-dotnet publish "$repo/src/Ferry" -c Release -o "$cache/ferry" --nologo -v quiet >/dev/null
-dotnet publish "$bench/Ferry.Bench.Client" -c Release -o "$cache/client" --nologo -v quiet >/dev/null
+# Publish (Release) only when a source file is newer than the last publish: a quick run stays quick.
+publish() { # project sources-folder output-folder binary
+    if [[ ! -x "$4" ]] || [[ -n "$(find "$2" "$repo/Directory.Build.props" "$repo/Directory.Packages.props" \
+            -newer "$4" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) -not -path '*/obj/*' -print -quit)" ]]; then
+        echo "bench: publishing $(basename "$1") (Release)" >&2
+        dotnet publish "$1" -c Release -o "$3" --nologo -v quiet >/dev/null
+        touch "$4"
+    fi
+}
+publish "$repo/src/Ferry" "$repo/src" "$cache/ferry" "$cache/ferry/ferry"
+publish "$bench/Ferry.Bench.Client" "$bench/Ferry.Bench.Client" "$cache/client" "$cache/client/ferry-bench-client"
 
 exec python3 "$bench/bench.py" "$@"
