@@ -9,11 +9,26 @@ namespace Ferry.Bench.Client;
 /// </summary>
 internal static class TransferScenario
 {
+    private const int ConcurrentLogins = 16;
+
     public static async Task<Dictionary<string, object?>> RunAsync(BenchTarget target, string operation, int clients, string path, long size, TimeSpan limit)
     {
         using var timeout = new CancellationTokenSource(limit);
         var token = timeout.Token;
-        var sessions = await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => target.LoginAsync(token)));
+        // Logins are not what this measures: a few at a time, so no accept queue overflows.
+        using var gate = new SemaphoreSlim(ConcurrentLogins);
+        var sessions = await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        {
+            await gate.WaitAsync(token);
+            try
+            {
+                return await target.LoginAsync(token);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
         var completions = new double[clients];
         var errors = new List<string>();
         var clock = Stopwatch.StartNew();
