@@ -54,6 +54,7 @@ internal static class AccessCommands
         }
 
         var anonymous = IsAnonymousName(connection, name);
+        var checkStarted = connection.Server.Time.GetTimestamp();
         var user = anonymous
             ? new FtpUser(name, string.Empty, connection.Server.Options.AnonymousRoot, UserPermissions.ReadOnly, Disabled: false)
             : await connection.Server.Authenticator.AuthenticateAsync(name, password, CancellationToken.None);
@@ -62,10 +63,17 @@ internal static class AccessCommands
             FerryLog.LoginFailed(connection.Logger, connection.Id, name, connection.RemoteAddress);
 
             // A pause before each "wrong" answer and a cap per session slow down password guessing
-            // (vsftpd: delay_failed_login=1, max_login_fails=3).
+            // (vsftpd: delay_failed_login=1, max_login_fails=3). The pause counts from the PASS,
+            // not from the end of the check, so the answer comes at the same moment whatever the
+            // check cost (the dummy hash of a missing user, an imported crypt hash, PAM): its
+            // timing does not tell a missing account from a wrong password.
             var options = connection.Server.Options;
             var banned = bans.RecordFailure(connection.RemoteAddress);
-            await Task.Delay(options.FailedLoginDelay, connection.Server.Time);
+            var remaining = options.FailedLoginDelay - connection.Server.Time.GetElapsedTime(checkStarted);
+            if (remaining > TimeSpan.Zero)
+            {
+                await Task.Delay(remaining, connection.Server.Time);
+            }
             if (banned is { } until)
             {
                 FerryLog.AddressBanned(connection.Logger, connection.RemoteAddress, bans.Describe(connection.RemoteAddress), until, options.BanFailedLogins, options.BanWindow);
