@@ -36,30 +36,31 @@ public sealed class LoginDefenceTests
     [Fact]
     public async Task A_failed_login_is_answered_at_the_same_moment_whatever_the_accounts_hash_costs()
     {
-        // A stored hash that costs about 600 ms to check here (calibrated), against the ~1 ms dummy
-        // check of a missing account: without counting the pause from the PASS, the replies would
-        // differ by the hash's cost and tell the two apart.
-        var probe = PasswordHasher.Hash("probe", 20_000);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        PasswordHasher.Verify("wrong", probe);
-        var iterations = (int)Math.Clamp(20_000 * (600 / Math.Max(clock.Elapsed.TotalMilliseconds, 0.1)), 100_000, 50_000_000);
-
-        await using var server = await TestServer.StartAsync(options => options.FailedLoginDelay = TimeSpan.FromSeconds(3));
+        // A stored hash that costs at least 700 ms to check here (doubling until it does), against
+        // the dummy check of a missing account (PBKDF2 at 100,000 iterations, 30-200 ms): without
+        // counting the pause from the PASS, the replies would differ by the difference.
+        await using var server = await TestServer.StartAsync(options => options.FailedLoginDelay = TimeSpan.FromSeconds(4));
         await server.AddUserAsync("slow", "its password", UserPermissions.All);
         var slow = (await server.Users.FindAsync("slow", CancellationToken.None))!;
-        await server.Users.UpdateAsync(slow with { PasswordHash = PasswordHasher.Hash("its password", iterations) }, CancellationToken.None);
+        var iterations = 200_000;
+        var hashCost = TimeSpan.Zero;
+        for (var attempt = 0; attempt < 8 && hashCost < TimeSpan.FromMilliseconds(700); attempt++, iterations *= 2)
+        {
+            slow = slow with { PasswordHash = PasswordHasher.Hash("its password", iterations) };
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            PasswordHasher.Verify("wrong", slow.PasswordHash);
+            hashCost = clock.Elapsed;
+        }
 
-        clock.Restart();
-        PasswordHasher.Verify("wrong", (await server.Users.FindAsync("slow", CancellationToken.None))!.PasswordHash);
-        var hashCost = clock.Elapsed;
-        Assert.True(hashCost > TimeSpan.FromMilliseconds(250), $"the slow hash took only {hashCost.TotalMilliseconds:0} ms");
+        Assert.True(hashCost >= TimeSpan.FromMilliseconds(700), $"the slow hash took only {hashCost.TotalMilliseconds:0} ms");
+        await server.Users.UpdateAsync(slow, CancellationToken.None);
 
         var existing = FailedReplyTimeAsync(server, "slow");
         var missing = FailedReplyTimeAsync(server, "nobody-by-this-name");
         var (a, b) = (await existing, await missing);
         Assert.True(Math.Abs((a - b).TotalMilliseconds) < 250,
             $"a wrong password took {a.TotalMilliseconds:0} ms, a missing account {b.TotalMilliseconds:0} ms (the hash costs {hashCost.TotalMilliseconds:0} ms)");
-        Assert.True(a >= TimeSpan.FromSeconds(2.9) && b >= TimeSpan.FromSeconds(2.9), $"{a}, {b}");
+        Assert.True(a >= TimeSpan.FromSeconds(3.9) && b >= TimeSpan.FromSeconds(3.9), $"{a}, {b}");
     }
 
     private static async Task<TimeSpan> FailedReplyTimeAsync(TestServer server, string user)
