@@ -12,7 +12,7 @@ for need in curl:curl lftp:lftp rclone:rclone wget:wget python3:python3 openssl:
   command -v "${need%%:*}" >/dev/null 2>&1 || missing+=("${need#*:}")
 done
 if ((${#missing[@]})); then
-  echo "Installing the FTP clients the tests drive: ${missing[*]}"
+  echo "Installing what the tests drive: ${missing[*]}"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}" \
     || { echo "Could not install ${missing[*]}; install them and run again."; exit 1; }
