@@ -42,6 +42,9 @@ CGROUP_ROOT = "/sys/fs/cgroup/cpuacct"
 # 21,000 ports to hold 10,000 idle sessions.
 PORTS = {"ferry": 3210, "vsftpd": 3211, "pureftpd": 3212}
 PASSIVE = {"ferry": (8000, 9999), "vsftpd": (6000, 7999), "pureftpd": (10000, 30999)}
+# A second Ferry, only for the login storm: its verified-login cache off, so that it hashes every
+# login as the anchors do (the first Ferry runs with its defaults, the cache on).
+NO_CACHE_PORT, NO_CACHE_PASSIVE = 3213, (5000, 5999)
 
 
 def log(message):
@@ -280,26 +283,27 @@ def setup_pureftpd(work, hashed, max_sessions):
     return Server("pureftpd", "Pure-FTPd", "bench", PORTS["pureftpd"], command, home)
 
 
-def setup_ferry(work, hashed, cert, key):
+def setup_ferry(work, hashed, cert, key, name="ferry", port=PORTS["ferry"], passive=PASSIVE["ferry"], login_cache=True):
     """Ferry runs as the same unprivileged account that owns the files (setpriv), one process for all sessions."""
-    home = os.path.join(work, "ferry")
+    home = os.path.join(work, name)
     data = os.path.join(home, "data")
     os.makedirs(data, exist_ok=True)
-    low, high = PASSIVE["ferry"]
+    os.makedirs(os.path.join(home, "root"), exist_ok=True)
+    low, high = passive
     config = {
         "DataDir": data,
         "LogLevel": "Warning",
         "Server": {
-            "ListenAddress": "127.0.0.1", "Port": PORTS["ferry"], "PassivePorts": f"{low}-{high}",
+            "ListenAddress": "127.0.0.1", "Port": port, "PassivePorts": f"{low}-{high}",
             "MaxSessions": 0, "MaxSessionsPerAddress": 0, "BanFailedLogins": 0,
-            # Every server must check the hash at every login (the anchors have no such cache);
-            # Ferry's verified-login cache, on by default, is measured apart (docs/benchmarks.md).
-            "VerifiedLoginCacheTime": "00:00:00",
             "RequireTls": "Optional", "RequireDataTls": "Optional",
             "CertificateFile": cert, "CertificateKeyFile": key,
             "IdleTimeout": "01:00:00", "LoginTimeout": "00:10:00",
         },
     }
+    if not login_cache:
+        # Every login hashed, as the anchors (which have no such cache) do: docs/benchmarks.md.
+        config["Server"]["VerifiedLoginCacheTime"] = "00:00:00"
     path = os.path.join(home, "ferry.json")
     with open(path, "w") as out:
         json.dump(config, out, indent=2)
@@ -312,7 +316,8 @@ def setup_ferry(work, hashed, cert, key):
     subprocess.run(as_user + [FERRY, "user", "add", PBKDF2_USER, "--home", f"{home}/root", "--password-stdin",
                               "--config", path], cwd=home, input=PASSWORD + "\n", text=True, check=True,
                    capture_output=True)
-    return Server("ferry", "Ferry", "bench", PORTS["ferry"], as_user + [FERRY, "serve", "--config", path], home)
+    label = "Ferry" if login_cache else "Ferry (login cache off)"
+    return Server(name, label, "bench", port, as_user + [FERRY, "serve", "--config", path], home)
 
 
 # ------------------------------------------------------------------------------------ scenarios
@@ -531,7 +536,7 @@ def number(value):
 
 
 def render(table, servers, labels, limits, checks, meta):
-    anchors = [server for server in servers if server not in ("ferry", "ferry_pbkdf2")]
+    anchors = [server for server in servers if not server.startswith("ferry")]
     head = ["scenario"] + [labels[server] for server in servers]
     if "ferry" in servers:
         head += [f"Ferry / {labels[anchor]}" for anchor in anchors] + ["target", "met"]
@@ -617,7 +622,7 @@ def main():
     hashed = run(["openssl", "passwd", "-6", "-salt", secrets.token_hex(8), PASSWORD]).stdout.strip()
     log(f"work folder {work}; SHA-512 crypt at 5,000 rounds (glibc's default) for every server")
     created_user = create_system_user(work, hashed)
-    servers = []
+    servers, no_cache = [], None
     try:
         cert, key = make_certificate(work)
         log(f"writing test files ({big_mib} MiB, 10 MiB, 10,000-entry folder per server)")
@@ -638,6 +643,10 @@ def main():
         if ferry:
             samples["ferry_pbkdf2"] = {}
             labels["ferry_pbkdf2"] = "Ferry (PBKDF2 default)"
+            if any(key == "login_storm" for key, _ in scenario_list(args, work)):
+                no_cache = setup_ferry(work, hashed, cert, key, "ferry_nocache", NO_CACHE_PORT, NO_CACHE_PASSIVE, login_cache=False)
+                no_cache.start()
+                samples[no_cache.name], labels[no_cache.name] = {}, no_cache.label
         scenarios = scenario_list(args, work)
         for round_index in range(rounds):
             for key, action in scenarios:
@@ -655,9 +664,13 @@ def main():
                     result = measured(ferry, lambda: client(ferry, "logins", "--workers", 50, "--seconds", 3 if args.quick else 10, user=PBKDF2_USER))
                     samples["ferry_pbkdf2"].setdefault(key, []).append(result)
                     log(f"round {round_index + 1} login_storm ferry (PBKDF2): {json.dumps(result)[:300]}")
+                if key == "login_storm" and no_cache:
+                    result = measured(no_cache, lambda: client(no_cache, "logins", "--workers", 50, "--seconds", 3 if args.quick else 10))
+                    samples[no_cache.name].setdefault(key, []).append(result)
+                    log(f"round {round_index + 1} login_storm ferry (cache off): {json.dumps(result)[:300]}")
 
         table = medians(samples)
-        columns = [server.name for server in servers] + (["ferry_pbkdf2"] if ferry else [])
+        columns = [server.name for server in servers] + (["ferry_pbkdf2"] if ferry else []) + ([no_cache.name] if no_cache else [])
         anchors = [server.name for server in servers if server.name != "ferry"]
         checks = targets(table, anchors, limits) if ferry else {}
         meta = {"rounds": rounds, "quick": args.quick, "many": 20 if args.quick else 100, "big_mib": big_mib,
@@ -674,7 +687,7 @@ def main():
         print(markdown)
         log(f"written {args.out}/bench-{stamp}.md and .json")
     finally:
-        for server in servers:
+        for server in servers + ([no_cache] if no_cache else []):
             server.stop()
         if os.path.exists("/etc/pam.d/ferry-bench-vsftpd"):
             os.remove("/etc/pam.d/ferry-bench-vsftpd")

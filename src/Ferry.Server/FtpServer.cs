@@ -273,6 +273,9 @@ public sealed class FtpServer : IAsyncDisposable
     }
 
     /// <summary>The 421 text for a banned client: why, and when to come back.</summary>
+    /// <summary>The login checker this server uses (its counters are read by tests and, later, metrics).</summary>
+    public Authenticator Authenticator => _context.Authenticator;
+
     internal static string BanText(DateTimeOffset until) =>
         $"Too many failed logins from your address; refused until {until.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC.";
 

@@ -6,7 +6,6 @@ namespace Ferry.Server.Security;
 /// With system accounts on, a name the store does not know is then checked against the
 /// machine's accounts (PAM); a store account always wins over a system account of the same name.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The SemaphoreSlim holds no OS handle: AvailableWaitHandle is never used.")]
 public sealed class Authenticator
 {
     // Verified when the account does not exist, so that case costs what a real check costs.
@@ -17,9 +16,7 @@ public sealed class Authenticator
     private readonly UserPermissions _systemAccountPermissions;
     private readonly VerifiedLoginCache _verified;
 
-    // Password hashes are CPU work by design: at most one per core at a time, so a login storm
-    // or a brute force queues here instead of taking every thread-pool thread from the transfers.
-    private readonly SemaphoreSlim _hashing = new(Environment.ProcessorCount);
+    private long _hashesVerified;
 
     /// <param name="users">The store, asked first.</param>
     /// <param name="systemAccounts">Checks machine accounts; null when system accounts are off.</param>
@@ -38,6 +35,9 @@ public sealed class Authenticator
         _systemAccountPermissions = systemAccountPermissions;
         _verified = new VerifiedLoginCache(verifiedLoginLifetime, time ?? TimeProvider.System);
     }
+
+    /// <summary>Password hashes checked since start (cache hits not counted): the CPU a login storm or a brute force costs.</summary>
+    public long PasswordHashesVerified => Interlocked.Read(ref _hashesVerified);
 
     public async ValueTask<FtpUser?> AuthenticateAsync(string name, string password, CancellationToken cancellationToken)
     {
@@ -64,22 +64,24 @@ public sealed class Authenticator
             return true;
         }
 
-        await _hashing.WaitAsync(cancellationToken);
-        bool matches;
-        try
+        return await HashingThreads.RunAsync(() =>
         {
-            matches = PasswordHasher.Verify(password, user?.PasswordHash ?? DummyHash);
-        }
-        finally
-        {
-            _hashing.Release();
-        }
+            // The same login may have verified while this one queued (a mirror opening eight
+            // sessions at once, a login storm): then only the first of them pays the hash. The
+            // result is remembered here, on the hashing thread, before the next queued check runs.
+            if (user is not null && _verified.Contains(user.Name, password, user.PasswordHash))
+            {
+                return true;
+            }
 
-        if (matches && user is not null)
-        {
-            _verified.Add(user.Name, password, user.PasswordHash);
-        }
+            Interlocked.Increment(ref _hashesVerified);
+            var matches = PasswordHasher.Verify(password, user?.PasswordHash ?? DummyHash);
+            if (matches && user is not null)
+            {
+                _verified.Add(user.Name, password, user.PasswordHash);
+            }
 
-        return matches;
+            return matches;
+        }).WaitAsync(cancellationToken);
     }
 }

@@ -56,4 +56,39 @@ public sealed class VerifiedLoginTests
             await ftp.CommandAsync("PWD", 257);
         }
     }
+
+    /// <summary>
+    /// Twenty sessions send the same right password at once against a hash slow enough for them
+    /// to queue for the per-core hashing slots: the ones that queued find the first one's result
+    /// and pay no hash of their own.
+    /// </summary>
+    [Fact]
+    public async Task Simultaneous_logins_with_the_same_password_pay_the_hash_about_once()
+    {
+        await using var server = await StartAsync();
+        var alice = (await server.Users.FindAsync(TestServer.UserName, CancellationToken.None))!;
+        await server.Users.UpdateAsync(alice with { PasswordHash = PasswordHasher.Hash(TestServer.Password, 200_000) }, CancellationToken.None);
+        var clients = new List<WireClient>();
+        try
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                var ftp = await server.ConnectAsync(login: false);
+                clients.Add(ftp);
+                await ftp.CommandAsync("USER " + TestServer.UserName, 331);
+            }
+
+            var before = server.Server.Authenticator.PasswordHashesVerified;
+            await Task.WhenAll(clients.Select(ftp => ftp.CommandAsync("PASS " + TestServer.Password, 230)));
+            var hashes = server.Server.Authenticator.PasswordHashesVerified - before;
+            Assert.InRange(hashes, 1, Environment.ProcessorCount);
+        }
+        finally
+        {
+            foreach (var ftp in clients)
+            {
+                await ftp.DisposeAsync();
+            }
+        }
+    }
 }
