@@ -34,14 +34,18 @@ internal static class ThrottledTransfers
         return ftp;
     }
 
-    /// <summary>TYPE, EPSV, RETR to 226; the time from RETR to 226 and the bytes received.</summary>
+    /// <summary>
+    /// TYPE, EPSV, RETR to 226; the time from the 150 (the transfer's start: the throttle's bucket
+    /// begins then, so a slow command dispatch on a loaded machine is not counted) to 226, and the
+    /// bytes received.
+    /// </summary>
     public static async Task<(byte[] Bytes, TimeSpan Elapsed)> DownloadAsync(WireClient ftp, string name, char type = 'I')
     {
         await ftp.CommandAsync("TYPE " + type, 200);
         var data = await ftp.OpenPassiveAsync();
-        var clock = Stopwatch.StartNew();
         await ftp.SendAsync("RETR " + name);
         await ftp.ExpectAsync(150);
+        var clock = Stopwatch.StartNew();
         var bytes = await WireClient.ReadAllAsync(data);
         await ftp.ExpectAsync(226);
         return (bytes, clock.Elapsed);
