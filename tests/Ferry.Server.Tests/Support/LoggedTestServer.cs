@@ -31,6 +31,10 @@ public sealed class LoggedTestServer : IAsyncDisposable
 
     public IPEndPoint EndPoint => Server.LocalEndPoint;
 
+    public int Port => EndPoint.Port;
+
+    public string Host => EndPoint.Address.ToString();
+
     public static async Task<LoggedTestServer> StartAsync(Action<FtpServerOptions>? configure = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "ferry-test-" + Guid.NewGuid().ToString("N")[..12]);
