@@ -6,8 +6,11 @@ namespace Ferry.Server.DataChannels;
 /// <summary>
 /// The pipe one splice(2) upload moves its bytes through (splice needs a pipe on one side), made
 /// per transfer and closed with it, both ends, however it ends. It is grown to 1 MiB when the
-/// kernel allows, so one call moves up to 1 MiB; refused (over /proc/sys/fs/pipe-user-pages-soft,
-/// say, with many uploads at once), it keeps the kernel's 64 KiB and works the same, in smaller steps.
+/// kernel allows, so one call moves up to 1 MiB. All pipes of one user count against
+/// /proc/sys/fs/pipe-user-pages-soft (64 MiB by default), and the server is one user for all its
+/// sessions: past about 60 uploads at once 1 MiB is refused (EPERM), so smaller sizes are asked
+/// for, and once the user is over the limit the kernel gives new pipes 8 KiB, too small to pay
+/// (the caller then takes the copy loop).
 /// </summary>
 internal sealed class SplicePipe : IDisposable
 {
@@ -16,6 +19,12 @@ internal sealed class SplicePipe : IDisposable
 
     /// <summary>A pipe's capacity when F_GETPIPE_SZ is not answered: 16 pages (pipe(7)).</summary>
     private const int DefaultCapacity = 64 * 1024;
+
+    /// <summary>Below this a splice round moves less than the copy loop's one read would (8 KiB, over the user's limit).</summary>
+    public const int MinUsefulCapacity = 64 * 1024;
+
+    /// <summary>What is asked for when 1 MiB is refused near the user's limit; a new pipe has 64 KiB anyway.</summary>
+    private const int SecondChoice = 256 * 1024;
 
     private static readonly Lazy<int> MaxCapacity = new(ReadMaxCapacity);
 
@@ -47,6 +56,11 @@ internal sealed class SplicePipe : IDisposable
         var readEnd = new SafeFileHandle(readFd, ownsHandle: true);
         var writeEnd = new SafeFileHandle(writeFd, ownsHandle: true);
         var granted = SpliceInterop.SetPipeSize(writeFd, MaxCapacity.Value);
+        if (granted < 0 && MaxCapacity.Value > SecondChoice)
+        {
+            granted = SpliceInterop.SetPipeSize(writeFd, SecondChoice);
+        }
+
         var capacity = granted > 0 ? granted : SpliceInterop.GetPipeSize(writeFd);
         return new SplicePipe(readEnd, writeEnd, capacity > 0 ? capacity : DefaultCapacity);
     }

@@ -21,7 +21,7 @@ internal static class SpliceReceiver
     /// <summary>
     /// Receives until the client closes the data connection. Returns null when every byte is in
     /// the file; otherwise the reason the rest must go through the copy loop (the file system
-    /// cannot splice, EINVAL; no descriptor for the pipe). Nothing is lost then: all bytes taken
+    /// cannot splice, EINVAL; no descriptor for the pipe, or only a tiny pipe). Nothing is lost then: all bytes taken
     /// from the socket are written, and the file's position is where the next byte goes.
     /// A failed write throws <see cref="Storage.StorageException"/> (452 for a full disk), a
     /// failed connection IOException (426).
@@ -46,6 +46,11 @@ internal static class SpliceReceiver
         if (pipe is null)
         {
             return "no pipe: " + Marshal.GetPInvokeErrorMessage(pipeErrno);
+        }
+
+        if (pipe.Capacity < SplicePipe.MinUsefulCapacity)
+        {
+            return $"the pipe holds only {pipe.Capacity} bytes (the server's user is over /proc/sys/fs/pipe-user-pages-soft)";
         }
 
         var fileHandle = file.SafeFileHandle;
