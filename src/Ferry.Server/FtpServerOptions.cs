@@ -129,9 +129,10 @@ public sealed class FtpServerOptions
 
     /// <summary>
     /// Use splice(2) for plain binary uploads to local disk: socket to pipe to file inside the
-    /// kernel, the receiving twin of <see cref="UseSendFile"/>, and on for the same reason
-    /// (vsftpd's use_sendfile=YES: the zero-copy path by default). A file system that cannot
-    /// splice falls back to the copy loop by itself; false forces the copy loop everywhere.
+    /// kernel, the receiving twin of <see cref="UseSendFile"/>. On by default as sendfile is
+    /// (vsftpd's use_sendfile=YES; vsftpd itself receives with read() and write(), so it has no
+    /// setting of its own to mirror). A file system that cannot splice, or a pipe the kernel keeps
+    /// small, falls back to the copy loop by itself; false takes the copy loop always.
     /// </summary>
     public bool UseSplice { get; set; } = true;
 

@@ -7,22 +7,24 @@ using Microsoft.Win32.SafeHandles;
 namespace Ferry.Server.DataChannels;
 
 /// <summary>
-/// Zero-copy upload into a local file (plain connection, TYPE I): splice(2) moves the bytes from
-/// the data socket into a pipe and from the pipe into the file, all inside the kernel. The copy
-/// loop reads each 256 KiB into user space and writes it back, and its synchronous FileStream
-/// write hops to the thread pool each time; here two system calls move up to 1 MiB, on the
-/// thread that saw the socket readable (vsftpd, the anchor, does a blocking read() and write()).
-/// It keeps what the copy loop guarantees: progress for the stall watchdog and the transfer log
-/// per chunk, the rate limit (a throttled transfer reads one throttle chunk, then waits for it
-/// before reading on, so TCP back-pressure slows the sender), and ABOR at any wait.
+/// Upload into a local file without the bytes entering user space (plain connection, TYPE I):
+/// splice(2) hands the socket's buffers to a pipe by reference, then copies them from the pipe
+/// into the file's page cache, the one copy left. The copy loop makes two (socket to buffer,
+/// buffer to file) and its synchronous FileStream write hops to the thread pool each time; here
+/// two system calls move up to 1 MiB, on the thread that saw the socket readable (vsftpd, the
+/// anchor, does a blocking read() and write()). It keeps what the copy loop guarantees: progress
+/// for the stall watchdog and the transfer log per chunk, the rate limit (a throttled transfer
+/// reads one throttle chunk, then waits for it before reading on, so TCP back-pressure slows the
+/// sender), and ABOR at any wait.
 /// </summary>
 internal static class SpliceReceiver
 {
     /// <summary>
     /// Receives until the client closes the data connection. Returns null when every byte is in
     /// the file; otherwise the reason the rest must go through the copy loop (the file system
-    /// cannot splice, EINVAL; no descriptor for the pipe, or only a tiny pipe). Nothing is lost then: all bytes taken
-    /// from the socket are written, and the file's position is where the next byte goes.
+    /// cannot splice, EINVAL; no descriptor for a pipe, or only a tiny pipe). Nothing is lost
+    /// then: all bytes taken from the socket are written, and the file's position is where the
+    /// next byte goes.
     /// A failed write throws <see cref="Storage.StorageException"/> (452 for a full disk), a
     /// failed connection IOException (426).
     /// </summary>

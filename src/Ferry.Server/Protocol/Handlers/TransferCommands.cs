@@ -204,12 +204,14 @@ internal static class TransferCommands
         // splice only for plain binary into local disk, as sendfile for RETR: TLS and ASCII need the bytes in user space.
         var splice = !ascii && options.UseSplice && session.DataProtection == DataProtection.Clear
             && file is FileStream && session.FileSystem!.Capabilities.HasFlag(FileSystemCapabilities.LocalFileHandle);
-        FerryLog.UploadMethod(connection.Logger, connection.Id, verb, path.Value, splice ? "splice" : "the copy loop");
         return TransferRunner.StartAsync(connection, session.TakeDataChannel()!, verb, path, opening, file, (socket, network, transfer, token) =>
-            splice
-                ? TransferPump.SpliceFromNetworkAsync(socket, network, (FileStream)file, bufferSize, transfer,
-                    reason => FerryLog.SpliceFallback(connection.Logger, connection.Id, verb, path.Value, transfer.BytesTransferred, reason), token)
-                : TransferPump.CopyFromNetworkAsync(network, file, ascii, bufferSize, transfer, token),
+            {
+                FerryLog.UploadMethod(connection.Logger, connection.Id, verb, path.Value, splice ? "splice" : "the copy loop");
+                return splice
+                    ? TransferPump.SpliceFromNetworkAsync(socket, network, (FileStream)file, bufferSize, transfer,
+                        reason => FerryLog.SpliceFallback(connection.Logger, connection.Id, verb, path.Value, transfer.BytesTransferred, reason), token)
+                    : TransferPump.CopyFromNetworkAsync(network, file, ascii, bufferSize, transfer, token);
+            },
             TransferDirection.Upload);
     }
 
