@@ -127,6 +127,15 @@ public sealed class FtpServerOptions
     /// <summary>Use sendfile(2) for plain binary downloads from local disk.</summary>
     public bool UseSendFile { get; set; } = true;
 
+    /// <summary>
+    /// Use splice(2) for plain binary uploads to local disk: socket to pipe to file inside the
+    /// kernel, the receiving twin of <see cref="UseSendFile"/>. On by default as sendfile is
+    /// (vsftpd's use_sendfile=YES; vsftpd itself receives with read() and write(), so it has no
+    /// setting of its own to mirror). A file system that cannot splice, or a pipe the kernel keeps
+    /// small, falls back to the copy loop by itself; false takes the copy loop always.
+    /// </summary>
+    public bool UseSplice { get; set; } = true;
+
     /// <summary>Implicit FTPS: a second port where TLS starts with the first byte (not in RFC 4217, but curl's ftps:// and many clients use it). Off by default.</summary>
     public bool ImplicitTls { get; set; }
 

@@ -100,6 +100,23 @@ internal static class TransferPump
     }
 
     /// <summary>
+    /// Network to a local file by splice(2) (<see cref="SpliceReceiver"/>): plain, binary uploads.
+    /// Where the file cannot take a splice (or no pipe can be made) the rest of the transfer goes
+    /// through <see cref="CopyFromNetworkAsync"/>, from where splice left off;
+    /// <paramref name="fallingBack"/> hears why.
+    /// </summary>
+    public static async Task SpliceFromNetworkAsync(Socket socket, Stream network, FileStream file, int bufferSize, DataTransfer transfer, Action<string> fallingBack, CancellationToken cancellationToken)
+    {
+        if (await SpliceReceiver.ReceiveAsync(socket, file, transfer, cancellationToken) is not { } reason)
+        {
+            return;
+        }
+
+        fallingBack(reason);
+        await CopyFromNetworkAsync(network, file, ascii: false, bufferSize, transfer, cancellationToken);
+    }
+
+    /// <summary>
     /// Network to storage. Rate-limited, it reads at most a throttle chunk and waits for the
     /// bytes read before reading on: while it waits nothing is read, the socket's receive window
     /// fills, and TCP back-pressure slows the sender to the limit.
@@ -197,8 +214,7 @@ internal static class TransferPump
         }
     }
 
-    private static StorageException Storage(Exception e) =>
-        new(e is IOException { HResult: 28 } ? StorageErrorKind.InsufficientStorage : StorageErrorKind.Transient, e);
+    private static StorageException Storage(Exception e) => StorageWriteErrors.FromException(e);
 
     /// <summary>Awaits SendPacketsAsync without allocating a task per chunk's callback plumbing.</summary>
     private sealed class SendPacketsAwaiter

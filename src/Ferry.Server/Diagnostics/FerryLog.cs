@@ -85,4 +85,11 @@ internal static partial class FerryLog
 
     [LoggerMessage(5303, LogLevel.Warning, "Serving as the shared account {User}: other services running as {User} can reach Ferry's data folder; set RunAsUser to a dedicated account (useradd --system --no-create-home --shell /usr/sbin/nologin ferry)")]
     public static partial void SharedRunAsUser(ILogger logger, string user);
+
+    // 612x: the upload path (splice(2) or the copy loop).
+    [LoggerMessage(6120, LogLevel.Debug, "Session {SessionId}: {Verb} {Path} receives through {Method}")]
+    public static partial void UploadMethod(ILogger logger, long sessionId, string verb, string path, string method);
+
+    [LoggerMessage(6121, LogLevel.Debug, "Session {SessionId}: {Verb} {Path} goes on through the copy loop after {Bytes} bytes by splice: {Reason}")]
+    public static partial void SpliceFallback(ILogger logger, long sessionId, string verb, string path, long bytes, string reason);
 }

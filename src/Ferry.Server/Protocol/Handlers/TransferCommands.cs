@@ -1,6 +1,7 @@
 using System.Globalization;
 using Ferry.Server.Connections;
 using Ferry.Server.DataChannels;
+using Ferry.Server.Diagnostics;
 using Ferry.Server.Security;
 using Ferry.Server.Storage;
 
@@ -196,10 +197,21 @@ internal static class TransferCommands
 
     private static ValueTask StartReceiveAsync(FtpConnection connection, string verb, VirtualPath path, Stream file, string opening)
     {
-        var ascii = connection.Session.TransferType == TransferType.Ascii;
-        var bufferSize = connection.Server.Options.TransferBufferSize;
-        return TransferRunner.StartAsync(connection, connection.Session.TakeDataChannel()!, verb, path, opening, file, (_, network, transfer, token) =>
-            TransferPump.CopyFromNetworkAsync(network, file, ascii, bufferSize, transfer, token),
+        var session = connection.Session;
+        var options = connection.Server.Options;
+        var ascii = session.TransferType == TransferType.Ascii;
+        var bufferSize = options.TransferBufferSize;
+        // splice only for plain binary into local disk, as sendfile for RETR: TLS and ASCII need the bytes in user space.
+        var splice = !ascii && options.UseSplice && session.DataProtection == DataProtection.Clear
+            && file is FileStream && session.FileSystem!.Capabilities.HasFlag(FileSystemCapabilities.LocalFileHandle);
+        return TransferRunner.StartAsync(connection, session.TakeDataChannel()!, verb, path, opening, file, (socket, network, transfer, token) =>
+            {
+                FerryLog.UploadMethod(connection.Logger, connection.Id, verb, path.Value, splice ? "splice" : "the copy loop");
+                return splice
+                    ? TransferPump.SpliceFromNetworkAsync(socket, network, (FileStream)file, bufferSize, transfer,
+                        reason => FerryLog.SpliceFallback(connection.Logger, connection.Id, verb, path.Value, transfer.BytesTransferred, reason), token)
+                    : TransferPump.CopyFromNetworkAsync(network, file, ascii, bufferSize, transfer, token);
+            },
             TransferDirection.Upload);
     }
 
