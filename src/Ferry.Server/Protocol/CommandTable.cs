@@ -42,7 +42,7 @@ internal static class CommandTable
 
         // FTP service commands (RFC 959 §4.1.3)
         new("RETR", TransferCommands.RetrAsync, Login, ArgumentRule.Required, UserPermissions.Read, Sequential, "RFC 959 §4.1.3", "RETR <path>", null, "Binary from local disk uses sendfile(2); REST offsets honoured."),
-        new("STOR", TransferCommands.StorAsync, Login, ArgumentRule.Required, UserPermissions.Write, Sequential, "RFC 959 §4.1.3", "STOR <path>", null, "REST offset resumes an upload. Replacing or resuming an existing file also needs Overwrite; without it the file must be new."),
+        new("STOR", TransferCommands.StorAsync, Login, ArgumentRule.Required, UserPermissions.Write, Sequential, "RFC 959 §4.1.3", "STOR <path>", null, "Binary into local disk uses splice(2); a REST offset resumes an upload. Replacing or resuming an existing file also needs Overwrite; without it the file must be new."),
         new("STOU", TransferCommands.StouAsync, Login, ArgumentRule.Optional, UserPermissions.Write, Sequential, "RFC 959 §4.1.3, RFC 1123 §4.1.2.9", "STOU [<name>]", null, "150 FILE: <name> (RFC 1123 §4.1.2.9)."),
         new("APPE", TransferCommands.AppeAsync, Login, ArgumentRule.Required, UserPermissions.Write, Sequential, "RFC 959 §4.1.3", "APPE <path>", null, "Creates the file when missing; appending to an existing one also needs Overwrite."),
         new("ALLO", TransferCommands.AlloAsync, Login, ArgumentRule.Optional, Anyone, Sequential, "RFC 959 §4.1.3", "ALLO <bytes>", null, "No reservation is needed: 202."),
