@@ -18,7 +18,10 @@ internal static unsafe partial class DirectoryNative
     /// <summary>STATX_TYPE | STATX_MODE | STATX_MTIME | STATX_INO | STATX_SIZE: all a listing shows (the device comes with every call).</summary>
     public const uint ListingMask = 0x1 | 0x2 | 0x40 | 0x100 | 0x200;
 
-    /// <summary>Offset of d_type in glibc's 64-bit struct dirent (u64 d_ino, i64 d_off, u16 d_reclen, u8 d_type, char d_name[]).</summary>
+    /// <summary>Offset of d_reclen in glibc's 64-bit struct dirent (u64 d_ino, i64 d_off, u16 d_reclen, u8 d_type, char d_name[]).</summary>
+    public const int DirentRecordLengthOffset = 16;
+
+    /// <summary>Offset of d_name in the same struct.</summary>
     public const int DirentNameOffset = 19;
 
     [LibraryImport("libc", EntryPoint = "opendir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

@@ -69,8 +69,11 @@ internal sealed unsafe class DirectoryReader : IDisposable
                 return false;
             }
 
+            // The name's NUL lies within the record (d_reclen bytes, padded to 8): a bounded search
+            // is a plain vectorised IndexOf, cheaper than a strlen that must mind page ends.
             _name = entry + DirectoryNative.DirentNameOffset;
-            _nameLength = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(_name).Length;
+            var room = Unsafe.ReadUnaligned<ushort>(entry + DirectoryNative.DirentRecordLengthOffset) - DirectoryNative.DirentNameOffset;
+            _nameLength = new ReadOnlySpan<byte>(_name, room).IndexOf((byte)0);
             if (IsDotOrDotDot(_name, _nameLength))
             {
                 continue;
