@@ -24,7 +24,8 @@ public static class SampleEntries
             var size = isDirectory ? 0 : (long)Math.Pow(10, random.NextDouble() * 9.5);
             var modified = NowUtc.AddDays(-random.Next(0, 400)).AddSeconds(-random.Next(0, 86_400));
             var mode = isDirectory ? (UnixFileMode)0b111_101_101 : (UnixFileMode)0b110_100_100;
-            entries[i] = new FileSystemEntry(name, isDirectory, size, modified, mode, ((ulong)random.NextInt64()).ToString("x16"));
+            // Device 0xfe01 and an inode per entry: what the local backend gives.
+            entries[i] = new FileSystemEntry(name, isDirectory, size, modified, mode, new UInt128(0xfe01, (ulong)random.NextInt64()));
         }
 
         return entries;

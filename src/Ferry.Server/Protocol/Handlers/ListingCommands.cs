@@ -82,8 +82,7 @@ internal static class ListingCommands
             return;
         }
 
-        var now = connection.Server.Time.GetUtcNow().UtcDateTime;
-        var owner = OwnerName(connection);
+        var formatter = new ListFormatter(connection.Server.Time.GetUtcNow().UtcDateTime, OwnerName(connection));
         var text = new System.Text.StringBuilder($"Status of {path}:\n");
         if (entry.IsDirectory)
         {
@@ -91,13 +90,13 @@ internal static class ListingCommands
             {
                 if (options.ShowHidden || !child.Name.StartsWith('.'))
                 {
-                    text.Append(ListFormatter.Format(child, now, owner).TrimEnd()).Append('\n');
+                    AppendWithoutLineEnd(text, formatter.Format(child));
                 }
             }
         }
         else
         {
-            text.Append(ListFormatter.Format(entry, now, owner).TrimEnd()).Append('\n');
+            AppendWithoutLineEnd(text, formatter.Format(entry));
         }
 
         await connection.ReplyAsync(entry.IsDirectory ? FtpReplyCode.DirectoryStatus : FtpReplyCode.FileStatus, text.Append("End of status.").ToString());
@@ -143,17 +142,22 @@ internal static class ListingCommands
 
         var fileSystem = session.FileSystem!;
         var facts = session.MlstFacts;
-        // The perm fact of each entry (RFC 3659 §7.5.5): what may be done to it is this folder's
-        // rule; what may be done inside a subfolder is the subfolder's own.
         var policy = PermissionGate.Policy(connection);
-        var inFolder = policy.At(path).Granted;
         var owner = OwnerName(connection);
         var time = connection.Server.Time;
         var verb = format switch { Format.Long => "LIST", Format.Names => "NLST", _ => "MLSD" };
         await TransferRunner.StartAsync(connection, session.TakeDataChannel()!, verb, path, "Here comes the directory listing.", null, async (_, network, transfer, token) =>
         {
             using var writer = new ListingWriter(network);
-            var now = time.GetUtcNow().UtcDateTime;
+
+            // The perm fact of each MLSD entry (RFC 3659 §7.5.5): what may be done to it is this
+            // folder's rule; what may be done inside a subfolder is the subfolder's own.
+            IListingFormatter formatter = format switch
+            {
+                Format.Long => new ListFormatter(time.GetUtcNow().UtcDateTime, owner),
+                Format.Names => new NameFormatter(entry.IsDirectory ? null : displayName),
+                _ => new MlsxFormatter(facts, policy, path),
+            };
             var entries = entry.IsDirectory ? fileSystem.ListAsync(path, token) : new[] { entry }.ToAsyncEnumerable();
             await foreach (var child in entries.WithCancellation(token))
             {
@@ -163,19 +167,17 @@ internal static class ListingCommands
                     continue;
                 }
 
-                await writer.WriteLineAsync(format switch
-                {
-                    Format.Long => ListFormatter.Format(child, now, owner),
-                    Format.Names => (entry.IsDirectory ? child.Name : displayName) + "\r\n",
-                    _ => MlsxFormatter.FormatFacts(child, facts, inFolder, child.IsDirectory ? policy.At(path.Child(child.Name)).Granted : inFolder)
-                        + " " + child.Name + "\r\n",
-                }, token);
+                await writer.WriteAsync(formatter, child, token);
             }
 
             await writer.FlushAsync(token);
             transfer.AddBytes(writer.BytesWritten);
         });
     }
+
+    /// <summary>A LIST line as one line of a multi-line reply: the reply writer adds the line ends.</summary>
+    private static void AppendWithoutLineEnd(System.Text.StringBuilder text, string line) =>
+        text.Append(line.AsSpan(0, line.Length - 2)).Append('\n');
 
     private static string OwnerName(FtpConnection connection) => connection.Session.IsAnonymous ? "ftp" : connection.Session.User!.Name;
 }

@@ -1,15 +1,20 @@
 using System.Buffers;
-using System.Text;
+using Ferry.Server.Storage;
 
 namespace Ferry.Server.Protocol.Listing;
 
 /// <summary>
 /// Writes listing lines into the data connection through one pooled buffer, flushed when full,
 /// so a directory of any size streams out as it is read and is never held whole in memory.
+/// Formatters write their UTF-8 straight into the buffer: no string per line.
 /// </summary>
 internal sealed class ListingWriter : IDisposable
 {
     private const int BufferSize = 64 * 1024;
+
+    // A line beyond this is not a listing line: a formatter that never fits is a bug, not a reason to allocate without end.
+    private const int MaxLineSize = 16 * 1024 * 1024;
+
     private readonly Stream _network;
     private readonly byte[] _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
     private int _length;
@@ -18,23 +23,17 @@ internal sealed class ListingWriter : IDisposable
 
     public long BytesWritten { get; private set; }
 
-    public async ValueTask WriteLineAsync(string line, CancellationToken cancellationToken)
+    /// <summary>The line of <paramref name="entry"/>; completes synchronously unless the buffer must be flushed first.</summary>
+    public ValueTask WriteAsync<TFormatter>(TFormatter formatter, FileSystemEntry entry, CancellationToken cancellationToken)
+        where TFormatter : IListingFormatter
     {
-        var needed = Encoding.UTF8.GetMaxByteCount(line.Length);
-        if (_length + needed > _buffer.Length)
+        if (formatter.TryFormat(entry, _buffer.AsSpan(_length), out var written))
         {
-            await FlushAsync(cancellationToken);
+            _length += written;
+            return ValueTask.CompletedTask;
         }
 
-        if (needed > _buffer.Length)
-        {
-            var bytes = Encoding.UTF8.GetBytes(line);
-            await _network.WriteAsync(bytes, cancellationToken);
-            BytesWritten += bytes.Length;
-            return;
-        }
-
-        _length += Encoding.UTF8.GetBytes(line, _buffer.AsSpan(_length));
+        return FlushAndWriteAsync(formatter, entry, cancellationToken);
     }
 
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
@@ -50,4 +49,36 @@ internal sealed class ListingWriter : IDisposable
     }
 
     public void Dispose() => ArrayPool<byte>.Shared.Return(_buffer);
+
+    private async ValueTask FlushAndWriteAsync<TFormatter>(TFormatter formatter, FileSystemEntry entry, CancellationToken cancellationToken)
+        where TFormatter : IListingFormatter
+    {
+        await FlushAsync(cancellationToken);
+        if (formatter.TryFormat(entry, _buffer, out var written))
+        {
+            _length = written;
+            return;
+        }
+
+        // Longer than the whole buffer (a name of thousands of characters from a backend without NAME_MAX): a buffer of its own.
+        for (var size = _buffer.Length * 2; size <= MaxLineSize; size *= 2)
+        {
+            var line = ArrayPool<byte>.Shared.Rent(size);
+            try
+            {
+                if (formatter.TryFormat(entry, line, out written))
+                {
+                    await _network.WriteAsync(line.AsMemory(0, written), cancellationToken);
+                    BytesWritten += written;
+                    return;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(line);
+            }
+        }
+
+        throw new InvalidOperationException($"A listing line of {entry.Name.Length} characters did not fit in {MaxLineSize} bytes.");
+    }
 }

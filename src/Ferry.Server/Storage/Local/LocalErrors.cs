@@ -5,6 +5,8 @@ internal static class LocalErrors
 {
     // On Unix, .NET puts the raw errno into IOException.HResult for errors it has no specific type for.
     private const int EPERM = 1;
+    private const int ENOENT = 2;
+    private const int EACCES = 13;
     private const int EEXIST = 17;
     private const int ENOTDIR = 20;
     private const int EISDIR = 21;
@@ -25,9 +27,17 @@ internal static class LocalErrors
         _ => new StorageException(StorageErrorKind.Transient, exception),
     };
 
+    /// <summary>
+    /// An errno from Ferry's own system calls (readdir, statx). The OS text goes into the inner
+    /// exception, as .NET's own IOException would carry it.
+    /// </summary>
+    public static StorageException FromErrno(int errno) =>
+        new(KindOf(errno), new IOException(System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno), errno));
+
     private static StorageErrorKind KindOf(int errno) => errno switch
     {
-        EPERM or EROFS => StorageErrorKind.PermissionDenied,
+        ENOENT => StorageErrorKind.NotFound,
+        EPERM or EACCES or EROFS => StorageErrorKind.PermissionDenied,
         EEXIST => StorageErrorKind.AlreadyExists,
         ENOTDIR => StorageErrorKind.NotADirectory,
         EISDIR => StorageErrorKind.IsADirectory,

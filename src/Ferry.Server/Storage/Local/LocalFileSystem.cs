@@ -31,65 +31,28 @@ public sealed class LocalFileSystem : IFileSystem
         | FileSystemCapabilities.SetModificationTime | FileSystemCapabilities.SetUnixMode
         | FileSystemCapabilities.LocalFileHandle;
 
-    public ValueTask<FileSystemEntry?> GetEntryAsync(VirtualPath path, CancellationToken cancellationToken)
-    {
-        var full = MapOrNull(path);
-        if (full is null)
-        {
-            return ValueTask.FromResult<FileSystemEntry?>(null);
-        }
-
-        FileSystemInfo info = Directory.Exists(full) ? new DirectoryInfo(full) : new FileInfo(full);
-        return ValueTask.FromResult(info.Exists ? ToEntry(info, path.Name, full) : null);
-    }
+    public ValueTask<FileSystemEntry?> GetEntryAsync(VirtualPath path, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Stat(path));
 
     public async IAsyncEnumerable<FileSystemEntry> ListAsync(
         VirtualPath directory, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // Local enumeration is synchronous; the interface is async for object-store backends.
+        // Local reads are synchronous; the interface is async for object-store backends.
         await Task.CompletedTask;
         var full = Map(directory);
-        if (!Directory.Exists(full))
-        {
-            throw new StorageException(File.Exists(full) ? StorageErrorKind.NotADirectory : StorageErrorKind.NotFound);
-        }
 
-        IEnumerator<FileSystemInfo> entries;
-        try
+        // opendir's errno says what is wrong: ENOENT not found, ENOTDIR a file, EACCES not readable.
+        using var reader = DirectoryReader.Open(full);
+        while (true)
         {
-            entries = new DirectoryInfo(full).EnumerateFileSystemInfos().GetEnumerator();
-        }
-        catch (Exception e)
-        {
-            throw LocalErrors.Translate(e);
-        }
-
-        using (entries)
-        {
-            while (true)
+            cancellationToken.ThrowIfCancellationRequested();
+            var entry = NextVisible(reader, full);
+            if (entry is null)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                FileSystemInfo info;
-                try
-                {
-                    if (!entries.MoveNext())
-                    {
-                        yield break;
-                    }
-
-                    info = entries.Current;
-                }
-                catch (Exception e)
-                {
-                    throw LocalErrors.Translate(e);
-                }
-
-                var entry = Describe(info);
-                if (entry is not null)
-                {
-                    yield return entry;
-                }
+                yield break;
             }
+
+            yield return entry;
         }
     }
 
@@ -264,18 +227,7 @@ public sealed class LocalFileSystem : IFileSystem
     /// </summary>
     private string Map(VirtualPath path)
     {
-        if (path.IsRoot)
-        {
-            return _root;
-        }
-
-        var parent = NativePath.RealPath(_root + path.Parent.Value);
-        if (parent is null || !IsInsideRoot(parent))
-        {
-            throw new StorageException(StorageErrorKind.NotFound);
-        }
-
-        var full = parent == "/" ? "/" + path.Name : parent + "/" + path.Name;
+        var full = JoinToRealParent(path) ?? throw new StorageException(StorageErrorKind.NotFound);
         if (IsSymlink(full))
         {
             var target = NativePath.RealPath(full);
@@ -286,6 +238,55 @@ public sealed class LocalFileSystem : IFileSystem
         }
 
         return full;
+    }
+
+    /// <summary>The OS path of <paramref name="path"/> with its parent resolved and confined; the final segment is not looked at. Null when the parent is gone or outside the root.</summary>
+    private string? JoinToRealParent(VirtualPath path)
+    {
+        if (path.IsRoot)
+        {
+            return _root;
+        }
+
+        var parent = NativePath.RealPath(_root + path.Parent.Value);
+        if (parent is null || !IsInsideRoot(parent))
+        {
+            return null;
+        }
+
+        return parent == "/" ? "/" + path.Name : parent + "/" + path.Name;
+    }
+
+    /// <summary>
+    /// What <paramref name="path"/> is, confined as <see cref="Map"/> confines it: one statx for
+    /// a file or folder (FileInfo/DirectoryInfo took three stat calls), a realpath and a second
+    /// statx only for a symlink. Null when nothing is there, or the link dangles or leads out.
+    /// </summary>
+    private unsafe FileSystemEntry? Stat(VirtualPath path)
+    {
+        var full = JoinToRealParent(path);
+        if (full is null)
+        {
+            return null;
+        }
+
+        FileStatus status;
+        if (DirectoryNative.Statx(DirectoryNative.AtCurrentDirectory, full, DirectoryNative.AtSymlinkNoFollow, DirectoryNative.ListingMask, &status) != 0)
+        {
+            return null;
+        }
+
+        if (status.IsSymbolicLink)
+        {
+            var target = NativePath.RealPath(full);
+            if (target is null || !IsInsideRoot(target)
+                || DirectoryNative.Statx(DirectoryNative.AtCurrentDirectory, target, 0, DirectoryNative.ListingMask, &status) != 0)
+            {
+                return null;
+            }
+        }
+
+        return status.ToEntry(path.Name);
     }
 
     private string? MapOrNull(VirtualPath path)
@@ -321,52 +322,41 @@ public sealed class LocalFileSystem : IFileSystem
         }
     }
 
-    /// <summary>A listing entry; symlinks are shown as what they point to, and hidden when that is outside the root or gone.</summary>
-    private FileSystemEntry? Describe(FileSystemInfo info)
+    /// <summary>
+    /// The next entry worth listing: symlinks are shown as what they point to, and hidden when
+    /// that is outside the root or gone (the realpath check <see cref="Map"/> makes). Names are
+    /// decoded as .NET decodes file names, a byte that is not UTF-8 becoming U+FFFD.
+    /// </summary>
+    private FileSystemEntry? NextVisible(DirectoryReader reader, string folder)
     {
-        var full = info.FullName;
-        // The attributes come from the enumeration's own lstat; LinkTarget would cost a readlink per entry.
-        if (info.Attributes.HasFlag(FileAttributes.ReparsePoint))
+        while (reader.MoveNext(out var status))
         {
-            var target = NativePath.RealPath(full);
-            if (target is null || !IsInsideRoot(target))
+            if (!status.IsSymbolicLink)
             {
-                return null;
+                return status.ToEntry(Encoding.UTF8.GetString(reader.CurrentName));
             }
 
-            info = Directory.Exists(target) ? new DirectoryInfo(target) : new FileInfo(target);
-            if (!info.Exists)
+            if (LinkTargetIsInside(folder, reader.CurrentName) && reader.TryFollowCurrent(out var target))
             {
-                return null;
+                return target.ToEntry(Encoding.UTF8.GetString(reader.CurrentName));
             }
         }
 
-        return ToEntry(info, Path.GetFileName(full), full);
+        return null;
     }
 
-    private static FileSystemEntry ToEntry(FileSystemInfo info, string name, string fullPath)
+    /// <summary>realpath of folder/name, built from the name's own bytes (links are rare: the cost is theirs alone).</summary>
+    private bool LinkTargetIsInside(string folder, ReadOnlySpan<byte> name)
     {
-        var isDirectory = info is DirectoryInfo;
-        UnixFileMode? mode = OperatingSystem.IsWindows() ? null : info.UnixFileMode;
-        return new FileSystemEntry(
-            name,
-            isDirectory,
-            isDirectory ? 0 : ((FileInfo)info).Length,
-            info.LastWriteTimeUtc,
-            mode,
-            StableId(fullPath));
-    }
-
-    /// <summary>FNV-1a of the real path: stable across sessions, unlike string.GetHashCode.</summary>
-    private static string StableId(string fullPath)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var b in Encoding.UTF8.GetBytes(fullPath))
-        {
-            hash = (hash ^ b) * 1099511628211UL;
-        }
-
-        return hash.ToString("x16");
+        var folderLength = Encoding.UTF8.GetByteCount(folder);
+        var length = folderLength + 1 + name.Length + 1;
+        var path = length <= 1024 ? stackalloc byte[length] : new byte[length];
+        Encoding.UTF8.GetBytes(folder, path);
+        path[folderLength] = (byte)'/';
+        name.CopyTo(path[(folderLength + 1)..]);
+        path[^1] = 0;
+        var target = NativePath.RealPath(path);
+        return target is not null && IsInsideRoot(target);
     }
 
     private static ValueTask<Stream> Open(string full, FileMode mode, FileAccess access, Action<FileStream> position)
