@@ -122,7 +122,8 @@ internal static class TransferRunner
                     var socket = await channel.OpenAsync(token);
                     await using var watchdog = transfer.StartWatchdog(connection.Server.Options.DataStallTimeout, connection.Server.Time);
                     await using var network = new NetworkStream(socket, ownsSocket: false);
-                    await using var tls = protect ? await DataTls.AcceptAsync(connection, network, token) : null;
+                    await using var readAhead = protect ? new ReadAheadStream(network, connection.Server.Options.TransferBufferSize) : null;
+                    await using var tls = protect ? await DataTls.AcceptAsync(connection, readAhead!, token) : null;
                     await pump(socket, (Stream?)tls ?? network, transfer, token);
                     var uploading = direction is "STOR" or "APPE" or "STOU";
                     var truncated = uploading && tls is not null && TlsSessionProbe.ReceivedCloseNotify(tls) == false;

@@ -130,15 +130,16 @@ internal static class TransferPump
         var lineEndings = default(AsciiLineEndings);
         try
         {
-            while (true)
+            var ended = false;
+            ValueTask<int>? probe = null;
+            while (!ended)
             {
-                var read = await network.ReadAsync(buffer.AsMemory(0, readSize), cancellationToken);
+                (var read, ended, probe) = await FillAsync(network, buffer.AsMemory(0, readSize), probe, transfer, cancellationToken);
                 if (read == 0)
                 {
                     break;
                 }
 
-                transfer.AddBytes(read);
                 if (throttle is not null)
                 {
                     await throttle.WaitAsync(read, cancellationToken);
@@ -178,6 +179,50 @@ internal static class TransferPump
                 ArrayPool<byte>.Shared.Return(converted);
             }
         }
+    }
+
+    /// <summary>
+    /// Reads what the data connection has ready, up to <paramref name="buffer"/>'s size: at least
+    /// one read (waiting for it), then more only while more is ready at once, so bytes reach the
+    /// file as soon as the sender pauses. Over TLS a read gives one record (16 KiB at most), and
+    /// writing each to the file on its own cost a thread-pool hop per record, 65,536 per GiB.
+    /// Whether more is ready is a zero-byte read (SslStream and sockets wait for data with one,
+    /// taking none): when it does not complete at once it is handed back, to be awaited before
+    /// the next read, after the write. Progress counts per read, for the stall watchdog.
+    /// </summary>
+    private static async ValueTask<(int Count, bool Ended, ValueTask<int>? Probe)> FillAsync(
+        Stream network, Memory<byte> buffer, ValueTask<int>? probe, DataTransfer transfer, CancellationToken cancellationToken)
+    {
+        if (probe is { } pending)
+        {
+            await pending;
+        }
+
+        var filled = 0;
+        while (filled < buffer.Length)
+        {
+            if (filled > 0)
+            {
+                var ready = network.ReadAsync(Memory<byte>.Empty, cancellationToken);
+                if (!ready.IsCompleted)
+                {
+                    return (filled, false, ready);
+                }
+
+                await ready;
+            }
+
+            var read = await network.ReadAsync(buffer[filled..], cancellationToken);
+            if (read == 0)
+            {
+                return (filled, true, null);
+            }
+
+            transfer.AddBytes(read);
+            filled += read;
+        }
+
+        return (filled, false, null);
     }
 
     // Pooled builders: these await real file I/O once per chunk, and a plain async ValueTask

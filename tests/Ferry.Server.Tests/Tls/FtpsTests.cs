@@ -276,6 +276,42 @@ public sealed class FtpsTests
     }
 
     /// <summary>AUTH TLS, the handshake, login, PBSZ 0, PROT P: what every FTPS client does first.</summary>
+    /// <summary>
+    /// A protected upload is read in blocks of what is ready, not of a full buffer: the bytes a
+    /// sender wrote before pausing (a camera between frames, a client between files) are in the
+    /// file while it pauses, so an upload that dies then keeps them for a resume.
+    /// </summary>
+    [Fact]
+    public async Task A_paused_protected_upload_has_its_bytes_in_the_file_before_it_goes_on()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var ftp = await ProtectedSessionAsync(server);
+        await ftp.CommandAsync("TYPE I", 200);
+        var data = await ftp.OpenPassiveAsync();
+        await ftp.CommandAsync("STOR paused.bin", 150);
+        var first = RandomNumberGenerator.GetBytes(40_000);
+        var rest = RandomNumberGenerator.GetBytes(70_000);
+        await using (var network = new NetworkStream(data, ownsSocket: true))
+        await using (var tls = await TlsClient.AuthenticateAsync(network))
+        {
+            await tls.WriteAsync(first);
+            await tls.FlushAsync();
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (new FileInfo(server.PathOf("paused.bin")) is var file && (!file.Exists || file.Length < first.Length) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+
+            Assert.Equal(first.Length, new FileInfo(server.PathOf("paused.bin")).Length);
+            await tls.WriteAsync(rest);
+            await tls.ShutdownAsync();
+            data.Shutdown(SocketShutdown.Send);
+            await ftp.ExpectAsync(226);
+        }
+
+        Assert.Equal(SHA256.HashData([.. first, .. rest]), SHA256.HashData(await File.ReadAllBytesAsync(server.PathOf("paused.bin"))));
+    }
+
     private static async Task<WireClient> ProtectedSessionAsync(TestServer server)
     {
         var ftp = await server.ConnectAsync(login: false);

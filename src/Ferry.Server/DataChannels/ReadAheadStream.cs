@@ -1,0 +1,115 @@
+using System.Buffers;
+
+namespace Ferry.Server.DataChannels;
+
+/// <summary>
+/// The socket side of a TLS data connection, read in large blocks. SslStream asks its inner
+/// stream for about one record (16 KiB) at a time, so a TLS upload made a receive system call,
+/// and as often an epoll wait and a thread hop, per record. Here one receive takes whatever the
+/// kernel holds, up to the buffer, and SslStream's record reads are served from memory. Writes
+/// pass straight through: the handshake and close_notify must leave at once.
+/// </summary>
+internal sealed class ReadAheadStream : Stream
+{
+    private readonly Stream _inner;
+    private byte[]? _buffer;
+    private int _start;
+    private int _end;
+
+    public ReadAheadStream(Stream inner, int bufferSize)
+    {
+        _inner = inner;
+        _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
+    {
+        var buffer = _buffer ?? throw new ObjectDisposedException(nameof(ReadAheadStream));
+        if (_start == _end)
+        {
+            if (destination.Length == 0 || destination.Length >= buffer.Length)
+            {
+                // A zero-byte read is a wait for data (SslStream uses it); a large read needs no copy.
+                return await _inner.ReadAsync(destination, cancellationToken);
+            }
+
+            _start = 0;
+            _end = await _inner.ReadAsync(buffer, cancellationToken);
+        }
+
+        return TakeBuffered(destination.Span);
+    }
+
+    public override int Read(Span<byte> destination)
+    {
+        var buffer = _buffer ?? throw new ObjectDisposedException(nameof(ReadAheadStream));
+        if (_start == _end)
+        {
+            if (destination.Length == 0 || destination.Length >= buffer.Length)
+            {
+                return _inner.Read(destination);
+            }
+
+            _start = 0;
+            _end = _inner.Read(buffer);
+        }
+
+        return TakeBuffered(destination);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default) =>
+        _inner.WriteAsync(source, cancellationToken);
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        _inner.WriteAsync(buffer, offset, count, cancellationToken);
+
+    public override void Write(ReadOnlySpan<byte> source) => _inner.Write(source);
+
+    public override void Write(byte[] buffer, int offset, int count) => _inner.Write(buffer, offset, count);
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
+
+    public override void Flush() => _inner.Flush();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _buffer is { } buffer)
+        {
+            _buffer = null;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private int TakeBuffered(Span<byte> destination)
+    {
+        var count = Math.Min(destination.Length, _end - _start);
+        _buffer.AsSpan(_start, count).CopyTo(destination);
+        _start += count;
+        return count;
+    }
+}
