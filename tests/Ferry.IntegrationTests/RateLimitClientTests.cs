@@ -125,8 +125,11 @@ public sealed class RateLimitClientTests
     {
         var times = result.StdOut.Trim().Split('\n')[^1].Split(' ');
         var seconds = double.Parse(times[1], CultureInfo.InvariantCulture) - double.Parse(times[0], CultureInfo.InvariantCulture);
-        Assert.True(Math.Abs(seconds - expectedSeconds) <= expectedSeconds * 0.10,
-            $"expected {expectedSeconds:0.000} s ±10%, curl took {seconds:0.000} s: {result.Describe()}");
+        // Not faster than the limit allows (-10%): that is what a limit promises. Not much slower
+        // either (+10%), plus 0.3 s for what no schedule controls on a loaded machine: the last
+        // chunk's send after its slot, the data TLS handshake, the 226 and curl being scheduled.
+        Assert.True(seconds >= expectedSeconds * 0.90 && seconds <= (expectedSeconds * 1.10) + 0.3,
+            $"expected {expectedSeconds:0.000} s -10%/+10%+0.3 s, curl took {seconds:0.000} s: {result.Describe()}");
     }
 
     private static string Url(TestServer server, string path) => $"ftp://{server.UrlHost}:{server.Port}{path}";
