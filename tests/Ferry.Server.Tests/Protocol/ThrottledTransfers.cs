@@ -21,7 +21,8 @@ internal static class ThrottledTransfers
     {
         // Not faster than the limit allows (-10%): that is what a limit promises. Not much slower
         // either (+10%), plus 0.3 s for what no schedule controls on a loaded machine: the last
-        // chunk's send after its slot, the 226 and the test's own reads being scheduled.
+        // chunk's send after its slot, the command's dispatch, the 226 and the test's own reads
+        // being scheduled.
         var expected = (double)bytes / bytesPerSecond;
         var seconds = elapsed.TotalSeconds;
         Assert.True(seconds >= expected * 0.90 && seconds <= (expected * 1.10) + 0.3,
@@ -38,17 +39,16 @@ internal static class ThrottledTransfers
     }
 
     /// <summary>
-    /// TYPE, EPSV, RETR to 226; the time from the 150 (the transfer's start: the throttle's bucket
-    /// begins then, so a slow command dispatch on a loaded machine is not counted) to 226, and the
-    /// bytes received.
+    /// TYPE, EPSV, RETR to 226; the time from sending RETR to 226 (so that sessions sharing a
+    /// bucket are timed from the same moment), and the bytes received.
     /// </summary>
     public static async Task<(byte[] Bytes, TimeSpan Elapsed)> DownloadAsync(WireClient ftp, string name, char type = 'I')
     {
         await ftp.CommandAsync("TYPE " + type, 200);
         var data = await ftp.OpenPassiveAsync();
+        var clock = Stopwatch.StartNew();
         await ftp.SendAsync("RETR " + name);
         await ftp.ExpectAsync(150);
-        var clock = Stopwatch.StartNew();
         var bytes = await WireClient.ReadAllAsync(data);
         await ftp.ExpectAsync(226);
         return (bytes, clock.Elapsed);
