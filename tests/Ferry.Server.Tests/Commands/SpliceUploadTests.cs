@@ -24,7 +24,7 @@ public sealed class SpliceUploadTests
     [VerbTest("STOR")]
     public async Task A_plain_binary_STOR_goes_through_splice_byte_for_byte(int size)
     {
-        await using var server = await LoggedTestServer.StartAsync();
+        await using var server = await TestServer.StartAsync(log: new RecordingLog());
         await using var ftp = await server.ConnectAsync();
         var content = Random(size);
 
@@ -42,7 +42,7 @@ public sealed class SpliceUploadTests
     [InlineData(true, 'A')]
     public async Task UseSplice_false_and_ASCII_uploads_take_the_copy_loop(bool useSplice, char type)
     {
-        await using var server = await LoggedTestServer.StartAsync(o => o.UseSplice = useSplice);
+        await using var server = await TestServer.StartAsync(o => o.UseSplice = useSplice, log: new RecordingLog());
         await using var ftp = await server.ConnectAsync();
         var content = Random(300_000);
 
@@ -60,7 +60,7 @@ public sealed class SpliceUploadTests
     [VerbTest("REST", "STOR")]
     public async Task REST_then_STOR_through_splice_keeps_the_head_and_replaces_the_tail()
     {
-        await using var server = await LoggedTestServer.StartAsync();
+        await using var server = await TestServer.StartAsync(log: new RecordingLog());
         var old = Random(1_000_000);
         await File.WriteAllBytesAsync(server.PathOf("resume.bin"), old);
         await using var ftp = await server.ConnectAsync();
@@ -87,7 +87,7 @@ public sealed class SpliceUploadTests
     [VerbTest("APPE")]
     public async Task APPE_through_splice_adds_to_the_end_of_an_existing_file()
     {
-        await using var server = await LoggedTestServer.StartAsync();
+        await using var server = await TestServer.StartAsync(log: new RecordingLog());
         var head = Random(12_345);
         await File.WriteAllBytesAsync(server.PathOf("log.bin"), head);
         await using var ftp = await server.ConnectAsync();
@@ -116,7 +116,7 @@ public sealed class SpliceUploadTests
     [VerbTest("ABOR")]
     public async Task ABOR_during_a_splice_upload_answers_426_then_226(bool flowing)
     {
-        await using var server = await LoggedTestServer.StartAsync(o => o.DataStallTimeout = TimeSpan.FromMinutes(5));
+        await using var server = await TestServer.StartAsync(o => o.DataStallTimeout = TimeSpan.FromMinutes(5), log: new RecordingLog());
         await using var ftp = await server.ConnectAsync();
         await ftp.CommandAsync("TYPE I", 200);
         using var data = await ftp.OpenPassiveAsync();
@@ -147,7 +147,7 @@ public sealed class SpliceUploadTests
     [Fact]
     public async Task A_splice_upload_that_stops_sending_is_ended_by_the_stall_timeout()
     {
-        await using var server = await LoggedTestServer.StartAsync(o => o.DataStallTimeout = TimeSpan.FromSeconds(1));
+        await using var server = await TestServer.StartAsync(o => o.DataStallTimeout = TimeSpan.FromSeconds(1), log: new RecordingLog());
         await using var ftp = await server.ConnectAsync();
         await ftp.CommandAsync("TYPE I", 200);
         using var data = await ftp.OpenPassiveAsync();
@@ -164,7 +164,7 @@ public sealed class SpliceUploadTests
     [Fact]
     public async Task A_throttled_splice_upload_keeps_its_rate_and_every_byte()
     {
-        await using var server = await LoggedTestServer.StartAsync(o => o.UploadRateLimit = ThrottledTransfers.MiB);
+        await using var server = await TestServer.StartAsync(o => o.UploadRateLimit = ThrottledTransfers.MiB, log: new RecordingLog());
         await using var ftp = await server.ConnectAsync();
         var content = Random((int)(2 * ThrottledTransfers.MiB));
 
@@ -175,7 +175,7 @@ public sealed class SpliceUploadTests
         AssertMethod(server, "STOR", "/slow.bin", "splice");
     }
 
-    internal static void AssertMethod(LoggedTestServer server, string verb, string path, string method)
+    internal static void AssertMethod(TestServer server, string verb, string path, string method)
     {
         var messages = server.Log.Messages(UploadMethodEvent);
         Assert.Contains(messages, m => m.EndsWith($": {verb} {path} receives through {method}", StringComparison.Ordinal));

@@ -16,7 +16,7 @@ public sealed class SpliceUploadResetTests
     [VerbTest("STOR")]
     public async Task Clients_resetting_mid_splice_upload_leave_no_pipe_file_or_session_behind()
     {
-        await using var server = await LoggedTestServer.StartAsync();
+        await using var server = await TestServer.StartAsync(log: new RecordingLog());
 
         // One cycle first, so descriptors the runtime creates lazily are in the baseline.
         await ResetDuringUploadAsync(server, "warmup.bin", resetControlToo: false);
@@ -55,7 +55,7 @@ public sealed class SpliceUploadResetTests
     private const int SentBeforeReset = 256 * 1024;
 
     /// <summary>STOR, 256 KiB sent and written (the splice loop is running), then RST on the data connection (and on the control one).</summary>
-    private static async Task ResetDuringUploadAsync(LoggedTestServer server, string name, bool resetControlToo)
+    private static async Task ResetDuringUploadAsync(TestServer server, string name, bool resetControlToo)
     {
         var ftp = await server.ConnectAsync();
         await ftp.CommandAsync("TYPE I", 200);
@@ -84,7 +84,7 @@ public sealed class SpliceUploadResetTests
         await ftp.DisposeAsync();
     }
 
-    private static async Task AssertNoSessionsAsync(LoggedTestServer server)
+    private static async Task AssertNoSessionsAsync(TestServer server)
     {
         var drained = await Probe.EventuallyAsync(() => server.Server.ActiveSessions == 0, TimeSpan.FromSeconds(15));
         Assert.True(drained, $"ActiveSessions stayed at {server.Server.ActiveSessions}, expected 0");

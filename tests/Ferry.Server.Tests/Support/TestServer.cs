@@ -21,11 +21,14 @@ public sealed class TestServer : IAsyncDisposable
     private static readonly Lazy<TlsCertificateProvider> SharedCertificates = new(() =>
         TlsCertificateProvider.Create(null, null, null, Path.Combine(Path.GetTempPath(), "ferry-test-tls-" + Environment.ProcessId)));
 
-    private TestServer(string directory, FtpServer server, SqliteUserStore users)
+    private readonly RecordingLog? _log;
+
+    private TestServer(string directory, FtpServer server, SqliteUserStore users, RecordingLog? log)
     {
         Folder = directory;
         Server = server;
         Users = users;
+        _log = log;
     }
 
     /// <summary>The temp folder holding everything of this server.</summary>
@@ -38,6 +41,9 @@ public sealed class TestServer : IAsyncDisposable
 
     public SqliteUserStore Users { get; }
 
+    /// <summary>The server's log, for tests that check which path a transfer took; only when started with one.</summary>
+    public RecordingLog Log => _log ?? throw new InvalidOperationException("Start the server with a RecordingLog to read its log.");
+
     public IPEndPoint EndPoint => Server.LocalEndPoint;
 
     public int Port => EndPoint.Port;
@@ -48,7 +54,7 @@ public sealed class TestServer : IAsyncDisposable
     public string UrlHost => EndPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Host}]" : Host;
 
     public static async Task<TestServer> StartAsync(
-        Action<FtpServerOptions>? configure = null, string listenAddress = "127.0.0.1", TlsCertificateProvider? certificates = null, TimeProvider? time = null)
+        Action<FtpServerOptions>? configure = null, string listenAddress = "127.0.0.1", TlsCertificateProvider? certificates = null, TimeProvider? time = null, RecordingLog? log = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "ferry-test-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Path.Combine(directory, "root"));
@@ -68,9 +74,9 @@ public sealed class TestServer : IAsyncDisposable
             BanFailedLogins = 0,
         };
         configure?.Invoke(options);
-        var server = new FtpServer(options, users, time: time, certificates: certificates ?? SharedCertificates.Value);
+        var server = new FtpServer(options, users, loggerFactory: log, time: time, certificates: certificates ?? SharedCertificates.Value);
         await server.StartAsync();
-        return new TestServer(directory, server, users);
+        return new TestServer(directory, server, users, log);
     }
 
     /// <summary>Adds another user with its own root folder (returned).</summary>
