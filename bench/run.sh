@@ -19,6 +19,16 @@ if [[ $EUID -ne 0 ]]; then
     exit 2
 fi
 
+# The ports (3210-3213, the passive ranges) and the system account ferrybench are the machine's,
+# not this checkout's: a second run at the same time would take them from the first. The lock is
+# held by this process and, through the exec below, by bench.py until it ends.
+mkdir -p /run/lock
+exec 9>/run/lock/ferry-bench.lock
+if ! flock -n 9; then
+    echo "bench/run.sh: another benchmark run holds /run/lock/ferry-bench.lock (it uses the same ports and account); wait for it to end" >&2
+    exit 2
+fi
+
 missing=()
 for tool in iperf3 curl openssl python3 setpriv; do
     command -v "$tool" >/dev/null || missing+=("$tool")
