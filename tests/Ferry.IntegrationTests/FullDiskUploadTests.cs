@@ -21,7 +21,7 @@ public sealed class FullDiskUploadTests
 
     private static async Task FullDiskAsync(bool useSplice)
     {
-        await using var server = await LoggedTestServer.StartAsync(o => o.UseSplice = useSplice);
+        await using var server = await TestServer.StartAsync(o => o.UseSplice = useSplice, log: new RecordingLog());
         await RunAsync("mount", "-t", "tmpfs", "-o", $"size={DiskSize},mode=0755", "ferry-test-full", server.Root);
         try
         {

@@ -22,7 +22,7 @@ public sealed class SpliceUploadClientTests
     [InlineData(20 * 1024 * 1024)]
     public async Task Curl_uploads_through_splice_byte_for_byte(int size)
     {
-        await using var server = await LoggedTestServer.StartAsync();
+        await using var server = await TestServer.StartAsync(log: new RecordingLog());
         using var local = new TempFolder("splice-curl");
         var source = local.Combine("source.bin");
         var bytes = FileTree.WriteRandomFile(source, size);
@@ -38,7 +38,7 @@ public sealed class SpliceUploadClientTests
     [Fact]
     public async Task Ftplib_uploads_resumes_and_appends_through_splice()
     {
-        await using var server = await LoggedTestServer.StartAsync();
+        await using var server = await TestServer.StartAsync(log: new RecordingLog());
 
         var result = await ClientProcess.RunAsync("python3",
             [Path.Combine(AppContext.BaseDirectory, "Scripts", "ftplib_splice.py"), server.Host, server.Port.ToString(CultureInfo.InvariantCulture), TestServer.UserName, TestServer.Password]);
