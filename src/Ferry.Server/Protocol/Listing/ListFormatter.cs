@@ -64,10 +64,7 @@ internal sealed class ListFormatter : IListingFormatter
         destination[at++] = (byte)' ';
         at += WriteDate(destination[at..], entry.LastModifiedUtc);
         destination[at++] = (byte)' ';
-        at += Encoding.UTF8.GetBytes(name, destination[at..]);
-        destination[at++] = (byte)'\r';
-        destination[at++] = (byte)'\n';
-        written = at;
+        written = ListingName.WriteLast(destination, at, name);
         return true;
     }
 

@@ -101,10 +101,7 @@ internal sealed class MlsxFormatter : IListingFormatter
         }
 
         destination[at++] = (byte)' ';
-        at += Encoding.UTF8.GetBytes(name, destination[at..]);
-        destination[at++] = (byte)'\r';
-        destination[at++] = (byte)'\n';
-        written = at;
+        written = ListingName.WriteLast(destination, at, name);
         return true;
     }
 

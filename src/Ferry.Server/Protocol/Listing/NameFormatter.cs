@@ -18,10 +18,7 @@ internal sealed class NameFormatter(string? fixedName) : IListingFormatter
             return false;
         }
 
-        var at = Encoding.UTF8.GetBytes(name, destination);
-        destination[at++] = (byte)'\r';
-        destination[at++] = (byte)'\n';
-        written = at;
+        written = ListingName.WriteLast(destination, 0, name);
         return true;
     }
 }
