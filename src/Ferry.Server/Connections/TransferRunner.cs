@@ -121,11 +121,13 @@ internal static class TransferRunner
                 {
                     var socket = await channel.OpenAsync(token);
                     await using var watchdog = transfer.StartWatchdog(connection.Server.Options.DataStallTimeout, connection.Server.Time);
-                    await using var network = new NetworkStream(socket, ownsSocket: false);
-                    await using var readAhead = protect ? new ReadAheadStream(network, connection.Server.Options.TransferBufferSize) : null;
-                    await using var tls = protect ? await DataTls.AcceptAsync(connection, readAhead!, token) : null;
-                    await pump(socket, (Stream?)tls ?? network, transfer, token);
                     var uploading = direction is "STOR" or "APPE" or "STOU";
+                    await using var network = new NetworkStream(socket, ownsSocket: false);
+
+                    // Only a TLS upload reads much; a download would hold the buffer for its close_notify alone.
+                    await using var readAhead = protect && uploading ? new ReadAheadStream(network, connection.Server.Options.TransferBufferSize) : null;
+                    await using var tls = protect ? await DataTls.AcceptAsync(connection, (Stream?)readAhead ?? network, token) : null;
+                    await pump(socket, (Stream?)tls ?? network, transfer, token);
                     var truncated = uploading && tls is not null && TlsSessionProbe.ReceivedCloseNotify(tls) == false;
                     await CloseDataAsync(socket, tls, uploading);
                     if (truncated)
