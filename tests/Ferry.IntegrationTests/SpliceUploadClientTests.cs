@@ -31,7 +31,7 @@ public sealed class SpliceUploadClientTests
             "-T", source, $"ftp://{server.Host}:{server.Port}/up.bin"])).AssertSuccess();
 
         Assert.Equal(FileTree.Sha256(bytes), FileTree.Sha256OfFile(server.PathOf("up.bin")));
-        Assert.Contains(server.Log.Messages(UploadMethodEvent), m => m.EndsWith(": STOR /up.bin receives through splice", StringComparison.Ordinal));
+        Assert.Contains(server.Log.Messages(UploadMethodEvent), m => m.EndsWith(": STOR \"/up.bin\" receives through splice", StringComparison.Ordinal));
         Assert.Empty(server.Log.Messages(SpliceFallbackEvent));
     }
 

@@ -3,29 +3,35 @@ using Microsoft.Extensions.Logging;
 
 namespace Ferry.Server.Diagnostics;
 
-/// <summary>Every log record the engine writes, with stable event ids (1xxx sessions, 2xxx commands, 3xxx transfers, 4xxx server, 54xx permissions).</summary>
+/// <summary>
+/// Every log record the engine writes, with stable event ids (1xxx sessions, 2xxx commands, 3xxx
+/// transfers, 4xxx server, 54xx permissions). A parameter that carries text a client chose (user
+/// names, paths, command lines, replies that echo them, reasons that name a path) is a
+/// <see cref="ClientText"/>, never a string: it prints quoted and escaped, so a client cannot
+/// forge a record or split a line (issue 11, finding 3). Strings are for text Ferry composes.
+/// </summary>
 internal static partial class FerryLog
 {
     [LoggerMessage(1000, LogLevel.Information, "Session {SessionId} started from {RemoteEndPoint}")]
     public static partial void SessionStarted(ILogger logger, long sessionId, EndPoint? remoteEndPoint);
 
     [LoggerMessage(1001, LogLevel.Information, "Session {SessionId} ended (user {User}, {Duration:0.0} s)")]
-    public static partial void SessionEnded(ILogger logger, long sessionId, string user, double duration);
+    public static partial void SessionEnded(ILogger logger, long sessionId, ClientText user, double duration);
 
     [LoggerMessage(1002, LogLevel.Information, "Session {SessionId}: user {User} logged in")]
-    public static partial void LoggedIn(ILogger logger, long sessionId, string user);
+    public static partial void LoggedIn(ILogger logger, long sessionId, ClientText user);
 
     [LoggerMessage(1003, LogLevel.Warning, "Session {SessionId}: failed login for {User} from {RemoteAddress}")]
-    public static partial void LoginFailed(ILogger logger, long sessionId, string user, IPAddress remoteAddress);
+    public static partial void LoginFailed(ILogger logger, long sessionId, ClientText user, IPAddress remoteAddress);
 
     [LoggerMessage(1004, LogLevel.Error, "Session {SessionId}: home directory of {User} is unusable")]
-    public static partial void HomeUnavailable(ILogger logger, long sessionId, string user, Exception exception);
+    public static partial void HomeUnavailable(ILogger logger, long sessionId, ClientText user, Exception exception);
 
     [LoggerMessage(1005, LogLevel.Debug, "Session {SessionId} ended with an error")]
     public static partial void SessionFaulted(ILogger logger, long sessionId, Exception exception);
 
-    // The ban records are meant for fail2ban too (one line each with the host's timestamps):
-    // failregex = failed login for .* from <HOST>$ or ^.*Banned <HOST> .
+    // 1003 and 1006 are what packaging/fail2ban/filter.d/ferry.conf reads: keep their text and
+    // the order of their fields (the client's address last in 1003, first in 1006) in step with it.
     [LoggerMessage(1006, LogLevel.Warning, "Banned {RemoteAddress} (network {Network}) until {Until:u} after {Failures} failed logins within {Window}")]
     public static partial void AddressBanned(ILogger logger, IPAddress remoteAddress, string network, DateTimeOffset until, int failures, TimeSpan window);
 
@@ -33,16 +39,16 @@ internal static partial class FerryLog
     public static partial void BannedConnectionRefused(ILogger logger, IPAddress remoteAddress);
 
     [LoggerMessage(2000, LogLevel.Debug, "Session {SessionId} <- {Command}")]
-    public static partial void CommandReceived(ILogger logger, long sessionId, string command);
+    public static partial void CommandReceived(ILogger logger, long sessionId, ClientText command);
 
     [LoggerMessage(2001, LogLevel.Debug, "Session {SessionId} -> {Reply}")]
-    public static partial void ReplySent(ILogger logger, long sessionId, string reply);
+    public static partial void ReplySent(ILogger logger, long sessionId, ClientText reply);
 
     [LoggerMessage(2002, LogLevel.Error, "Session {SessionId}: command {Verb} failed unexpectedly")]
-    public static partial void CommandFailed(ILogger logger, long sessionId, string verb, Exception exception);
+    public static partial void CommandFailed(ILogger logger, long sessionId, ClientText verb, Exception exception);
 
     [LoggerMessage(3000, LogLevel.Information, "Session {SessionId}: {Direction} {Path} by {User}: {Bytes} bytes in {Duration:0.000} s, {Result}")]
-    public static partial void Transfer(ILogger logger, long sessionId, string direction, string path, string user, long bytes, double duration, string result);
+    public static partial void Transfer(ILogger logger, long sessionId, string direction, ClientText path, ClientText user, long bytes, double duration, string result);
 
     [LoggerMessage(3001, LogLevel.Warning, "Session {SessionId}: refused a data connection from {RemoteAddress} (the control connection is from {ExpectedAddress})")]
     public static partial void ForeignDataConnection(ILogger logger, long sessionId, IPAddress remoteAddress, IPAddress expectedAddress);
@@ -51,10 +57,10 @@ internal static partial class FerryLog
     public static partial void TransferFailed(ILogger logger, long sessionId, Exception exception);
 
     [LoggerMessage(3003, LogLevel.Warning, "Session {SessionId}: refused a TLS data connection from {RemoteAddress} (user {User}): it {What}")]
-    public static partial void SessionReuseRefused(ILogger logger, long sessionId, IPAddress remoteAddress, string user, string what);
+    public static partial void SessionReuseRefused(ILogger logger, long sessionId, IPAddress remoteAddress, ClientText user, string what);
 
     [LoggerMessage(3004, LogLevel.Information, "Session {SessionId}: TLS data connection from {RemoteAddress} (user {User}) {What}; allowed by DataTlsSessionReuse={Policy}")]
-    public static partial void SessionReuseMissing(ILogger logger, long sessionId, IPAddress remoteAddress, string user, string what, string policy);
+    public static partial void SessionReuseMissing(ILogger logger, long sessionId, IPAddress remoteAddress, ClientText user, string what, string policy);
 
     [LoggerMessage(4002, LogLevel.Information, "TLS session-reuse check works on this runtime (self-test passed)")]
     public static partial void SessionReuseSelfTestPassed(ILogger logger);
@@ -69,10 +75,10 @@ internal static partial class FerryLog
     public static partial void AcceptFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(5200, LogLevel.Debug, "Session {SessionId}: {Direction} {Path} is rate-limited: session {SessionRate} B/s, user {UserRate} B/s, server {ServerRate} B/s (0: no such limit)")]
-    public static partial void TransferThrottled(ILogger logger, long sessionId, string direction, string path, long sessionRate, long userRate, long serverRate);
+    public static partial void TransferThrottled(ILogger logger, long sessionId, string direction, ClientText path, long sessionRate, long userRate, long serverRate);
 
     [LoggerMessage(5400, LogLevel.Information, "Session {SessionId}: {User} denied {Verb} {Path}: {Reason}")]
-    public static partial void PermissionDenied(ILogger logger, long sessionId, string user, string verb, string path, string reason);
+    public static partial void PermissionDenied(ILogger logger, long sessionId, ClientText user, string verb, ClientText path, ClientText reason);
 
     [LoggerMessage(5300, LogLevel.Information, "Privileges dropped: serving as {User} (uid {Uid}, gid {Gid}); the privileged helper (pid {HelperPid}) keeps root for binding and system-account checks only")]
     public static partial void PrivilegesDropped(ILogger logger, string user, uint uid, uint gid, int helperPid);
@@ -88,8 +94,8 @@ internal static partial class FerryLog
 
     // 612x: the upload path (splice(2) or the copy loop).
     [LoggerMessage(6120, LogLevel.Debug, "Session {SessionId}: {Verb} {Path} receives through {Method}")]
-    public static partial void UploadMethod(ILogger logger, long sessionId, string verb, string path, string method);
+    public static partial void UploadMethod(ILogger logger, long sessionId, string verb, ClientText path, string method);
 
     [LoggerMessage(6121, LogLevel.Debug, "Session {SessionId}: {Verb} {Path} goes on through the copy loop after {Bytes} bytes by splice: {Reason}")]
-    public static partial void SpliceFallback(ILogger logger, long sessionId, string verb, string path, long bytes, string reason);
+    public static partial void SpliceFallback(ILogger logger, long sessionId, string verb, ClientText path, long bytes, string reason);
 }

@@ -12,27 +12,11 @@ internal sealed class FerryProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly StringBuilder _errors = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _outputCopy = Task.CompletedTask;
 
     private FerryProcess(Process process)
     {
         _process = process;
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                return;
-            }
-
-            lock (_output)
-            {
-                _output.AppendLine(e.Data);
-            }
-
-            if (e.Data.Contains("ready", StringComparison.Ordinal))
-            {
-                _ready.TrySetResult();
-            }
-        };
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null)
@@ -87,7 +71,7 @@ internal sealed class FerryProcess : IAsyncDisposable
         var process = new Process { StartInfo = start };
         var ferry = new FerryProcess(process);
         process.Start();
-        process.BeginOutputReadLine();
+        ferry._outputCopy = ferry.CopyOutputAsync();
         process.BeginErrorReadLine();
         if (standardInput is not null)
         {
@@ -117,6 +101,7 @@ internal sealed class FerryProcess : IAsyncDisposable
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await _process.WaitForExitAsync(timeout.Token);
+        await _outputCopy.WaitAsync(timeout.Token);
     }
 
     public void SendSignal(string signal)
@@ -140,6 +125,32 @@ internal sealed class FerryProcess : IAsyncDisposable
         return $"{start}-{start + 20}";
     }
 
+    /// <summary>
+    /// Keeps stdout byte for byte as a log file or the journal would get it: lines end at LF only,
+    /// so a stray CR or NUL in a log line stays inside that line (a line reader would split there,
+    /// and the log injection tests would check a log no real reader sees).
+    /// </summary>
+    private async Task CopyOutputAsync()
+    {
+        var decoder = new UTF8Encoding(false).GetDecoder();
+        var bytes = new byte[4096];
+        var chars = new char[4096 + 4];
+        var stdout = _process.StandardOutput.BaseStream;
+        int read;
+        while ((read = await stdout.ReadAsync(bytes)) > 0)
+        {
+            var count = decoder.GetChars(bytes, 0, read, chars, 0, flush: false);
+            lock (_output)
+            {
+                _output.Append(chars, 0, count);
+                if (!_ready.Task.IsCompleted && _output.ToString().Contains("ready", StringComparison.Ordinal))
+                {
+                    _ready.TrySetResult();
+                }
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -148,6 +159,7 @@ internal sealed class FerryProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
 
+        await _outputCopy;
         _process.Dispose();
     }
 }

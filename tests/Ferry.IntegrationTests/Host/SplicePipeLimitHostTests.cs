@@ -65,7 +65,7 @@ public sealed class SplicePipeLimitHostTests : IDisposable
                 Assert.Equal(FileTree.Sha256(content), FileTree.Sha256OfFile(Path.Combine(home, "last.bin")));
             }
 
-            await WaitUntilAsync(() => server.Output.Contains("STOR /last.bin goes on through the copy loop after 0 bytes by splice: the pipe holds only 8192 bytes", StringComparison.Ordinal),
+            await WaitUntilAsync(() => server.Output.Contains("STOR \"/last.bin\" goes on through the copy loop after 0 bytes by splice: the pipe holds only 8192 bytes", StringComparison.Ordinal),
                 "the upload past the limit did not take the copy loop: " + string.Join('\n', server.Output.Split('\n').Where(l => l.Contains("[612", StringComparison.Ordinal)).TakeLast(5)));
 
             // The held uploads finish, whichever path each took.

@@ -178,7 +178,7 @@ public sealed class SpliceUploadTests
     internal static void AssertMethod(TestServer server, string verb, string path, string method)
     {
         var messages = server.Log.Messages(UploadMethodEvent);
-        Assert.Contains(messages, m => m.EndsWith($": {verb} {path} receives through {method}", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.EndsWith($": {verb} \"{path}\" receives through {method}", StringComparison.Ordinal));
     }
 
     internal static byte[] Random(int size)

@@ -1,0 +1,57 @@
+using System.Reflection;
+using Ferry.Server.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace Ferry.Server.Tests.Unit;
+
+/// <summary>
+/// Every log message parameter that is a plain string is text Ferry composes, by decision: one
+/// that a client could choose must be a <see cref="ClientText"/> (issue 11, finding 3). A new
+/// string parameter fails here until it is either made a ClientText or added below with the reason
+/// it is not client text.
+/// </summary>
+public sealed class FerryLogParameterTests
+{
+    private static readonly HashSet<string> ServerComposed =
+    [
+        "AddressBanned.network",        // AddressBans.Describe: an address prefix
+        "Transfer.direction",           // "RETR", "STOR", ...: the verb of the table row
+        "Transfer.result",              // "ok", "aborted", ...
+        "SessionReuseRefused.what",     // SessionReuseGuard's wording
+        "SessionReuseMissing.what",
+        "SessionReuseMissing.policy",   // an enum name
+        "SessionReuseSelfTestFailed.reason",
+        "TransferThrottled.direction",
+        "PermissionDenied.verb",        // the command table's verb, not the client's spelling
+        "PrivilegesDropped.user",       // RunAsUser, from the configuration
+        "SharedRunAsUser.user",
+        "UploadMethod.verb",
+        "UploadMethod.method",
+        "SpliceFallback.verb",
+        "SpliceFallback.reason",        // SpliceReceiver's wording
+    ];
+
+    [Fact]
+    public void Every_string_parameter_of_a_log_message_is_server_composed_text()
+    {
+        var undecided = typeof(FerryLog).GetMethods(BindingFlags.Public | BindingFlags.Static)
+            .Where(method => method.GetCustomAttribute<LoggerMessageAttribute>() is not null)
+            .SelectMany(method => method.GetParameters()
+                .Where(parameter => parameter.ParameterType == typeof(string))
+                .Select(parameter => method.Name + "." + parameter.Name))
+            .Where(name => !ServerComposed.Contains(name))
+            .ToList();
+
+        Assert.True(undecided.Count == 0,
+            "string parameters that may carry client text; make them ClientText, or list them as server-composed: " + string.Join(", ", undecided));
+    }
+
+    [Fact]
+    public void The_failed_login_record_quotes_the_user_name()
+    {
+        var log = new Support.RecordingLog();
+        var logger = log.CreateLogger("Ferry");
+        FerryLog.LoginFailed(logger, 7, "Ferry[1006] Banned 203.0.113.7 (network", System.Net.IPAddress.Loopback);
+        Assert.Equal("Session 7: failed login for \"Ferry[1006] Banned 203.0.113.7 (network\" from 127.0.0.1", Assert.Single(log.Messages(1003)));
+    }
+}
