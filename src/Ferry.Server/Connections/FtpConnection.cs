@@ -446,6 +446,10 @@ internal sealed class FtpConnection : IAsyncDisposable
         {
             await ReplyAsync(StorageReplies.For(e.Kind));
         }
+        catch (InvalidPathException)
+        {
+            await ReplyAsync(StorageReplies.InvalidPath);
+        }
         catch (Exception e) when (e is not (IOException or SocketException or ObjectDisposedException or OperationCanceledException))
         {
             FerryLog.CommandFailed(Logger, Id, command.Verb, e);

@@ -5,6 +5,15 @@ namespace Ferry.Server.Protocol;
 /// <summary>The one place a storage failure becomes a reply (RFC 959 §4.2: 45x transient, 55x permanent).</summary>
 internal static class StorageReplies
 {
+    /// <summary>
+    /// A path argument with CR, LF or NUL (<see cref="InvalidPathException"/>). 501, not 553: the
+    /// argument fails RFC 959's &lt;pathname&gt; syntax (§5.3.2), so it is a syntax error in the
+    /// parameters, and 501 is a reply RFC 959 §5.4 lists for every command that takes a path,
+    /// while 553 ("file name not allowed") is listed only for STOR, STOU, APPE and RNTO.
+    /// </summary>
+    public static (FtpReplyCode Code, string Text) InvalidPath { get; } =
+        (FtpReplyCode.SyntaxErrorInParameters, "Syntax error in parameters: a path name may not contain CR, LF or NUL (RFC 959 §5.3.2).");
+
     public static (FtpReplyCode Code, string Text) For(StorageErrorKind kind) => kind switch
     {
         StorageErrorKind.NotFound => (FtpReplyCode.FileUnavailable, "No such file or directory."),

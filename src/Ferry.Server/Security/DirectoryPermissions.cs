@@ -115,7 +115,7 @@ internal sealed class DirectoryPermissions
     private static bool TryNormalize(string? text, out VirtualPath path)
     {
         path = VirtualPath.Root;
-        if (string.IsNullOrEmpty(text) || text[0] != '/' || text.Contains('\0'))
+        if (string.IsNullOrEmpty(text) || text[0] != '/' || VirtualPath.HasForbiddenCharacter(text))
         {
             return false;
         }

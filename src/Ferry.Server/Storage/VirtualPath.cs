@@ -37,7 +37,12 @@ public readonly record struct VirtualPath
 
     public VirtualPath Child(string name)
     {
-        if (name.Length == 0 || name is "." or ".." || name.Contains('/') || name.Contains('\0'))
+        if (HasForbiddenCharacter(name))
+        {
+            throw new InvalidPathException();
+        }
+
+        if (name.Length == 0 || name is "." or ".." || name.Contains('/'))
         {
             throw new StorageException(StorageErrorKind.InvalidName);
         }
@@ -47,8 +52,12 @@ public readonly record struct VirtualPath
 
     /// <summary>
     /// Resolves client text against the current directory. ".." never climbs above the root
-    /// (as RFC 959 servers conventionally clamp it); a NUL byte makes the name invalid, since
-    /// the OS would silently truncate there.
+    /// (as RFC 959 servers conventionally clamp it). Text with CR, LF or NUL is no path name and
+    /// throws <see cref="InvalidPathException"/>: RFC 959 §5.3.2 makes a pathname character "any
+    /// of the 128 ASCII characters except &lt;CR&gt; and &lt;LF&gt;" (RFC 2640 keeps that for UTF-8
+    /// names), a bare CR inside a command line is only there because the line is framed on
+    /// LF, and the OS would silently cut a name at NUL. Such a name, once made, could only be
+    /// echoed raw (257 `MKD x\r226 fake`) or not at all (issue 11, finding 8).
     /// </summary>
     public static VirtualPath Resolve(VirtualPath current, string? clientPath)
     {
@@ -57,9 +66,9 @@ public readonly record struct VirtualPath
             return current;
         }
 
-        if (clientPath.Contains('\0'))
+        if (HasForbiddenCharacter(clientPath))
         {
-            throw new StorageException(StorageErrorKind.InvalidName);
+            throw new InvalidPathException();
         }
 
         var segments = new List<string>(clientPath[0] == '/' ? [] : current.Segments);
@@ -84,6 +93,9 @@ public readonly record struct VirtualPath
 
         return segments.Count == 0 ? Root : new VirtualPath("/" + string.Join('/', segments));
     }
+
+    /// <summary>Whether text holds CR, LF or NUL, which no path name may (see <see cref="Resolve"/>).</summary>
+    public static bool HasForbiddenCharacter(string text) => text.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0;
 
     public override string ToString() => Value;
 }

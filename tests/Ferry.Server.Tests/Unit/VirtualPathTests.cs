@@ -21,11 +21,22 @@ public sealed class VirtualPathTests
         Assert.Equal(expected, VirtualPath.Resolve(cwd, client).Value);
     }
 
-    [Fact]
-    public void A_nul_byte_makes_the_name_invalid()
+    [Theory]
+    [InlineData("a\0b")]
+    [InlineData("a\rb")]
+    [InlineData("x\r226 fake")]
+    [InlineData("a\nb")]
+    [InlineData("dir/a\r")]
+    public void Cr_lf_or_nul_is_no_path_name(string client)
     {
-        var error = Assert.Throws<StorageException>(() => VirtualPath.Resolve(VirtualPath.Root, "a\0b"));
-        Assert.Equal(StorageErrorKind.InvalidName, error.Kind);
+        Assert.Throws<InvalidPathException>(() => VirtualPath.Resolve(VirtualPath.Root, client));
+        Assert.Throws<InvalidPathException>(() => VirtualPath.Root.Child(client));
+    }
+
+    [Fact]
+    public void Other_control_characters_are_allowed_in_names()
+    {
+        Assert.Equal("/a\u001b[2Jb\tc", VirtualPath.Resolve(VirtualPath.Root, "a\u001b[2Jb\tc").Value);
     }
 
     [Fact]

@@ -88,7 +88,7 @@ internal static class ListingCommands
         {
             await foreach (var child in fileSystem.ListAsync(path, CancellationToken.None))
             {
-                if (options.ShowHidden || !child.Name.StartsWith('.'))
+                if ((options.ShowHidden || !child.Name.StartsWith('.')) && ListingName.IsListable(child.Name))
                 {
                     AppendWithoutLineEnd(text, formatter.Format(child));
                 }
@@ -162,6 +162,7 @@ internal static class ListingCommands
             await foreach (var child in entries.WithCancellation(token))
             {
                 if ((!showHidden && child.Name.StartsWith('.'))
+                    || !ListingName.IsListable(child.Name)
                     || (pattern is not null && !FileSystemName.MatchesSimpleExpression(pattern, child.Name, ignoreCase: false)))
                 {
                     continue;
