@@ -28,6 +28,7 @@ internal sealed class FtpServerContext
         SessionReuse = new SessionReuseGuard(options);
         SessionsPerUser = new SessionCounter<string>();
         Bans = new AddressBans(options, time);
+        Admission = new AdmissionControl(options, Bans.Key);
         DirectoryPermissions = Security.DirectoryPermissions.Create(options.DirectoryPermissions);
     }
 
@@ -53,6 +54,9 @@ internal sealed class FtpServerContext
 
     /// <summary>Addresses banned after repeated failed logins.</summary>
     public AddressBans Bans { get; }
+
+    /// <summary>The session budgets checked at connect and moved at login (MaxSessions and the not-logged-in budget).</summary>
+    public AdmissionControl Admission { get; }
 
     /// <summary>Server:DirectoryPermissions, compiled once.</summary>
     public DirectoryPermissions DirectoryPermissions { get; }

@@ -92,4 +92,14 @@ internal static partial class FerryLog
 
     [LoggerMessage(6121, LogLevel.Debug, "Session {SessionId}: {Verb} {Path} goes on through the copy loop after {Bytes} bytes by splice: {Reason}")]
     public static partial void SpliceFallback(ILogger logger, long sessionId, string verb, string path, long bytes, string reason);
+
+    // 4030-4049: admission (session budgets, the first-command deadline, passive listeners; issue 11, finding 6).
+    [LoggerMessage(4030, LogLevel.Debug, "Session {SessionId}: no complete command line within {Timeout} of the greeting; closing")]
+    public static partial void FirstCommandTimedOut(ILogger logger, long sessionId, TimeSpan timeout);
+
+    [LoggerMessage(4033, LogLevel.Debug, "Refused a connection from {RemoteAddress}: {Reason}")]
+    public static partial void ConnectionRefused(ILogger logger, IPAddress remoteAddress, string reason);
+
+    [LoggerMessage(4034, LogLevel.Debug, "Session {SessionId}: closed to make room for a newer connection (MaxUnauthenticatedSessions full; it had sent no command yet)")]
+    public static partial void EvictedForNewerConnection(ILogger logger, long sessionId);
 }
