@@ -97,6 +97,9 @@ internal static partial class FerryLog
     [LoggerMessage(4030, LogLevel.Debug, "Session {SessionId}: no complete command line within {Timeout} of the greeting; closing")]
     public static partial void FirstCommandTimedOut(ILogger logger, long sessionId, TimeSpan timeout);
 
+    [LoggerMessage(4032, LogLevel.Debug, "Session {SessionId}: refused a passive listener for {RemoteAddress}: its network has {Limit} waiting to be used (MaxPassiveListenersPerAddress)")]
+    public static partial void PassiveListenerLimitReached(ILogger logger, long sessionId, IPAddress remoteAddress, int limit);
+
     [LoggerMessage(4033, LogLevel.Debug, "Refused a connection from {RemoteAddress}: {Reason}")]
     public static partial void ConnectionRefused(ILogger logger, IPAddress remoteAddress, string reason);
 
