@@ -84,6 +84,7 @@ public sealed class FtpServer : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         var options = _context.Options;
+        EphemeralPortOverlap.WarnIfOverlapping(options.ParsedPassivePorts, _context.Logger);
         StartSessionReuseCheck();
         _listener = await ListenAsync(options.ParsedListenAddress, options.Port, cancellationToken);
         if (options.ImplicitTls)
