@@ -24,8 +24,6 @@ public sealed class FtpServer : IAsyncDisposable
 
     private readonly FtpServerContext _context;
     private readonly ConcurrentDictionary<long, FtpConnection> _connections = new();
-    private readonly SessionCounter<IPAddress> _sessionsPerAddress = new();
-    private int _sessions;
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _listener;
     private Socket? _implicitTlsListener;
@@ -77,7 +75,7 @@ public sealed class FtpServer : IAsyncDisposable
     public IPEndPoint? ImplicitTlsEndPoint => (IPEndPoint?)_implicitTlsListener?.LocalEndPoint;
 
     /// <summary>Sessions counted against MaxSessions: from accept until every resource of the session is released.</summary>
-    public int ActiveSessions => Volatile.Read(ref _sessions);
+    public int ActiveSessions => _context.Admission.Sessions;
 
     /// <summary>
     /// Binds (itself, or through the injected <see cref="IPrivilegedSocketSource"/>) and starts
@@ -86,6 +84,7 @@ public sealed class FtpServer : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         var options = _context.Options;
+        EphemeralPortOverlap.WarnIfOverlapping(options.ParsedPassivePorts, _context.Logger);
         StartSessionReuseCheck();
         _listener = await ListenAsync(options.ParsedListenAddress, options.Port, cancellationToken);
         if (options.ImplicitTls)
@@ -233,7 +232,6 @@ public sealed class FtpServer : IAsyncDisposable
                 continue;
             }
 
-            var options = _context.Options;
             if (_context.Bans.IsBanned(address, out var bannedUntil))
             {
                 FerryLog.BannedConnectionRefused(_context.Logger, address);
@@ -241,34 +239,27 @@ public sealed class FtpServer : IAsyncDisposable
                 continue;
             }
 
-            if (Interlocked.Increment(ref _sessions) > options.MaxSessions && options.MaxSessions > 0)
+            // MaxSessions, per address, and the smaller budget of connections not logged in yet.
+            if (!_context.Admission.TryAdmit(address, out var admission, out var refusal))
             {
-                Interlocked.Decrement(ref _sessions);
-                _ = RefuseAsync(socket, implicitTls, "Too many sessions on this server; try again later.");
+                FerryLog.ConnectionRefused(_context.Logger, address, refusal);
+                _ = RefuseAsync(socket, implicitTls, refusal);
                 continue;
             }
 
-            if (!_sessionsPerAddress.TryEnter(address, options.MaxSessionsPerAddress))
-            {
-                Interlocked.Decrement(ref _sessions);
-                _ = RefuseAsync(socket, implicitTls, $"Too many sessions from your address (at most {options.MaxSessionsPerAddress}).");
-                continue;
-            }
-
-            _ = RunCountedConnectionAsync(socket, implicitTls, address);
+            _ = RunCountedConnectionAsync(socket, implicitTls, admission);
         }
     }
 
-    private async Task RunCountedConnectionAsync(Socket socket, bool implicitTls, IPAddress address)
+    private async Task RunCountedConnectionAsync(Socket socket, bool implicitTls, AdmissionTicket admission)
     {
         try
         {
-            await RunConnectionAsync(socket, implicitTls);
+            await RunConnectionAsync(socket, implicitTls, admission);
         }
         finally
         {
-            _sessionsPerAddress.Leave(address);
-            Interlocked.Decrement(ref _sessions);
+            admission.Dispose();
         }
     }
 
@@ -301,13 +292,13 @@ public sealed class FtpServer : IAsyncDisposable
         }
     }
 
-    private async Task RunConnectionAsync(Socket socket, bool implicitTls)
+    private async Task RunConnectionAsync(Socket socket, bool implicitTls, AdmissionTicket admission)
     {
         var id = Interlocked.Increment(ref _nextId);
         FtpConnection connection;
         try
         {
-            connection = new FtpConnection(id, socket, _context);
+            connection = new FtpConnection(id, socket, _context, admission);
         }
         catch (Exception)
         {

@@ -214,6 +214,52 @@ public sealed class FtpServerOptions
     /// <summary>System accounts may only list and download (false, the default: everything, as store accounts get by default).</summary>
     public bool SystemAccountReadOnly { get; set; }
 
+    // Admission of connections that have not logged in, and of passive listeners (issue 11,
+    // finding 6: 2,000 silent connections filled MaxSessions; 420 PASV sessions took the range).
+
+    /// <summary>
+    /// Sessions at once that have not logged in yet; more get 421 at connect, so connections that
+    /// never finish a login cannot take the places logged-in users need. Null (the default): a
+    /// quarter of <see cref="MaxSessions"/> (500 of 2000), which is still hundreds of logins in
+    /// flight at the same moment, more than the password hash can serve; 0 is no limit of its own.
+    /// A login moves its session out of this budget; USER or REIN moves it back.
+    /// </summary>
+    public int? MaxUnauthenticatedSessions { get; set; }
+
+    /// <summary>
+    /// Sessions at once from one client address (an IPv6 client by its
+    /// <see cref="BanIPv6PrefixLength"/> network) that have not logged in yet; more get 421 at
+    /// connect. 16: rclone opens up to 12 connections at once (4 transfers, 8 checkers) and
+    /// FileZilla up to 11, each logged in within a few round trips; a third of
+    /// <see cref="MaxSessionsPerAddress"/>, so one address cannot hold its whole share unlogged.
+    /// 0 is no limit of its own (<see cref="MaxSessionsPerAddress"/> still applies).
+    /// </summary>
+    public int MaxUnauthenticatedSessionsPerAddress { get; set; } = 16;
+
+    /// <summary>
+    /// A connection must send its first complete command line this soon after the 220 greeting, or
+    /// it gets 421 and is closed: a client sends AUTH, USER or FEAT within one round trip, and a
+    /// person at ftp(1)'s "Name:" prompt types a name in seconds. 15 s: the upper end of Apache's
+    /// mod_reqtimeout header=10-20 and half of Kestrel's RequestHeadersTimeout (30 s); vsftpd,
+    /// ProFTPD and Pure-FTPd have only their login or idle timeouts (300 s, 300 s, 15 min) for this,
+    /// which is what let the slowloris hold its places. 00:00:00 turns it off (LoginTimeout still applies).
+    /// </summary>
+    public TimeSpan FirstCommandTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Passive listeners (PASV/EPSV) at once from one client address (an IPv6 client by its
+    /// <see cref="BanIPv6PrefixLength"/> network) that no transfer has used yet; one more gets 425.
+    /// A real client connects within a round trip of the 227/229 reply, so its listener waits for
+    /// milliseconds: 10 at once is ten transfers starting in the same instant (FileZilla's maximum
+    /// of simultaneous transfers), and is 1% of the default range, so holding the whole range takes
+    /// 100 addresses. Each session holds at most one (a new PASV closes the old). 0 is no limit.
+    /// </summary>
+    public int MaxPassiveListenersPerAddress { get; set; } = 10;
+
+    /// <summary><see cref="MaxUnauthenticatedSessions"/> in force: unless set, a quarter of <see cref="MaxSessions"/>, at least 1 (0 when MaxSessions is 0: no limit).</summary>
+    internal int EffectiveMaxUnauthenticatedSessions =>
+        MaxUnauthenticatedSessions ?? (MaxSessions > 0 ? Math.Max(1, MaxSessions / 4) : 0);
+
     internal SystemAccountOptions SystemAccountRules => new()
     {
         Enabled = SystemAccounts,
@@ -388,6 +434,16 @@ public sealed class FtpServerOptions
         }
 
         errors.AddRange(Security.DirectoryPermissions.Validate(DirectoryPermissions));
+
+        if (MaxUnauthenticatedSessions < 0 || MaxUnauthenticatedSessionsPerAddress < 0 || MaxPassiveListenersPerAddress < 0)
+        {
+            errors.Add("MaxUnauthenticatedSessions, MaxUnauthenticatedSessionsPerAddress, MaxPassiveListenersPerAddress: must be 0 (no limit) or more.");
+        }
+
+        if (FirstCommandTimeout < TimeSpan.Zero)
+        {
+            errors.Add("FirstCommandTimeout: must be positive, or 00:00:00 (off).");
+        }
 
         return errors;
     }

@@ -38,14 +38,19 @@ internal sealed class FtpConnection : IAsyncDisposable
     private string? _registeredIdentity;
     private string? _countedUser;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly AdmissionTicket? _admission;
+    private ITimer? _firstCommandDeadline;
+    private bool _awaitingFirstCommand;
     private readonly long _startedAt;
     private readonly CancellationTokenSource _closing = new();
     private DataTransfer? _transfer;
     private volatile bool _closeRequested;
 
-    public FtpConnection(long id, Socket socket, FtpServerContext server)
+    // admission: this connection's places in the session budgets; it follows logins (TrackLogin), the server gives them back at the end.
+    public FtpConnection(long id, Socket socket, FtpServerContext server, AdmissionTicket? admission = null)
     {
         Id = id;
+        _admission = admission;
         _socket = socket;
         Server = server;
         _startedAt = server.Time.GetTimestamp();
@@ -86,6 +91,7 @@ internal sealed class FtpConnection : IAsyncDisposable
     /// </summary>
     public void TrackLogin(Security.FtpUser? user)
     {
+        _admission?.SetLoggedIn(user is not null);
         if (_countedUser is not null)
         {
             Server.SessionsPerUser.Leave(_countedUser);
@@ -142,6 +148,9 @@ internal sealed class FtpConnection : IAsyncDisposable
                 await StartTlsAsync();
             }
 
+            // Armed before the greeting is written: on the plain port this still runs on the accept
+            // loop's turn, so the connection is listed for eviction before the next one is admitted.
+            StartFirstCommandDeadline();
             await ReplyAsync(FtpReplyCode.ServiceReady, Server.Options.Banner);
             _lastCommandAt = Server.Time.GetTimestamp();
             _idleTimer = Server.Time.CreateTimer(static state => ((FtpConnection)state!).OnIdleTimer(), this, IdleLimit, Timeout.InfiniteTimeSpan);
@@ -182,6 +191,56 @@ internal sealed class FtpConnection : IAsyncDisposable
             ? $"Idle timeout ({limit.TotalSeconds:0} s without a command): closing control connection."
             : $"Login timeout ({limit.TotalSeconds:0} s): closing control connection.";
         _ = ShutdownAsync(reason, TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>
+    /// FirstCommandTimeout: a one-shot timer from the greeting to the first complete command line,
+    /// so a connection that sends nothing, or dribbles bytes with no line end (slowloris), gives
+    /// its place back within seconds instead of holding it for the whole LoginTimeout. It is
+    /// apart from the idle timer on purpose: that one restarts with every command, this one never does.
+    /// </summary>
+    private void StartFirstCommandDeadline()
+    {
+        _awaitingFirstCommand = true;
+        var timeout = Server.Options.FirstCommandTimeout;
+        if (timeout > TimeSpan.Zero)
+        {
+            _firstCommandDeadline = Server.Time.CreateTimer(static state => ((FtpConnection)state!).OnFirstCommandDeadline(), this, timeout, Timeout.InfiniteTimeSpan);
+        }
+
+        // Until then, a newer connection may take this one's place when the not-logged-in budget is full.
+        _admission?.AwaitFirstCommand(() =>
+        {
+            FerryLog.EvictedForNewerConnection(Logger, Id);
+            _ = ShutdownAsync("Too many connections waiting for a first command: closing the oldest.", TimeSpan.FromSeconds(5));
+        });
+    }
+
+    private void OnFirstCommandDeadline()
+    {
+        if (!Volatile.Read(ref _awaitingFirstCommand))
+        {
+            // The first command came as the timer fired.
+            return;
+        }
+
+        var timeout = Server.Options.FirstCommandTimeout;
+        FerryLog.FirstCommandTimedOut(Logger, Id, timeout);
+        _ = ShutdownAsync($"No command within {timeout.TotalSeconds:0} s of the greeting: closing control connection.", TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>The first command line has come: the deadline is met (disposed at most once, on the command loop).</summary>
+    private void EndFirstCommandDeadline()
+    {
+        if (!_awaitingFirstCommand)
+        {
+            return;
+        }
+
+        _awaitingFirstCommand = false;
+        _firstCommandDeadline?.Dispose();
+        _firstCommandDeadline = null;
+        _admission?.FirstCommandReceived();
     }
 
     /// <summary>Sends one reply; text with line breaks becomes a multi-line reply (RFC 959 §4.2).</summary>
@@ -301,6 +360,7 @@ internal sealed class FtpConnection : IAsyncDisposable
             await _idleTimer.DisposeAsync();
         }
 
+        EndFirstCommandDeadline();
         TrackLogin(null);
         await Session.SetDataChannelAsync(null);
         await _reader.CompleteAsync();
@@ -428,6 +488,8 @@ internal sealed class FtpConnection : IAsyncDisposable
         {
             return;
         }
+
+        EndFirstCommandDeadline();
 
         Interlocked.Exchange(ref _lastCommandAt, Server.Time.GetTimestamp());
 

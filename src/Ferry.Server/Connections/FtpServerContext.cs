@@ -28,6 +28,8 @@ internal sealed class FtpServerContext
         SessionReuse = new SessionReuseGuard(options);
         SessionsPerUser = new SessionCounter<string>();
         Bans = new AddressBans(options, time);
+        Admission = new AdmissionControl(options, Bans.Key);
+        PassiveListeners = new PassiveListenerBudget(options.MaxPassiveListenersPerAddress, Bans.Key);
         DirectoryPermissions = Security.DirectoryPermissions.Create(options.DirectoryPermissions);
     }
 
@@ -53,6 +55,12 @@ internal sealed class FtpServerContext
 
     /// <summary>Addresses banned after repeated failed logins.</summary>
     public AddressBans Bans { get; }
+
+    /// <summary>The session budgets checked at connect and moved at login (MaxSessions and the not-logged-in budget).</summary>
+    public AdmissionControl Admission { get; }
+
+    /// <summary>Passive listeners not yet used by a transfer, per client network (MaxPassiveListenersPerAddress).</summary>
+    public PassiveListenerBudget PassiveListeners { get; }
 
     /// <summary>Server:DirectoryPermissions, compiled once.</summary>
     public DirectoryPermissions DirectoryPermissions { get; }

@@ -18,15 +18,18 @@ internal sealed class PassiveDataChannel : IDataChannel
     private readonly IPAddress _expectedPeer;
     private readonly ILogger _logger;
     private readonly long _sessionId;
+    private readonly PassiveListenerReservation _reservation;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Task<Socket> _accepted;
 
     /// <summary>How long closing waits for the accept of a connection already in the backlog (it completes at once unless the machine is stalled).</summary>
     private static readonly TimeSpan PendingAcceptGrace = TimeSpan.FromMilliseconds(200);
 
-    public PassiveDataChannel(Socket listener, IPAddress expectedPeer, TimeSpan timeout, TimeProvider time, ILogger logger, long sessionId)
+    // reservation: this listener's place in MaxPassiveListenersPerAddress, given back once a transfer has its connection, the wait is over or the channel closes.
+    public PassiveDataChannel(Socket listener, IPAddress expectedPeer, TimeSpan timeout, TimeProvider time, ILogger logger, long sessionId, PassiveListenerReservation reservation)
     {
         _listener = listener;
+        _reservation = reservation;
         _expectedPeer = expectedPeer;
         _logger = logger;
         _sessionId = sessionId;
@@ -46,6 +49,11 @@ internal sealed class PassiveDataChannel : IDataChannel
         catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException && !cancellationToken.IsCancellationRequested)
         {
             throw new DataConnectionException("No data connection was made in time.", e);
+        }
+        finally
+        {
+            // The transfer has its connection (or none will come): the listener is no longer pending.
+            _reservation.Release();
         }
     }
 
@@ -70,6 +78,7 @@ internal sealed class PassiveDataChannel : IDataChannel
             // Nothing was accepted; the listener is gone either way.
         }
 
+        _reservation.Release();
         _lifetime.Dispose();
     }
 
@@ -103,6 +112,12 @@ internal sealed class PassiveDataChannel : IDataChannel
                 FerryLog.ForeignDataConnection(_logger, _sessionId, AddressRules.Normalize(remote), AddressRules.Normalize(_expectedPeer));
                 socket.Dispose();
             }
+        }
+        catch
+        {
+            // Given up (the timeout, or the channel closed): the port is free again, so the place is too.
+            _reservation.Release();
+            throw;
         }
         finally
         {

@@ -98,4 +98,20 @@ internal static partial class FerryLog
 
     [LoggerMessage(6121, LogLevel.Debug, "Session {SessionId}: {Verb} {Path} goes on through the copy loop after {Bytes} bytes by splice: {Reason}")]
     public static partial void SpliceFallback(ILogger logger, long sessionId, string verb, ClientText path, long bytes, string reason);
+
+    // 4030-4049: admission (session budgets, the first-command deadline, passive listeners; issue 11, finding 6).
+    [LoggerMessage(4030, LogLevel.Debug, "Session {SessionId}: no complete command line within {Timeout} of the greeting; closing")]
+    public static partial void FirstCommandTimedOut(ILogger logger, long sessionId, TimeSpan timeout);
+
+    [LoggerMessage(4031, LogLevel.Warning, "PassivePorts {PassiveMin}-{PassiveMax} overlap the kernel's ephemeral port range {EphemeralMin}-{EphemeralMax} (net.ipv4.ip_local_port_range): {Overlap} passive ports can be taken by outgoing connections, and PASV then runs short (425). Fix: move PassivePorts outside that range, or reserve the ports for Ferry (add them to net.ipv4.ip_local_reserved_ports, e.g. sysctl -w net.ipv4.ip_local_reserved_ports={PassiveMin}-{PassiveMax})")]
+    public static partial void PassivePortsInEphemeralRange(ILogger logger, int passiveMin, int passiveMax, int ephemeralMin, int ephemeralMax, int overlap);
+
+    [LoggerMessage(4032, LogLevel.Debug, "Session {SessionId}: refused a passive listener for {RemoteAddress}: its network has {Limit} waiting to be used (MaxPassiveListenersPerAddress)")]
+    public static partial void PassiveListenerLimitReached(ILogger logger, long sessionId, IPAddress remoteAddress, int limit);
+
+    [LoggerMessage(4033, LogLevel.Debug, "Refused a connection from {RemoteAddress}: {Reason}")]
+    public static partial void ConnectionRefused(ILogger logger, IPAddress remoteAddress, string reason);
+
+    [LoggerMessage(4034, LogLevel.Debug, "Session {SessionId}: closed to make room for a newer connection (MaxUnauthenticatedSessions full; it had sent no command yet)")]
+    public static partial void EvictedForNewerConnection(ILogger logger, long sessionId);
 }

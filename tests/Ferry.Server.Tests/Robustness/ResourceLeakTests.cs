@@ -353,8 +353,13 @@ public sealed class ResourceLeakTests
     {
         const int count = 500;
 
-        // All from 127.0.0.1: the per-address limit (50 by default) is not what this test is about.
-        await using var server = await TestServer.StartAsync(options => options.MaxSessionsPerAddress = 0);
+        // All from 127.0.0.1: the per-address limits (50 sessions, 16 of them not logged in, by
+        // default) are not what this test is about.
+        await using var server = await TestServer.StartAsync(options =>
+        {
+            options.MaxSessionsPerAddress = 0;
+            options.MaxUnauthenticatedSessionsPerAddress = 0;
+        });
         var socketsBefore = Probe.OpenSockets();
         var sessions = new WireClient[count];
         using var gate = new SemaphoreSlim(50);

@@ -29,6 +29,7 @@ public sealed class FerryLogParameterTests
         "UploadMethod.method",
         "SpliceFallback.verb",
         "SpliceFallback.reason",        // SpliceReceiver's wording
+        "ConnectionRefused.reason",     // AdmissionControl: which limit refused the connection
     ];
 
     [Fact]

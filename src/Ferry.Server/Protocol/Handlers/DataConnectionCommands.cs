@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Ferry.Server.Connections;
 using Ferry.Server.DataChannels;
+using Ferry.Server.Diagnostics;
 
 namespace Ferry.Server.Protocol.Handlers;
 
@@ -210,11 +211,21 @@ internal static class DataConnectionCommands
         await connection.ReplyAsync(FtpReplyCode.CommandOkay, $"{verb} command successful.");
     }
 
-    /// <summary>A new passive listener, or null after replying 425 when the whole range is taken.</summary>
+    /// <summary>A new passive listener, or null after replying 425 when the whole range is taken or the client's address holds its share of it.</summary>
     private static async ValueTask<PassiveDataChannel?> OpenPassiveAsync(FtpConnection connection)
     {
-        // Close any earlier listener first, so a flood of PASV holds one port, not many.
+        // Close any earlier listener first (giving back its place too), so a flood of PASV holds
+        // one port, not many (PassiveListenerLimitTests).
         await connection.Session.SetDataChannelAsync(null);
+        var budget = connection.Server.PassiveListeners;
+        if (budget.TryReserve(connection.RemoteAddress) is not { } reservation)
+        {
+            FerryLog.PassiveListenerLimitReached(connection.Logger, connection.Id, connection.RemoteAddress, budget.Limit);
+            await connection.ReplyAsync(FtpReplyCode.CannotOpenDataConnection,
+                $"Too many passive connections from your address wait to be used (at most {budget.Limit}): connect to the ports already offered, or try again later.");
+            return null;
+        }
+
         Socket listener;
         try
         {
@@ -222,12 +233,13 @@ internal static class DataConnectionCommands
         }
         catch (DataConnectionException e)
         {
+            reservation.Release();
             await connection.ReplyAsync(FtpReplyCode.CannotOpenDataConnection, e.Message + " Try again later.");
             return null;
         }
 
         var channel = new PassiveDataChannel(listener, connection.RemoteAddress, connection.Server.Options.DataConnectionTimeout,
-            connection.Server.Time, connection.Logger, connection.Id);
+            connection.Server.Time, connection.Logger, connection.Id, reservation);
         await connection.Session.SetDataChannelAsync(channel);
         return channel;
     }
