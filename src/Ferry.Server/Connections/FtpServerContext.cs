@@ -28,6 +28,7 @@ internal sealed class FtpServerContext
         SessionReuse = new SessionReuseGuard(options);
         SessionsPerUser = new SessionCounter<string>();
         Bans = new AddressBans(options, time);
+        Logins = new LoginDefences(options, Bans, authenticator, time, logger);
         DirectoryPermissions = Security.DirectoryPermissions.Create(options.DirectoryPermissions);
     }
 
@@ -53,6 +54,9 @@ internal sealed class FtpServerContext
 
     /// <summary>Addresses banned after repeated failed logins.</summary>
     public AddressBans Bans { get; }
+
+    /// <summary>What a password goes through before and after its check: per-address turns, per-account throttling, the fast lane.</summary>
+    public LoginDefences Logins { get; }
 
     /// <summary>Server:DirectoryPermissions, compiled once.</summary>
     public DirectoryPermissions DirectoryPermissions { get; }
