@@ -297,6 +297,7 @@ def setup_ferry(work, hashed, cert, key, name="ferry", port=PORTS["ferry"], pass
             "ListenAddress": "127.0.0.1", "Port": port, "PassivePorts": f"{low}-{high}",
             "MaxSessions": 0, "MaxSessionsPerAddress": 0, "BanFailedLogins": 0,
             "MaxUnauthenticatedSessionsPerAddress": 0, "MaxPassiveListenersPerAddress": 0,
+            "MaxLoginChecksPerAddress": 0,
             "RequireTls": "Optional", "RequireDataTls": "Optional",
             "CertificateFile": cert, "CertificateKeyFile": key,
             "IdleTimeout": "01:00:00", "LoginTimeout": "00:10:00",

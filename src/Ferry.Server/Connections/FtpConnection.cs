@@ -284,6 +284,9 @@ internal sealed class FtpConnection : IAsyncDisposable
     /// <summary>The server will close the control connection after the current reply (QUIT, shutdown).</summary>
     public void RequestClose() => _closeRequested = true;
 
+    /// <summary>Cancelled when the session is being shut down (login or idle timeout, server stop): for a handler that waits, such as a login waiting its turn.</summary>
+    public CancellationToken Closing => _closing.Token;
+
     /// <summary>
     /// Server shutdown: the running transfer ends (426), the client hears 421, then the session
     /// closes. A client that reads nothing cannot hold this up: after <paramref name="grace"/>

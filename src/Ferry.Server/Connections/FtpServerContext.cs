@@ -30,6 +30,7 @@ internal sealed class FtpServerContext
         Bans = new AddressBans(options, time);
         Admission = new AdmissionControl(options, Bans.Key);
         PassiveListeners = new PassiveListenerBudget(options.MaxPassiveListenersPerAddress, Bans.Key);
+        Logins = new LoginDefences(options, Bans, authenticator, time, logger);
         DirectoryPermissions = Security.DirectoryPermissions.Create(options.DirectoryPermissions);
     }
 
@@ -61,6 +62,8 @@ internal sealed class FtpServerContext
 
     /// <summary>Passive listeners not yet used by a transfer, per client network (MaxPassiveListenersPerAddress).</summary>
     public PassiveListenerBudget PassiveListeners { get; }
+    /// <summary>What a password goes through before and after its check: per-address turns, per-account throttling, the fast lane.</summary>
+    public LoginDefences Logins { get; }
 
     /// <summary>Server:DirectoryPermissions, compiled once.</summary>
     public DirectoryPermissions DirectoryPermissions { get; }

@@ -114,4 +114,23 @@ internal static partial class FerryLog
 
     [LoggerMessage(4034, LogLevel.Debug, "Session {SessionId}: closed to make room for a newer connection (MaxUnauthenticatedSessions full; it had sent no command yet)")]
     public static partial void EvictedForNewerConnection(ILogger logger, long sessionId);
+
+    // 1020-1039: login throttling (issue 11, finding 4). User names are client text (ClientText).
+    [LoggerMessage(1020, LogLevel.Warning, "Slowing logins for {User}: {Recent} failed or pending logins within {Window}; each further check waits its turn, up to {MaxDelay}, except from addresses that logged into it recently")]
+    public static partial void AccountThrottled(ILogger logger, ClientText user, int recent, TimeSpan window, TimeSpan maxDelay);
+
+    [LoggerMessage(1021, LogLevel.Debug, "Session {SessionId}: login for {User} from {RemoteAddress} waits {Delay} for its turn")]
+    public static partial void LoginDelayedForAccount(ILogger logger, long sessionId, ClientText user, IPAddress remoteAddress, TimeSpan delay);
+
+    [LoggerMessage(1022, LogLevel.Debug, "Session {SessionId}: refused a login for {User} from {RemoteAddress} without a check: its turn would come in {Wait}, over AccountLoginThrottleMaxDelay")]
+    public static partial void LoginRefusedForAccount(ILogger logger, long sessionId, ClientText user, IPAddress remoteAddress, TimeSpan wait);
+
+    [LoggerMessage(1023, LogLevel.Debug, "Session {SessionId}: login from {RemoteAddress} waits behind {Ahead} password checks of its network")]
+    public static partial void LoginWaitsForAddress(ILogger logger, long sessionId, IPAddress remoteAddress, int ahead);
+
+    [LoggerMessage(1024, LogLevel.Debug, "Session {SessionId}: login for {User} from {RemoteAddress} takes the fast lane ({Reason})")]
+    public static partial void LoginFastLane(ILogger logger, long sessionId, ClientText user, IPAddress remoteAddress, string reason);
+
+    [LoggerMessage(1025, LogLevel.Debug, "Session {SessionId}: login from {RemoteAddress} refused without a check: banned until {Until:u}")]
+    public static partial void LoginRefusedWhileBanned(ILogger logger, long sessionId, IPAddress remoteAddress, DateTimeOffset until);
 }

@@ -21,7 +21,7 @@ internal static class CommandTable
     [
         // Access control (RFC 959 §4.1.1)
         new("USER", AccessCommands.UserAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 959 §4.1.1", "USER <name>", null, "Virtual users from the user store; anonymous/ftp when enabled."),
-        new("PASS", AccessCommands.PassAsync, NoLogin, ArgumentRule.Optional, Anyone, Sequential, "RFC 959 §4.1.1", "PASS <password>", null, "530 for any failure, the same reply and cost whether or not the user exists."),
+        new("PASS", AccessCommands.PassAsync, NoLogin, ArgumentRule.Optional, Anyone, Sequential, "RFC 959 §4.1.1", "PASS <password>", null, "530 for any failure, the same reply and cost whether or not the user exists; 421 and close, unchecked, for a banned address or a user name being guessed from many addresses (the same for any name)."),
         new("ACCT", AccessCommands.AcctAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 959 §4.1.1", "ACCT <account>", null, "No accounts are needed: 202 during or after a login, 503 before USER."),
         new("CWD", DirectoryCommands.CwdAsync, Login, ArgumentRule.Required, Anyone, Sequential, "RFC 959 §4.1.1", "CWD <path>", "TVFS", "Paths are Unix-style with '/' as separator (TVFS, RFC 3659 §6)."),
         new("XCWD", DirectoryCommands.CwdAsync, Login, ArgumentRule.Required, Anyone, Sequential, "RFC 775", "XCWD <path>", null, "Alias of CWD."),

@@ -9,8 +9,12 @@ namespace Ferry.Server.Security;
 /// fail2ban's idea inside the server: an address with <see cref="FtpServerOptions.BanFailedLogins"/>
 /// failed logins within <see cref="FtpServerOptions.BanWindow"/> is refused for
 /// <see cref="FtpServerOptions.BanDuration"/>, at connect and at any further PASS. IPv6 clients
-/// are tracked by network prefix. Memory is bounded: stale records are swept once many
-/// addresses are tracked, so a scan from a botnet cannot grow it without end.
+/// are tracked by network prefix. A password check counts from when it starts: it reserves a
+/// failure (<see cref="TryReserve"/>) before the hash and settles it after (kept as a failure,
+/// or released on success), so parallel connections cannot have more passwords checked than the
+/// threshold allows; counting only after the hash let 50 simultaneous guesses all be checked
+/// (issue 11, finding 4). Memory is bounded: stale records are swept once many addresses are
+/// tracked, so a scan from a botnet cannot grow it without end.
 /// </summary>
 internal sealed class AddressBans
 {
@@ -56,42 +60,106 @@ internal sealed class AddressBans
         }
     }
 
-    /// <summary>Counts a failed login; returns when the ban it caused ends, or null when it caused none.</summary>
-    public DateTimeOffset? RecordFailure(IPAddress address)
+    /// <summary>True when <paramref name="address"/> has failed a login within the window (or is banned): its next checks are served last.</summary>
+    public bool HasRecentFailures(IPAddress address)
+    {
+        if (!Enabled || !_records.TryGetValue(Key(address), out var record))
+        {
+            return false;
+        }
+
+        var now = _time.GetUtcNow();
+        lock (record)
+        {
+            return record.BannedUntil > now || record.Failures.Any(failure => now - failure <= _options.BanWindow);
+        }
+    }
+
+    /// <summary>
+    /// Reserves a failure for a password check about to start: refused (<see cref="FailureReservation.Full"/>)
+    /// while the failures within the window plus the checks already reserved reach the threshold,
+    /// since each of those may still turn into the failure that bans. A reservation is settled by
+    /// exactly one <see cref="RecordFailure"/> or <see cref="Release"/> with <c>reserved: true</c>.
+    /// </summary>
+    public FailureReservation TryReserve(IPAddress address, out DateTimeOffset bannedUntil)
+    {
+        bannedUntil = default;
+        address = AddressRules.Normalize(address);
+        if (!Enabled || IsAllowListed(address))
+        {
+            return FailureReservation.NotCounted;
+        }
+
+        var now = _time.GetUtcNow();
+        SweepIfLarge(now);
+        return WithRecord(address, record =>
+        {
+            if (record.BannedUntil > now)
+            {
+                return (FailureReservation.Banned, record.BannedUntil);
+            }
+
+            DropExpiredFailures(record, now);
+            if (record.Failures.Count + record.Reserved >= _options.BanFailedLogins)
+            {
+                return (FailureReservation.Full, default);
+            }
+
+            record.Reserved++;
+            return (FailureReservation.Reserved, default);
+        }, out bannedUntil);
+    }
+
+    /// <summary>Settles a reservation of <see cref="TryReserve"/> whose check succeeded (or never ran): it counts for nothing.</summary>
+    public void Release(IPAddress address)
+    {
+        WithRecord(AddressRules.Normalize(address), record =>
+        {
+            record.Reserved = Math.Max(0, record.Reserved - 1);
+            return (FailureReservation.NotCounted, default);
+        }, out _);
+    }
+
+    /// <summary>
+    /// Counts a failed login (settling its reservation when <paramref name="reserved"/>); returns
+    /// when the ban it caused ends, or null when it caused none.
+    /// </summary>
+    public DateTimeOffset? RecordFailure(IPAddress address, bool reserved = false)
     {
         address = AddressRules.Normalize(address);
-        if (!Enabled || Array.Exists(_allowed, network => network.Contains(address)))
+        if (!Enabled || IsAllowListed(address))
         {
             return null;
         }
 
         var now = _time.GetUtcNow();
         SweepIfLarge(now);
-        var record = _records.GetOrAdd(Key(address), static _ => new Record());
-        lock (record)
+        WithRecord(address, record =>
         {
+            if (reserved)
+            {
+                record.Reserved = Math.Max(0, record.Reserved - 1);
+            }
+
             if (record.BannedUntil > now)
             {
-                return null;
+                return (FailureReservation.NotCounted, default);
             }
 
             // A sliding window of the last failures' times: once the oldest kept one is still
             // within the window when the list is full, this failure is the one that bans.
             record.Failures.Enqueue(now);
-            while (record.Failures.Count > 0 && now - record.Failures.Peek() > _options.BanWindow)
-            {
-                record.Failures.Dequeue();
-            }
-
+            DropExpiredFailures(record, now);
             if (record.Failures.Count < _options.BanFailedLogins)
             {
-                return null;
+                return (FailureReservation.NotCounted, default);
             }
 
             record.Failures.Clear();
             record.BannedUntil = now + _options.BanDuration;
-            return record.BannedUntil;
-        }
+            return (FailureReservation.Banned, record.BannedUntil);
+        }, out var until);
+        return until == default ? null : until;
     }
 
     /// <summary>The banned network of <paramref name="address"/> in CIDR form, for the log.</summary>
@@ -122,6 +190,40 @@ internal sealed class AddressBans
         return new IPAddress(bytes);
     }
 
+    private bool IsAllowListed(IPAddress address) => Array.Exists(_allowed, network => network.Contains(address));
+
+    private void DropExpiredFailures(Record record, DateTimeOffset now)
+    {
+        while (record.Failures.Count > 0 && now - record.Failures.Peek() > _options.BanWindow)
+        {
+            record.Failures.Dequeue();
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="change"/> under the lock of the address's record, created when missing.
+    /// A record the sweep removed meanwhile is marked so, and the change goes to a fresh one: a
+    /// failure or reservation is never counted in a record nobody will look at again.
+    /// </summary>
+    private FailureReservation WithRecord(IPAddress address, Func<Record, (FailureReservation Result, DateTimeOffset Until)> change, out DateTimeOffset until)
+    {
+        var key = Key(address);
+        while (true)
+        {
+            var record = _records.GetOrAdd(key, static _ => new Record());
+            lock (record)
+            {
+                if (record.Removed)
+                {
+                    continue;
+                }
+
+                (var result, until) = change(record);
+                return result;
+            }
+        }
+    }
+
     private void SweepIfLarge(DateTimeOffset now)
     {
         var last = Interlocked.Read(ref _lastSweepTicks);
@@ -133,16 +235,15 @@ internal sealed class AddressBans
 
         foreach (var (key, record) in _records)
         {
-            bool stale;
             lock (record)
             {
-                stale = record.BannedUntil <= now
+                var stale = record.BannedUntil <= now && record.Reserved == 0
                     && (record.Failures.Count == 0 || now - record.Failures.Last() > _options.BanWindow);
-            }
-
-            if (stale)
-            {
-                _records.TryRemove(new KeyValuePair<IPAddress, Record>(key, record));
+                if (stale)
+                {
+                    record.Removed = true;
+                    _records.TryRemove(new KeyValuePair<IPAddress, Record>(key, record));
+                }
             }
         }
     }
@@ -152,5 +253,11 @@ internal sealed class AddressBans
         public Queue<DateTimeOffset> Failures { get; } = new();
 
         public DateTimeOffset BannedUntil { get; set; }
+
+        /// <summary>Password checks in progress, each reserved as a failure until it is settled.</summary>
+        public int Reserved { get; set; }
+
+        /// <summary>Swept from the table: whoever still holds it must look the address up again.</summary>
+        public bool Removed { get; set; }
     }
 }

@@ -39,10 +39,30 @@ public sealed class Authenticator
     /// <summary>Password hashes checked since start (cache hits not counted): the CPU a login storm or a brute force costs.</summary>
     public long PasswordHashesVerified => Interlocked.Read(ref _hashesVerified);
 
-    public async ValueTask<FtpUser?> AuthenticateAsync(string name, string password, CancellationToken cancellationToken)
+    public async ValueTask<FtpUser?> AuthenticateAsync(string name, string password, CancellationToken cancellationToken) =>
+        await VerifyAsync(await LookUpAsync(name, password, cancellationToken), password, HashPriority.Normal, cancellationToken);
+
+    /// <summary>
+    /// The first half of a check, with no hash: finds the account and asks the verified-login
+    /// cache whether this exact login verified recently. A vouched-for login is the owner's (it
+    /// knows the password), so it takes the fast lane past the account throttle (<see cref="LoginDefences"/>).
+    /// </summary>
+    internal async ValueTask<LoginLookup> LookUpAsync(string name, string password, CancellationToken cancellationToken)
     {
         var user = await _users.FindAsync(name, cancellationToken);
-        var matches = await VerifyAsync(password, user, cancellationToken);
+        var vouched = user is { Disabled: false } && _verified.Contains(user.Name, password, user.PasswordHash);
+        return new LoginLookup(name, user, vouched);
+    }
+
+    /// <summary>
+    /// The second half: the password against the account's hash, queued at <paramref name="priority"/>
+    /// (nothing queued when the cache vouched for it). With system accounts on, a name the store
+    /// does not know is then checked against the machine's accounts (PAM).
+    /// </summary>
+    internal async ValueTask<FtpUser?> VerifyAsync(LoginLookup lookup, string password, HashPriority priority, CancellationToken cancellationToken)
+    {
+        var user = lookup.User;
+        var matches = lookup.Vouched || await VerifyHashAsync(password, user, priority, cancellationToken);
         if (user is not null || _systemAccounts is null)
         {
             return matches && user is { Disabled: false } ? user : null;
@@ -50,14 +70,14 @@ public sealed class Authenticator
 
         // An unknown name has paid the dummy hash like every store login; PAM adds its own cost,
         // the same for a wrong password as for an unknown name (pam_unix hashes either way).
-        var account = await _systemAccounts.VerifyAsync(name, password, cancellationToken);
+        var account = await _systemAccounts.VerifyAsync(lookup.Name, password, cancellationToken);
         return account is null
             ? null
             : new FtpUser(account.Name, PasswordHash: string.Empty, account.Home, _systemAccountPermissions, Disabled: false);
     }
 
     /// <summary>The password against the account's hash (the dummy one when there is no account), unless that exact login verified recently.</summary>
-    private async ValueTask<bool> VerifyAsync(string password, FtpUser? user, CancellationToken cancellationToken)
+    private async ValueTask<bool> VerifyHashAsync(string password, FtpUser? user, HashPriority priority, CancellationToken cancellationToken)
     {
         if (user is not null && _verified.Contains(user.Name, password, user.PasswordHash))
         {
@@ -82,6 +102,6 @@ public sealed class Authenticator
             }
 
             return matches;
-        }).WaitAsync(cancellationToken);
+        }, priority).WaitAsync(cancellationToken);
     }
 }

@@ -72,4 +72,58 @@ public sealed class AddressBansTests
         bans.RecordFailure(IPAddress.Parse("192.0.2.9"));
         Assert.Equal(1, bans.TrackedCount);
     }
+
+    [Fact]
+    public void Reservations_and_failures_together_never_exceed_the_threshold()
+    {
+        var bans = Create(new FakeTimeProvider(), failures: 3);
+        var address = IPAddress.Parse("192.0.2.10");
+        Assert.Null(bans.RecordFailure(address));
+        Assert.Equal(FailureReservation.Reserved, bans.TryReserve(address, out _));
+        Assert.Equal(FailureReservation.Reserved, bans.TryReserve(address, out _));
+
+        // One failure and two checks in progress: a fourth check could outrun the ban.
+        Assert.Equal(FailureReservation.Full, bans.TryReserve(address, out _));
+
+        // A check that succeeds gives its room back; one that fails is the one that bans.
+        bans.Release(address);
+        Assert.Equal(FailureReservation.Reserved, bans.TryReserve(address, out _));
+        Assert.Null(bans.RecordFailure(address, reserved: true));
+        Assert.NotNull(bans.RecordFailure(address, reserved: true));
+        Assert.Equal(FailureReservation.Banned, bans.TryReserve(address, out var until));
+        Assert.True(until > DateTimeOffset.UnixEpoch);
+    }
+
+    [Fact]
+    public void Allow_listed_addresses_and_disabled_bans_reserve_nothing()
+    {
+        var allowed = new AddressBans(new FtpServerOptions { BanFailedLogins = 1, BanAllowList = ["192.0.2.0/24"] }, new FakeTimeProvider());
+        Assert.Equal(FailureReservation.NotCounted, allowed.TryReserve(IPAddress.Parse("192.0.2.11"), out _));
+        var off = new AddressBans(new FtpServerOptions { BanFailedLogins = 0 }, new FakeTimeProvider());
+        Assert.Equal(FailureReservation.NotCounted, off.TryReserve(IPAddress.Parse("192.0.2.11"), out _));
+        Assert.Equal(0, off.TrackedCount);
+    }
+
+    [Fact]
+    public void A_record_with_a_check_in_progress_survives_the_sweep()
+    {
+        var time = new FakeTimeProvider();
+        var bans = Create(time, failures: 2);
+        var checking = IPAddress.Parse("192.0.2.12");
+        Assert.Null(bans.RecordFailure(checking));
+        Assert.Equal(FailureReservation.Reserved, bans.TryReserve(checking, out _));
+        for (var i = 0; i < 12_000; i++)
+        {
+            bans.RecordFailure(new IPAddress([10, (byte)(i >> 16), (byte)(i >> 8), (byte)i]));
+        }
+
+        time.Advance(TimeSpan.FromMinutes(11));
+        bans.RecordFailure(IPAddress.Parse("192.0.2.13"));
+        Assert.Equal(2, bans.TrackedCount);
+
+        // The check in progress settles into the record it reserved in: with the new failure,
+        // two within the window, so it bans.
+        Assert.Null(bans.RecordFailure(checking));
+        Assert.NotNull(bans.RecordFailure(checking, reserved: true));
+    }
 }

@@ -30,6 +30,7 @@ public sealed class FerryLogParameterTests
         "SpliceFallback.verb",
         "SpliceFallback.reason",        // SpliceReceiver's wording
         "ConnectionRefused.reason",     // AdmissionControl: which limit refused the connection
+        "LoginFastLane.reason",         // LoginDefences: which fast lane
     ];
 
     [Fact]

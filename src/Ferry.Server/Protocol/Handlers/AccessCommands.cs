@@ -55,9 +55,35 @@ internal static class AccessCommands
 
         var anonymous = IsAnonymousName(connection, name);
         var checkStarted = connection.Server.Time.GetTimestamp();
-        var user = anonymous
-            ? new FtpUser(name, string.Empty, connection.Server.Options.AnonymousRoot, UserPermissions.ReadOnly, Disabled: false)
-            : await connection.Server.Authenticator.AuthenticateAsync(name, password, CancellationToken.None);
+        var options = connection.Server.Options;
+        FtpUser? user;
+        DateTimeOffset? banned = null;
+        if (anonymous)
+        {
+            user = new FtpUser(name, string.Empty, options.AnonymousRoot, UserPermissions.ReadOnly, Disabled: false);
+        }
+        else
+        {
+            // Counted from when it starts, throttled per address and per account: LoginDefences.
+            var check = await connection.Server.Logins.CheckAsync(connection.Id, connection.RemoteAddress, name, password, connection.Closing);
+            switch (check.Refusal)
+            {
+                case LoginRefusal.Banned:
+                    await connection.ReplyAsync(FtpReplyCode.ServiceNotAvailable, FtpServer.BanText(check.BannedUntil!.Value));
+                    connection.RequestClose();
+                    return;
+                case LoginRefusal.AccountBusy:
+                    // 421, not 530: the password was not checked, so "Login incorrect" would be a lie
+                    // a user could believe. The same for every name, so it tells no account apart.
+                    await connection.ReplyAsync(FtpReplyCode.ServiceNotAvailable, "Too many login attempts for this user name right now; try again later.");
+                    connection.RequestClose();
+                    return;
+            }
+
+            user = check.User;
+            banned = check.BannedUntil;
+        }
+
         if (user is null)
         {
             FerryLog.LoginFailed(connection.Logger, connection.Id, name, connection.RemoteAddress);
@@ -67,8 +93,6 @@ internal static class AccessCommands
             // not from the end of the check, so the answer comes at the same moment whatever the
             // check cost (the dummy hash of a missing user, an imported crypt hash, PAM): its
             // timing does not tell a missing account from a wrong password.
-            var options = connection.Server.Options;
-            var banned = bans.RecordFailure(connection.RemoteAddress);
             var remaining = options.FailedLoginDelay - connection.Server.Time.GetElapsedTime(checkStarted);
             if (remaining > TimeSpan.Zero)
             {
@@ -124,6 +148,11 @@ internal static class AccessCommands
 
         session.LogIn(user, fileSystem, anonymous);
         connection.TrackLogin(user);
+        if (!anonymous)
+        {
+            connection.Server.Logins.LoggedIn(name, connection.RemoteAddress);
+        }
+
         FerryLog.LoggedIn(connection.Logger, connection.Id, name);
         await connection.ReplyAsync(FtpReplyCode.UserLoggedIn, anonymous ? "Anonymous user logged in, read-only access." : "User " + name + " logged in.");
     }
