@@ -303,6 +303,7 @@ internal sealed class FtpConnection : IAsyncDisposable
 
         TrackLogin(null);
         await Session.SetDataChannelAsync(null);
+        Session.ReleaseFileSystem();
         await _reader.CompleteAsync();
         if (_tls is not null)
         {
