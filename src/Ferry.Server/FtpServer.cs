@@ -55,7 +55,7 @@ public sealed class FtpServer : IAsyncDisposable
                 options.SystemAccountReadOnly ? UserPermissions.ReadOnly : UserPermissions.All,
                 options.VerifiedLoginCacheTime,
                 time),
-            fileSystemFactory ?? (user => new LocalFileSystem(user.HomeDirectory)),
+            fileSystemFactory ?? (user => new LocalFileSystem(user.HomeDirectory, options.AllowHardLinkWrites)),
             time ?? TimeProvider.System,
             (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Ferry"),
             certificates)

@@ -281,6 +281,16 @@ public sealed class FtpServerOptions
     /// </summary>
     public TimeSpan AccountLoginThrottleMaxDelay { get; set; } = TimeSpan.FromSeconds(4);
 
+    /// <summary>
+    /// Whether a regular file with more than one hard link may be changed in place: STOR over it,
+    /// APPE, a REST+STOR resume, SITE CHMOD, MFMT. Off: such a file shares its inode with another
+    /// name, which a local user may have made outside the home (`ln /etc/x ~alice/x`), and a
+    /// change would reach that file too (issue 11, finding 7); the client gets 550 naming this
+    /// setting. Reading, renaming and deleting the name are unaffected. vsftpd and ProFTPD have no
+    /// such check (they write through); off is the safe side until uploads write a new inode.
+    /// </summary>
+    public bool AllowHardLinkWrites { get; set; }
+
     internal SystemAccountOptions SystemAccountRules => new()
     {
         Enabled = SystemAccounts,

@@ -40,7 +40,11 @@ public class LocalListingBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => Directory.Delete(_root, recursive: true);
+    public void Cleanup()
+    {
+        _fileSystem?.Dispose();
+        Directory.Delete(_root, recursive: true);
+    }
 
     /// <summary>readdir + statx and a <see cref="FileSystemEntry"/> per entry, nothing formatted.</summary>
     [Benchmark(Baseline = true, OperationsPerInvoke = Entries)]

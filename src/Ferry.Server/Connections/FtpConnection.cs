@@ -366,6 +366,7 @@ internal sealed class FtpConnection : IAsyncDisposable
         EndFirstCommandDeadline();
         TrackLogin(null);
         await Session.SetDataChannelAsync(null);
+        Session.ReleaseFileSystem();
         await _reader.CompleteAsync();
         if (_tls is not null)
         {

@@ -15,6 +15,7 @@ internal sealed class FtpSession
 
     public FtpUser? User { get; private set; }
 
+    /// <summary>The logged-in user's storage; owned by the session, disposed when the login ends (<see cref="ReleaseFileSystem"/>).</summary>
     public IFileSystem? FileSystem { get; private set; }
 
     public bool IsLoggedIn => User is not null;
@@ -68,7 +69,7 @@ internal sealed class FtpSession
         User = null;
         Policy = null;
         DataTlsResumed = false;
-        FileSystem = null;
+        ReleaseFileSystem();
         IsAnonymous = false;
         CurrentDirectory = VirtualPath.Root;
     }
@@ -77,9 +78,22 @@ internal sealed class FtpSession
     {
         User = user;
         Policy = null;
+        ReleaseFileSystem();
         FileSystem = fileSystem;
         IsAnonymous = anonymous;
         CurrentDirectory = VirtualPath.Root;
+    }
+
+    /// <summary>
+    /// Disposes the login's file system (the local one closes its root directory handle): at a new
+    /// USER, REIN, AUTH, and when the connection ends, so no descriptor outlives its session
+    /// waiting for a finalizer. Transfers have ended by then; their files are their own.
+    /// </summary>
+    public void ReleaseFileSystem()
+    {
+        var fileSystem = FileSystem;
+        FileSystem = null;
+        fileSystem?.Dispose();
     }
 
     /// <summary>Replaces the prepared data channel; the old one is closed (one listener per session, so a PASV flood holds one port).</summary>
@@ -107,7 +121,7 @@ internal sealed class FtpSession
         PendingUserName = null;
         User = null;
         Policy = null;
-        FileSystem = null;
+        ReleaseFileSystem();
         IsAnonymous = false;
         CurrentDirectory = VirtualPath.Root;
         TransferType = TransferType.Ascii;

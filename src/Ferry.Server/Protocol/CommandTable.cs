@@ -59,7 +59,7 @@ internal static class CommandTable
         new("XPWD", DirectoryCommands.PwdAsync, Login, ArgumentRule.None, Anyone, Sequential, "RFC 775", "XPWD", null, "Alias of PWD."),
         new("LIST", ListingCommands.ListAsync, Login, ArgumentRule.Optional, UserPermissions.List, Sequential, "RFC 959 §4.1.3", "LIST [-a] [<path>]", null, "`ls -l` format; -a shows dot-files; streamed as the directory is read."),
         new("NLST", ListingCommands.NlstAsync, Login, ArgumentRule.Optional, UserPermissions.List, Sequential, "RFC 959 §4.1.3", "NLST [-a] [<path>]", null, "Names only."),
-        new("SITE", SiteCommands.SiteAsync, Login, ArgumentRule.Required, Anyone, Sequential, "RFC 959 §4.1.3", "SITE <HELP|CHMOD mode path>", null, "SITE HELP and SITE CHMOD (when the storage supports it; needs Overwrite)."),
+        new("SITE", SiteCommands.SiteAsync, Login, ArgumentRule.Required, Anyone, Sequential, "RFC 959 §4.1.3", "SITE <HELP|CHMOD mode path>", null, "SITE HELP and SITE CHMOD (when the storage supports it; needs Overwrite). 550 for the home folder itself and for modes that let others write (o+w)."),
         new("SYST", InformationCommands.SystAsync, NoLogin, ArgumentRule.None, Anyone, Sequential, "RFC 959 §4.1.3", "SYST", null, "215 UNIX Type: L8, which every client expects for `ls -l` listings."),
         new("STAT", InformationCommands.StatAsync, Login, ArgumentRule.Optional, Anyone, Concurrent, "RFC 959 §4.1.3", "STAT [<path>]", null, "Without a path: server and transfer status; with one: a listing on the control connection (needs List)."),
         new("HELP", InformationCommands.HelpAsync, NoLogin, ArgumentRule.Optional, Anyone, Sequential, "RFC 959 §4.1.3", "HELP [<verb>]", null, "From this table."),

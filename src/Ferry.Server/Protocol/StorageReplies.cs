@@ -26,6 +26,8 @@ internal static class StorageReplies
         StorageErrorKind.NotSupported => (FtpReplyCode.CommandNotImplemented, "Not supported by this storage."),
         StorageErrorKind.QuotaExceeded => (FtpReplyCode.ExceededStorageAllocation, "Quota exceeded."),
         StorageErrorKind.InsufficientStorage => (FtpReplyCode.InsufficientStorage, "Insufficient storage space."),
+        StorageErrorKind.HardLinked => (FtpReplyCode.FileUnavailable,
+            "Refused: this file has other hard links, so changing it would change them too (the server setting AllowHardLinkWrites allows it)."),
         _ => (FtpReplyCode.LocalErrorInProcessing, "Local error in processing; try again."),
     };
 }

@@ -3,9 +3,10 @@ namespace Ferry.Server.Storage;
 /// <summary>
 /// A user's view of storage: every path is a <see cref="VirtualPath"/> inside the user's root,
 /// and the backend alone maps it to real storage and keeps it confined there. Failures are
-/// <see cref="StorageException"/> only.
+/// <see cref="StorageException"/> only. Disposed when the session logs out or ends, so a backend
+/// may hold resources for the session (the local one holds its root directory open).
 /// </summary>
-public interface IFileSystem
+public interface IFileSystem : IDisposable
 {
     FileSystemCapabilities Capabilities { get; }
 
@@ -40,8 +41,11 @@ public interface IFileSystem
     ValueTask SetUnixModeAsync(VirtualPath path, UnixFileMode mode, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The OS path of a regular file when the backend has <see cref="FileSystemCapabilities.LocalFileHandle"/>,
-    /// so the transfer path can hand it to sendfile; null otherwise.
+    /// The local OS file behind <paramref name="opened"/>, a stream this file system returned, when
+    /// the backend has <see cref="FileSystemCapabilities.LocalFileHandle"/>: the very descriptor that
+    /// was opened and confined, for sendfile (RETR) and splice (STOR), so the fast paths never open
+    /// a path again. A FileStream because sendfile through SendPacketsElement takes one. Null for
+    /// any other stream.
     /// </summary>
-    string? GetLocalFilePath(VirtualPath path);
+    FileStream? GetLocalFile(Stream opened);
 }

@@ -14,4 +14,10 @@ public enum StorageErrorKind
     QuotaExceeded,
     InsufficientStorage,
     Transient,
+
+    /// <summary>
+    /// A change to a regular file that has other hard links: it would reach every name of the
+    /// inode, outside the user's root too (issue 11, finding 7).
+    /// </summary>
+    HardLinked,
 }

@@ -415,6 +415,123 @@ public sealed class PathEscapeTests
         Assert.DoesNotContain("secret-link", root.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    [VerbTest("RETR", "CWD", "SIZE")]
+    public async Task A_symlink_that_leaves_the_home_on_its_way_is_refused_even_when_it_comes_back()
+    {
+        // Every step of a lookup must stay below the home (openat2's RESOLVE_BENEATH): a link
+        // that climbs out and names the home again from outside is refused, not followed.
+        await using var server = await StartWithSecretAsync();
+        Directory.CreateDirectory(server.PathOf("sub"));
+        File.CreateSymbolicLink(server.PathOf("sub/round-trip.txt"), "../../root/inside.txt");
+        Directory.CreateSymbolicLink(server.PathOf("sub/round-trip-dir"), "../../root");
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+
+        var (retr, data) = await RetrAsync(ftp, "sub/round-trip.txt");
+        Assert.Equal(550, retr.Code);
+        Assert.Empty(data);
+        await ftp.CommandAsync("CWD sub/round-trip-dir", 550);
+        await ftp.CommandAsync("SIZE sub/round-trip-dir/inside.txt", 550);
+        AssertNoLeak(server, retr);
+    }
+
+    [Fact]
+    [VerbTest("RETR", "CWD", "LIST")]
+    public async Task Links_into_proc_are_refused()
+    {
+        // /proc/self/root and /proc/self/cwd lead to the whole machine; the fd links below
+        // /proc/self/fd are "magic" (RESOLVE_NO_MAGICLINKS). Absolute, so outside the home anyway.
+        await using var server = await StartWithSecretAsync();
+        Directory.CreateSymbolicLink(server.PathOf("proc-root"), "/proc/self/root");
+        Directory.CreateSymbolicLink(server.PathOf("proc-cwd"), "/proc/self/cwd");
+        File.CreateSymbolicLink(server.PathOf("proc-fd"), "/proc/self/fd/0");
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+
+        foreach (var path in new[] { "proc-root/etc/passwd", "proc-cwd/" + Path.GetFileName(server.Folder) + "/secret.txt", "proc-fd" })
+        {
+            var (retr, data) = await RetrAsync(ftp, path);
+            Assert.True(retr.Code == 550, $"RETR {path}: {retr}");
+            Assert.Empty(data);
+        }
+
+        await ftp.CommandAsync("CWD proc-root", 550);
+        Assert.DoesNotContain("proc-", await ListAsync(ftp, "LIST"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [VerbTest("RETR", "STOR", "MKD", "CWD")]
+    public async Task An_absolute_link_back_into_the_home_works_and_a_link_out_beyond_it_does_not()
+    {
+        // Absolute links are refused by openat2's RESOLVE_BENEATH and taken by the component walk,
+        // which admits one only when it names the home's own path.
+        await using var server = await StartWithSecretAsync();
+        Directory.CreateDirectory(server.PathOf("real"));
+        await File.WriteAllTextAsync(server.PathOf("real/inner.txt"), "inner content");
+        Directory.CreateSymbolicLink(server.PathOf("alias"), server.PathOf("real"));
+        Directory.CreateSymbolicLink(server.PathOf("real/up"), "../..");
+        Directory.CreateSymbolicLink(server.PathOf("lookalike"), server.Root + "-not");
+        Directory.CreateDirectory(server.Root + "-not");
+        await File.WriteAllTextAsync(server.Root + "-not/inner.txt", Secret);
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+
+        var (inside, insideData) = await RetrAsync(ftp, "alias/inner.txt");
+        Assert.Equal(226, inside.Code);
+        Assert.Equal("inner content", Encoding.UTF8.GetString(insideData));
+        Assert.Equal(226, (await StorAsync(ftp, "alias/new.txt", "new")).Code);
+        Assert.Equal("new", await File.ReadAllTextAsync(server.PathOf("real/new.txt")));
+        await ftp.CommandAsync("MKD alias/newdir", 257);
+        Assert.True(Directory.Exists(server.PathOf("real/newdir")));
+
+        var (up, upData) = await RetrAsync(ftp, "alias/up/secret.txt");
+        Assert.Equal(550, up.Code);
+        Assert.Empty(upData);
+        await ftp.CommandAsync("CWD alias/up", 550);
+
+        // The home's path as a mere string prefix ("/tmp/x/root-not") is another folder.
+        var (lookalike, lookalikeData) = await RetrAsync(ftp, "lookalike/inner.txt");
+        Assert.Equal(550, lookalike.Code);
+        Assert.Empty(lookalikeData);
+        Assert.True((await StorAsync(ftp, "lookalike/planted.txt", "planted")).Code >= 500);
+        Assert.False(File.Exists(server.Root + "-not/planted.txt"));
+        AssertSecretUntouched(server);
+    }
+
+    [Fact]
+    [VerbTest("RETR", "STOR", "MKD", "CWD", "DELE")]
+    public async Task Escapes_are_refused_by_the_component_walk_too()
+    {
+        // The walk is what runs where openat2 is missing (before Linux 5.6, or a seccomp filter).
+        await using var server = await TestServer.StartAsync(fileSystemFactory: user => new Storage.Local.LocalFileSystem(user.HomeDirectory, allowHardLinkWrites: false, useOpenat2: false));
+        await File.WriteAllTextAsync(Path.Combine(server.Folder, "secret.txt"), Secret);
+        await File.WriteAllTextAsync(server.PathOf("inside.txt"), "inside");
+        Directory.CreateDirectory(server.PathOf("sub"));
+        Directory.CreateSymbolicLink(server.PathOf("sub/up"), "../../");
+        Directory.CreateSymbolicLink(server.PathOf("etc-link"), "/etc");
+        Directory.CreateSymbolicLink(server.PathOf("sub/inside-link"), "../sub");
+        Directory.CreateSymbolicLink(server.PathOf("loop"), "loop");
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+
+        foreach (var path in new[] { "sub/up/secret.txt", "etc-link/passwd", "../secret.txt", "loop/x" })
+        {
+            var (retr, data) = await RetrAsync(ftp, path);
+            Assert.True(retr.Code == 550, $"RETR {path}: {retr}");
+            Assert.Empty(data);
+        }
+
+        Assert.True((await StorAsync(ftp, "sub/up/evil.txt", "evil")).Code >= 500);
+        Assert.True((await ftp.SendAndReadAsync("MKD sub/up/newdir")).Code >= 500);
+        Assert.True((await ftp.SendAndReadAsync("DELE sub/up/secret.txt")).Code >= 500);
+        await ftp.CommandAsync("CWD etc-link", 550);
+        await ftp.CommandAsync("CWD sub/inside-link/inside-link", 250);
+        Assert.False(File.Exists(Path.Combine(server.Folder, "evil.txt")));
+        Assert.False(Directory.Exists(Path.Combine(server.Folder, "newdir")));
+        AssertSecretUntouched(server);
+    }
+
     private static async Task<TestServer> StartWithSecretAsync()
     {
         var server = await TestServer.StartAsync();

@@ -44,6 +44,12 @@ internal static class SiteCommands
             return;
         }
 
+        if (RefusalOf(path, mode) is { } reason)
+        {
+            await connection.ReplyAsync(FtpReplyCode.FileUnavailable, reason);
+            return;
+        }
+
         if (!session.FileSystem!.Capabilities.HasFlag(FileSystemCapabilities.SetUnixMode))
         {
             await connection.ReplyAsync(FtpReplyCode.CommandNotImplemented, "SITE CHMOD is not supported by this storage.");
@@ -52,6 +58,27 @@ internal static class SiteCommands
 
         await session.FileSystem.SetUnixModeAsync(path, mode, CancellationToken.None);
         await connection.ReplyAsync(FtpReplyCode.CommandOkay, "SITE CHMOD command successful.");
+    }
+
+    /// <summary>
+    /// Modes that would open the home to other local accounts (issue 11, finding 5): the home
+    /// itself is the jail's wall, which only its administrator changes, and a mode that lets
+    /// "others" write (o+w) lets every account on the machine plant files or swap directories
+    /// for symlinks inside it. Null when the change is fine.
+    /// </summary>
+    internal static string? RefusalOf(VirtualPath path, UnixFileMode mode)
+    {
+        if (path.IsRoot)
+        {
+            return "SITE CHMOD refused: the mode of your home folder is set by the server's administrator.";
+        }
+
+        if (mode.HasFlag(UnixFileMode.OtherWrite))
+        {
+            return "SITE CHMOD refused: a mode that lets other accounts write (o+w, e.g. 666 or 777) is not allowed; use 664 or 775.";
+        }
+
+        return null;
     }
 
     /// <summary>Up to four octal digits; setuid/setgid/sticky are refused, since a shared server has no use for them.</summary>

@@ -41,13 +41,16 @@ internal static class TransferCommands
         var ascii = session.TransferType == TransferType.Ascii;
         var options = connection.Server.Options;
         // sendfile only for plain binary from local disk: TLS and ASCII need the bytes in user space.
-        var sendFile = !ascii && options.UseSendFile && session.DataProtection == DataProtection.Clear
-            && file is FileStream && fileSystem.Capabilities.HasFlag(FileSystemCapabilities.LocalFileHandle);
+        // The file is the descriptor the backend opened and confined, never a path opened again.
+        var localFile = !ascii && options.UseSendFile && session.DataProtection == DataProtection.Clear
+            && fileSystem.Capabilities.HasFlag(FileSystemCapabilities.LocalFileHandle)
+            ? fileSystem.GetLocalFile(file) : null;
+        var sendFile = localFile is { IsAsync: true };
         var opening = string.Create(CultureInfo.InvariantCulture,
             $"Opening {(ascii ? "ASCII" : "BINARY")} mode data connection for {path.Name} ({entry.Size - offset} bytes).");
         await TransferRunner.StartAsync(connection, session.TakeDataChannel()!, "RETR", path, opening, file, (socket, network, transfer, token) =>
             sendFile
-                ? TransferPump.SendFileAsync(socket, (FileStream)file, offset, transfer, token)
+                ? TransferPump.SendFileAsync(socket, localFile!, offset, transfer, token)
                 : TransferPump.CopyToNetworkAsync(file, network, ascii, options.TransferBufferSize, transfer, token),
             TransferDirection.Download);
     }
@@ -202,13 +205,16 @@ internal static class TransferCommands
         var ascii = session.TransferType == TransferType.Ascii;
         var bufferSize = options.TransferBufferSize;
         // splice only for plain binary into local disk, as sendfile for RETR: TLS and ASCII need the bytes in user space.
-        var splice = !ascii && options.UseSplice && session.DataProtection == DataProtection.Clear
-            && file is FileStream && session.FileSystem!.Capabilities.HasFlag(FileSystemCapabilities.LocalFileHandle);
+        var fileSystem = session.FileSystem!;
+        var localFile = !ascii && options.UseSplice && session.DataProtection == DataProtection.Clear
+            && fileSystem.Capabilities.HasFlag(FileSystemCapabilities.LocalFileHandle)
+            ? fileSystem.GetLocalFile(file) : null;
+        var splice = localFile is not null;
         return TransferRunner.StartAsync(connection, session.TakeDataChannel()!, verb, path, opening, file, (socket, network, transfer, token) =>
             {
                 FerryLog.UploadMethod(connection.Logger, connection.Id, verb, path.Value, splice ? "splice" : "the copy loop");
                 return splice
-                    ? TransferPump.SpliceFromNetworkAsync(socket, network, (FileStream)file, bufferSize, transfer,
+                    ? TransferPump.SpliceFromNetworkAsync(socket, network, localFile!, bufferSize, transfer,
                         reason => FerryLog.SpliceFallback(connection.Logger, connection.Id, verb, path.Value, transfer.BytesTransferred, reason), token)
                     : TransferPump.CopyFromNetworkAsync(network, file, ascii, bufferSize, transfer, token);
             },

@@ -9,14 +9,14 @@ namespace Ferry.Server.Storage.Local;
 /// </summary>
 internal static unsafe partial class DirectoryNative
 {
-    /// <summary>statx's dirfd meaning "relative to the working directory", i.e. an absolute path is taken as is.</summary>
-    public const int AtCurrentDirectory = -100;
-
     /// <summary>Report a symlink itself, as lstat(2) does.</summary>
     public const int AtSymlinkNoFollow = 0x100;
 
     /// <summary>STATX_TYPE | STATX_MODE | STATX_MTIME | STATX_INO | STATX_SIZE: all a listing shows (the device comes with every call).</summary>
     public const uint ListingMask = 0x1 | 0x2 | 0x40 | 0x100 | 0x200;
+
+    /// <summary>The listing's fields plus STATX_NLINK, for the hard-link check before a change.</summary>
+    public const uint ChangeMask = ListingMask | 0x4;
 
     /// <summary>Offset of d_reclen in glibc's 64-bit struct dirent (u64 d_ino, i64 d_off, u16 d_reclen, u8 d_type, char d_name[]).</summary>
     public const int DirentRecordLengthOffset = 16;
@@ -24,8 +24,9 @@ internal static unsafe partial class DirectoryNative
     /// <summary>Offset of d_name in the same struct.</summary>
     public const int DirentNameOffset = 19;
 
-    [LibraryImport("libc", EntryPoint = "opendir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial SafeDirectoryHandle OpenDirectory(string path);
+    /// <summary>fdopendir(3): a directory stream over a descriptor opened inside the user's root; the stream owns it from then on.</summary>
+    [LibraryImport("libc", EntryPoint = "fdopendir", SetLastError = true)]
+    public static partial SafeDirectoryHandle OpenDirectory(int descriptor);
 
     /// <summary>A struct dirent*, valid until the next call on the same stream; null at the end or on an error (errno tells which).</summary>
     [LibraryImport("libc", EntryPoint = "readdir", SetLastError = true)]
@@ -41,7 +42,4 @@ internal static unsafe partial class DirectoryNative
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]
     public static partial int Statx(int directoryDescriptor, byte* path, int flags, uint mask, FileStatus* status);
 
-    /// <summary>statx(2) of a path.</summary>
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int Statx(int directoryDescriptor, string path, int flags, uint mask, FileStatus* status);
 }

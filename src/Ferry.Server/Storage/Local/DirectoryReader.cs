@@ -33,14 +33,15 @@ internal sealed unsafe class DirectoryReader : IDisposable
     /// <summary>The current entry's name, without the terminating NUL; valid until the next <see cref="MoveNext"/>.</summary>
     public ReadOnlySpan<byte> CurrentName => new(_name, _nameLength);
 
-    /// <summary>Opens <paramref name="path"/> (following a final symlink, as opendir does); a failure is the errno's <see cref="StorageException"/>.</summary>
-    public static DirectoryReader Open(string path)
+    /// <summary>A directory stream over <paramref name="descriptor"/> (opened O_RDONLY|O_DIRECTORY inside the root), which it owns from now on, failure or not.</summary>
+    public static DirectoryReader Open(int descriptor)
     {
-        var handle = DirectoryNative.OpenDirectory(path);
+        var handle = DirectoryNative.OpenDirectory(descriptor);
         if (handle.IsInvalid)
         {
             var errno = Marshal.GetLastPInvokeError();
             handle.Dispose();
+            JailNative.Close(descriptor);
             throw LocalErrors.FromErrno(errno);
         }
 
@@ -83,16 +84,6 @@ internal sealed unsafe class DirectoryReader : IDisposable
             {
                 return true;
             }
-        }
-    }
-
-    /// <summary>The status of what the current entry (a symlink) points to; false when it is dangling or cannot be followed.</summary>
-    public bool TryFollowCurrent(out FileStatus target)
-    {
-        Unsafe.SkipInit(out target);
-        fixed (FileStatus* status = &target)
-        {
-            return DirectoryNative.Statx(_descriptor, _name, 0, DirectoryNative.ListingMask, status) == 0;
         }
     }
 

@@ -12,11 +12,15 @@ internal struct FileStatus
     private const int TypeMask = 0xF000; // S_IFMT
     private const int DirectoryType = 0x4000; // S_IFDIR
     private const int SymbolicLinkType = 0xA000; // S_IFLNK
+    private const int RegularFileType = 0x8000; // S_IFREG
     private const int PermissionBits = 0xFFF; // rwx for all three plus setuid, setgid and sticky, as .NET's UnixFileMode
 
     // The earliest and latest seconds since 1970 a DateTime holds (years 1 and 9999).
     private const long MinUnixSeconds = -62_135_596_800;
     private const long MaxUnixSeconds = 253_402_300_799;
+
+    [FieldOffset(16)]
+    private readonly uint _linkCount;
 
     [FieldOffset(28)]
     private readonly ushort _mode;
@@ -42,6 +46,13 @@ internal struct FileStatus
     public readonly bool IsDirectory => (_mode & TypeMask) == DirectoryType;
 
     public readonly bool IsSymbolicLink => (_mode & TypeMask) == SymbolicLinkType;
+
+    public readonly bool IsRegularFile => (_mode & TypeMask) == RegularFileType;
+
+    /// <summary>st_nlink: names this inode has (STATX_NLINK); above one for a regular file means a hard link elsewhere shares it.</summary>
+    public readonly uint LinkCount => _linkCount;
+
+    public readonly long Size => (long)_size;
 
     /// <summary>
     /// The device in stat(2)'s st_dev encoding (glibc's makedev), so the unique fact reads as

@@ -10,10 +10,12 @@ internal static class LocalErrors
     private const int EEXIST = 17;
     private const int ENOTDIR = 20;
     private const int EISDIR = 21;
+    private const int EXDEV = 18;
     private const int ENOSPC = 28;
     private const int EROFS = 30;
     private const int ENAMETOOLONG = 36;
     private const int ENOTEMPTY = 39;
+    private const int ELOOP = 40;
     private const int EDQUOT = 122;
 
     public static StorageException Translate(Exception exception) => exception switch
@@ -28,7 +30,7 @@ internal static class LocalErrors
     };
 
     /// <summary>
-    /// An errno from Ferry's own system calls (readdir, statx). The OS text goes into the inner
+    /// An errno from Ferry's own system calls (openat2, readdir, statx, ...). The OS text goes into the inner
     /// exception, as .NET's own IOException would carry it.
     /// </summary>
     public static StorageException FromErrno(int errno) =>
@@ -36,7 +38,10 @@ internal static class LocalErrors
 
     private static StorageErrorKind KindOf(int errno) => errno switch
     {
-        ENOENT => StorageErrorKind.NotFound,
+        // EXDEV and ELOOP are what a lookup that would leave the root (or loops) ends in
+        // (ConfinedRoot): such a link reads as absent, as the README promises and
+        // PathEscapeTests expect, so its target is never revealed.
+        ENOENT or EXDEV or ELOOP => StorageErrorKind.NotFound,
         EPERM or EACCES or EROFS => StorageErrorKind.PermissionDenied,
         EEXIST => StorageErrorKind.AlreadyExists,
         ENOTDIR => StorageErrorKind.NotADirectory,

@@ -1,29 +1,45 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace Ferry.Server.Storage.Local;
 
 /// <summary>
-/// A user's root on local disk. Every access goes through <see cref="Map"/>, which resolves the
-/// parent directory with realpath(3) and refuses anything whose real location is outside the
-/// root, so "..", absolute paths and symlinks (to /etc or anywhere else) cannot escape.
+/// A user's root on local disk. The root is held open (<see cref="ConfinedRoot"/>) and every
+/// access is a system call relative to it or to a directory opened below it, the lookup confined
+/// by the kernel: "..", absolute paths and symlinks leading out (to /etc or anywhere else) cannot
+/// escape, not even by a symlink swapped in between two calls, since no path is checked and then
+/// opened again. Files are changed through the descriptor that was opened (fchmod, utimensat,
+/// ftruncate on it), entries through their parent directory's descriptor (mkdirat, unlinkat,
+/// renameat2), so the thing changed is the thing that was confined.
 /// </summary>
-/// <remarks>
-/// The check and the later open are two system calls, so a local user who can swap a directory
-/// for a symlink in between could race it; openat2(RESOLVE_IN_ROOT) would close that window.
-/// </remarks>
-public sealed class LocalFileSystem : IFileSystem
+public sealed unsafe class LocalFileSystem : IFileSystem
 {
-    private readonly string _root;
+    /// <summary>What .NET's FileStream and Directory.CreateDirectory create with; the umask narrows it.</summary>
+    private const uint NewFileMode = 0b110_110_110;
+    private const uint NewDirectoryMode = 0b111_111_111;
 
-    public LocalFileSystem(string rootDirectory)
+    private readonly ConfinedRoot _root;
+    private readonly bool _allowHardLinkWrites;
+
+    /// <summary>Opens the user's root; a missing or unreadable one is a <see cref="StorageException"/>.</summary>
+    /// <param name="rootDirectory">The user's home.</param>
+    /// <param name="allowHardLinkWrites">
+    /// Whether STOR over, APPE to, REST+STOR into, SITE CHMOD and MFMT of a regular file that has
+    /// other hard links are allowed (<see cref="FtpServerOptions.AllowHardLinkWrites"/>): they
+    /// change the shared inode, which another name outside the root may lead to.
+    /// </param>
+    public LocalFileSystem(string rootDirectory, bool allowHardLinkWrites = false)
+        : this(rootDirectory, allowHardLinkWrites, useOpenat2: true)
     {
-        _root = NativePath.RealPath(Path.GetFullPath(rootDirectory))
-            ?? throw new StorageException(StorageErrorKind.NotFound);
-        if (!Directory.Exists(_root))
-        {
-            throw new StorageException(StorageErrorKind.NotADirectory);
-        }
+    }
+
+    /// <summary>With <paramref name="useOpenat2"/> false every lookup takes the component walk, as on a kernel without openat2 (tests).</summary>
+    internal LocalFileSystem(string rootDirectory, bool allowHardLinkWrites, bool useOpenat2)
+    {
+        _root = ConfinedRoot.Open(rootDirectory, useOpenat2);
+        _allowHardLinkWrites = allowHardLinkWrites;
     }
 
     public FileSystemCapabilities Capabilities =>
@@ -31,22 +47,51 @@ public sealed class LocalFileSystem : IFileSystem
         | FileSystemCapabilities.SetModificationTime | FileSystemCapabilities.SetUnixMode
         | FileSystemCapabilities.LocalFileHandle;
 
-    public ValueTask<FileSystemEntry?> GetEntryAsync(VirtualPath path, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(Stat(path));
+    /// <summary>One openat2 (following a final symlink only while it stays inside) and one statx of the handle.</summary>
+    public ValueTask<FileSystemEntry?> GetEntryAsync(VirtualPath path, CancellationToken cancellationToken)
+    {
+        var root = _root.Enter();
+        try
+        {
+            if (path.IsRoot)
+            {
+                return ValueTask.FromResult(StatusOf(root, DirectoryNative.ListingMask, out var home) == 0 ? home.ToEntry(path.Name) : null);
+            }
+
+            var descriptor = Open(root, path, OpenFlags.PathOnly, 0);
+            if (descriptor < 0)
+            {
+                return ValueTask.FromResult<FileSystemEntry?>(null);
+            }
+
+            try
+            {
+                return ValueTask.FromResult(StatusOf(descriptor, DirectoryNative.ListingMask, out var status) == 0 ? status.ToEntry(path.Name) : null);
+            }
+            finally
+            {
+                JailNative.Close(descriptor);
+            }
+        }
+        finally
+        {
+            _root.Exit();
+        }
+    }
 
     public async IAsyncEnumerable<FileSystemEntry> ListAsync(
         VirtualPath directory, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Local reads are synchronous; the interface is async for object-store backends.
         await Task.CompletedTask;
-        var full = Map(directory);
 
-        // opendir's errno says what is wrong: ENOENT not found, ENOTDIR a file, EACCES not readable.
-        using var reader = DirectoryReader.Open(full);
+        // The errno says what is wrong: ENOENT not found, ENOTDIR a file, EACCES not readable.
+        using var reader = OpenDirectory(directory);
+        var prefix = RelativeName(directory);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var entry = NextVisible(reader, full);
+            var entry = NextVisible(reader, prefix);
             if (entry is null)
             {
                 yield break;
@@ -58,70 +103,75 @@ public sealed class LocalFileSystem : IFileSystem
 
     public ValueTask<Stream> OpenReadAsync(VirtualPath path, long offset, CancellationToken cancellationToken)
     {
-        var full = Map(path);
-        if (Directory.Exists(full))
-        {
-            throw new StorageException(StorageErrorKind.IsADirectory);
-        }
-
-        return Open(full, FileMode.Open, FileAccess.Read, stream => stream.Seek(offset, SeekOrigin.Begin));
+        var handle = OpenFile(path, OpenFlags.ReadOnly, out _);
+        // Asynchronous: SendPacketsElement (sendfile) accepts only async-opened streams.
+        var stream = Wrap(handle, FileAccess.Read, isAsync: true);
+        stream.Seek(offset, SeekOrigin.Begin);
+        return ValueTask.FromResult<Stream>(stream);
     }
 
     public ValueTask<Stream> OpenWriteAsync(VirtualPath path, long? offset, CancellationToken cancellationToken)
     {
-        var full = Map(path);
-        if (Directory.Exists(full))
+        // Never O_TRUNC: the link count is checked on the opened file first, and a file that is
+        // refused must be left as it was.
+        var handle = OpenFile(path, OpenFlags.WriteOnly | OpenFlags.Create, out var status);
+        try
+        {
+            RefuseSharedInode(status);
+            var length = status.Size;
+            var position = offset switch
+            {
+                null => length,
+                var at => at.Value,
+            };
+
+            // STOR truncates; a resume replaces everything from the offset on (RFC 3659 §5): drop a stale tail.
+            if (length != position && offset is not null
+                && JailNative.Truncate((int)handle.DangerousGetHandle(), position) != 0)
+            {
+                throw LocalErrors.FromErrno(Marshal.GetLastPInvokeError());
+            }
+
+            var stream = Wrap(handle, FileAccess.Write, isAsync: false);
+            stream.Seek(position, SeekOrigin.Begin);
+            return ValueTask.FromResult<Stream>(stream);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>O_CREAT|O_EXCL, which never follows a final symlink: a new inode with one link, so no hard-link check is needed.</summary>
+    public ValueTask<Stream> CreateNewAsync(VirtualPath path, CancellationToken cancellationToken)
+    {
+        var handle = OpenFile(path, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Exclusive, out _);
+        return ValueTask.FromResult<Stream>(Wrap(handle, FileAccess.Write, isAsync: false));
+    }
+
+    public ValueTask CreateDirectoryAsync(VirtualPath path, CancellationToken cancellationToken)
+    {
+        if (path.IsRoot)
+        {
+            throw new StorageException(StorageErrorKind.AlreadyExists);
+        }
+
+        // mkdirat does not follow a final symlink: an existing name of any kind is EEXIST.
+        InParent(path, EntryChange.MakeDirectory);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>unlinkat removes the name itself; a symlink is removed, never what it points to. A directory is EISDIR.</summary>
+    public ValueTask DeleteFileAsync(VirtualPath path, CancellationToken cancellationToken)
+    {
+        if (path.IsRoot)
         {
             throw new StorageException(StorageErrorKind.IsADirectory);
         }
 
-        return offset switch
-        {
-            null => Open(full, FileMode.Append, FileAccess.Write, static _ => { }),
-            0 => Open(full, FileMode.Create, FileAccess.Write, static _ => { }),
-            var resumeAt => Open(full, FileMode.OpenOrCreate, FileAccess.Write, stream =>
-            {
-                // Resume replaces everything from the offset on (RFC 3659 §5): drop a stale tail.
-                stream.SetLength(resumeAt.Value);
-                stream.Seek(resumeAt.Value, SeekOrigin.Begin);
-            }),
-        };
-    }
-
-    public ValueTask<Stream> CreateNewAsync(VirtualPath path, CancellationToken cancellationToken) =>
-        Open(Map(path), FileMode.CreateNew, FileAccess.Write, static _ => { });
-
-    public ValueTask CreateDirectoryAsync(VirtualPath path, CancellationToken cancellationToken)
-    {
-        var full = Map(path);
-        return Run(() =>
-        {
-            if (Directory.Exists(full) || File.Exists(full))
-            {
-                throw new StorageException(StorageErrorKind.AlreadyExists);
-            }
-
-            Directory.CreateDirectory(full);
-        });
-    }
-
-    public ValueTask DeleteFileAsync(VirtualPath path, CancellationToken cancellationToken)
-    {
-        var full = Map(path);
-        return Run(() =>
-        {
-            if (Directory.Exists(full) && !IsSymlink(full))
-            {
-                throw new StorageException(StorageErrorKind.IsADirectory);
-            }
-
-            if (!File.Exists(full) && !IsSymlink(full))
-            {
-                throw new StorageException(StorageErrorKind.NotFound);
-            }
-
-            File.Delete(full);
-        });
+        InParent(path, EntryChange.RemoveFile);
+        return ValueTask.CompletedTask;
     }
 
     public ValueTask DeleteDirectoryAsync(VirtualPath path, CancellationToken cancellationToken)
@@ -131,18 +181,15 @@ public sealed class LocalFileSystem : IFileSystem
             throw new StorageException(StorageErrorKind.PermissionDenied);
         }
 
-        var full = Map(path);
-        return Run(() =>
-        {
-            if (!Directory.Exists(full))
-            {
-                throw new StorageException(File.Exists(full) ? StorageErrorKind.NotADirectory : StorageErrorKind.NotFound);
-            }
-
-            Directory.Delete(full, recursive: false);
-        });
+        InParent(path, EntryChange.RemoveDirectory);
+        return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// renameat2 between the two parents' descriptors. A directory never replaces anything
+    /// (RENAME_NOREPLACE, as Directory.Move refused to); a file replaces a file (RNTO onto an
+    /// existing name, which the permission gate has allowed), never a directory (EISDIR).
+    /// </summary>
     public ValueTask RenameAsync(VirtualPath from, VirtualPath to, CancellationToken cancellationToken)
     {
         if (from.IsRoot || to.IsRoot)
@@ -150,184 +197,339 @@ public sealed class LocalFileSystem : IFileSystem
             throw new StorageException(StorageErrorKind.PermissionDenied);
         }
 
-        var source = Map(from);
-        var target = Map(to);
-        return Run(() =>
+        // A directory moved into itself would vanish from the tree (rename(2) says EINVAL).
+        if (to.Value.StartsWith(from.Value + "/", StringComparison.Ordinal))
         {
-            if (Directory.Exists(source) && !IsSymlink(source))
-            {
-                // A directory moved into itself would vanish from the tree (rename(2) says EINVAL).
-                if (to.Value.StartsWith(from.Value + "/", StringComparison.Ordinal))
-                {
-                    throw new StorageException(StorageErrorKind.InvalidName);
-                }
-
-                Directory.Move(source, target);
-            }
-            else if (File.Exists(source) || IsSymlink(source))
-            {
-                if (Directory.Exists(target))
-                {
-                    throw new StorageException(StorageErrorKind.IsADirectory);
-                }
-
-                File.Move(source, target, overwrite: true);
-            }
-            else
-            {
-                throw new StorageException(StorageErrorKind.NotFound);
-            }
-        });
-    }
-
-    public ValueTask SetModificationTimeAsync(VirtualPath path, DateTime timeUtc, CancellationToken cancellationToken)
-    {
-        var full = Map(path);
-        return Run(() =>
-        {
-            if (Directory.Exists(full))
-            {
-                Directory.SetLastWriteTimeUtc(full, timeUtc);
-            }
-            else if (File.Exists(full))
-            {
-                File.SetLastWriteTimeUtc(full, timeUtc);
-            }
-            else
-            {
-                throw new StorageException(StorageErrorKind.NotFound);
-            }
-        });
-    }
-
-    public ValueTask SetUnixModeAsync(VirtualPath path, UnixFileMode mode, CancellationToken cancellationToken)
-    {
-        var full = Map(path);
-        return Run(() =>
-        {
-            if (!File.Exists(full) && !Directory.Exists(full))
-            {
-                throw new StorageException(StorageErrorKind.NotFound);
-            }
-
-            File.SetUnixFileMode(full, mode);
-        });
-    }
-
-    public string? GetLocalFilePath(VirtualPath path)
-    {
-        var full = MapOrNull(path);
-        return full is not null && File.Exists(full) ? full : null;
-    }
-
-    /// <summary>
-    /// The OS path for <paramref name="path"/>: its parent resolved by realpath(3) and checked to
-    /// be inside the root; a final segment that is a symlink is followed and checked too (a
-    /// dangling or escaping link reads as not found, so its target is never revealed).
-    /// </summary>
-    private string Map(VirtualPath path)
-    {
-        var full = JoinToRealParent(path) ?? throw new StorageException(StorageErrorKind.NotFound);
-        if (IsSymlink(full))
-        {
-            var target = NativePath.RealPath(full);
-            if (target is null || !IsInsideRoot(target))
-            {
-                throw new StorageException(StorageErrorKind.NotFound);
-            }
+            throw new StorageException(StorageErrorKind.InvalidName);
         }
 
-        return full;
+        var root = _root.Enter();
+        var source = -1;
+        var target = -1;
+        try
+        {
+            source = OpenParent(root, from);
+            target = OpenParent(root, to);
+            var fromName = NulTerminated(from.Name);
+            var toName = NulTerminated(to.Name);
+            fixed (byte* fromBytes = fromName)
+            fixed (byte* toBytes = toName)
+            {
+                FileStatus status;
+                if (DirectoryNative.Statx(source, fromBytes, DirectoryNative.AtSymlinkNoFollow, 0x1, &status) != 0)
+                {
+                    throw LocalErrors.FromErrno(Marshal.GetLastPInvokeError());
+                }
+
+                var flags = status.IsDirectory ? JailNative.NoReplace : 0u;
+                if (JailNative.RenameAt(source, fromBytes, target, toBytes, flags) != 0)
+                {
+                    var errno = Marshal.GetLastPInvokeError();
+                    throw errno switch
+                    {
+                        // Two file systems (a mount inside the home): rename(2) cannot, and a copy is not a rename.
+                        JailNative.EXDEV => new StorageException(StorageErrorKind.PermissionDenied),
+                        JailNative.EINVAL => new StorageException(StorageErrorKind.InvalidName),
+                        _ => LocalErrors.FromErrno(errno),
+                    };
+                }
+            }
+        }
+        finally
+        {
+            CloseUnlessRoot(source, root);
+            CloseUnlessRoot(target, root);
+            _root.Exit();
+        }
+
+        return ValueTask.CompletedTask;
     }
 
-    /// <summary>The OS path of <paramref name="path"/> with its parent resolved and confined; the final segment is not looked at. Null when the parent is gone or outside the root.</summary>
-    private string? JoinToRealParent(VirtualPath path)
+    /// <summary>utimensat on the confined handle (AT_EMPTY_PATH), the access time left alone as File.SetLastWriteTimeUtc did.</summary>
+    public ValueTask SetModificationTimeAsync(VirtualPath path, DateTime timeUtc, CancellationToken cancellationToken)
+    {
+        var sinceEpoch = timeUtc.ToUniversalTime() - DateTime.UnixEpoch;
+        var seconds = (long)Math.Floor(sinceEpoch.TotalSeconds);
+        var times = stackalloc long[4];
+        times[0] = 0;
+        times[1] = JailNative.OmitTime;
+        times[2] = seconds;
+        times[3] = (sinceEpoch.Ticks - (seconds * TimeSpan.TicksPerSecond)) * 100;
+        var root = _root.Enter();
+        var descriptor = -1;
+        try
+        {
+            descriptor = OpenForChange(root, path);
+            fixed (byte* empty = "\0"u8)
+            {
+                if (JailNative.SetTimesAt(descriptor, empty, times, JailNative.EmptyPath) != 0)
+                {
+                    throw LocalErrors.FromErrno(Marshal.GetLastPInvokeError());
+                }
+            }
+        }
+        finally
+        {
+            CloseUnlessRoot(descriptor, -1);
+            _root.Exit();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>fchmodat2(AT_EMPTY_PATH) on the confined handle; where the kernel lacks it (before 6.6), chmod of the handle's /proc/self/fd link, which is that very inode.</summary>
+    public ValueTask SetUnixModeAsync(VirtualPath path, UnixFileMode mode, CancellationToken cancellationToken)
+    {
+        var root = _root.Enter();
+        var descriptor = -1;
+        try
+        {
+            descriptor = OpenForChange(root, path);
+            int result;
+            fixed (byte* empty = "\0"u8)
+            {
+                result = JailNative.ChangeModeAt(descriptor, empty, (uint)mode, JailNative.EmptyPath);
+            }
+
+            if (result != 0 && Marshal.GetLastPInvokeError() is JailNative.ENOSYS)
+            {
+                result = JailNative.ChangeMode("/proc/self/fd/" + descriptor.ToString(System.Globalization.CultureInfo.InvariantCulture), (uint)mode);
+            }
+
+            if (result != 0)
+            {
+                throw LocalErrors.FromErrno(Marshal.GetLastPInvokeError());
+            }
+        }
+        finally
+        {
+            CloseUnlessRoot(descriptor, -1);
+            _root.Exit();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Every stream this file system opens is a FileStream over the descriptor it confined: that one goes to sendfile and splice.</summary>
+    public FileStream? GetLocalFile(Stream opened) => opened as FileStream;
+
+    public void Dispose() => _root.Dispose();
+
+    private static byte[] NulTerminated(string name)
+    {
+        var bytes = new byte[Encoding.UTF8.GetByteCount(name) + 1];
+        Encoding.UTF8.GetBytes(name, bytes);
+        return bytes;
+    }
+
+    /// <summary>The path relative to the root, as UTF-8 without a terminator ("" for the root).</summary>
+    private static byte[] RelativeName(VirtualPath path) => path.IsRoot ? [] : Encoding.UTF8.GetBytes(path.Value[1..]);
+
+    /// <summary>The confined descriptor of <paramref name="path"/>, or minus the errno.</summary>
+    private int Open(int root, VirtualPath path, int flags, uint mode)
     {
         if (path.IsRoot)
         {
-            return _root;
+            return OpenBelow(root, "."u8, flags, mode);
         }
 
-        var parent = NativePath.RealPath(_root + path.Parent.Value);
-        if (parent is null || !IsInsideRoot(parent))
+        // Value without its leading '/', plus a NUL where the '/' was counted.
+        var length = Encoding.UTF8.GetByteCount(path.Value);
+        Span<byte> relative = length <= 512 ? stackalloc byte[length] : new byte[length];
+        Encoding.UTF8.GetBytes(path.Value.AsSpan(1), relative);
+        relative[^1] = 0;
+        return _root.Open(root, relative, flags, mode);
+    }
+
+    /// <summary><paramref name="name"/> (no terminator) below the root; "." is the root itself.</summary>
+    private int OpenBelow(int root, ReadOnlySpan<byte> name, int flags, uint mode)
+    {
+        Span<byte> relative = name.Length < 512 ? stackalloc byte[name.Length + 1] : new byte[name.Length + 1];
+        name.CopyTo(relative);
+        relative[^1] = 0;
+        return _root.Open(root, relative, flags, mode);
+    }
+
+    /// <summary>The parent's directory handle (O_PATH), or the root's own descriptor for an entry at the top.</summary>
+    private int OpenParent(int root, VirtualPath path)
+    {
+        var parent = path.Parent;
+        if (parent.IsRoot)
         {
-            return null;
+            return root;
         }
 
-        return parent == "/" ? "/" + path.Name : parent + "/" + path.Name;
+        var descriptor = Open(root, parent, OpenFlags.PathOnly | OpenFlags.Directory, 0);
+        return descriptor >= 0 ? descriptor : throw LocalErrors.FromErrno(-descriptor);
+    }
+
+    private static void CloseUnlessRoot(int descriptor, int root)
+    {
+        if (descriptor >= 0 && descriptor != root)
+        {
+            JailNative.Close(descriptor);
+        }
+    }
+
+    private enum EntryChange
+    {
+        MakeDirectory,
+        RemoveFile,
+        RemoveDirectory,
+    }
+
+    /// <summary>mkdirat or unlinkat on the entry's name in its confined parent (neither follows a final symlink); a failure is the errno's exception.</summary>
+    private void InParent(VirtualPath path, EntryChange change)
+    {
+        var root = _root.Enter();
+        var parent = -1;
+        try
+        {
+            parent = OpenParent(root, path);
+            var name = NulTerminated(path.Name);
+            fixed (byte* bytes = name)
+            {
+                var result = change switch
+                {
+                    EntryChange.MakeDirectory => JailNative.MakeDirectoryAt(parent, bytes, NewDirectoryMode),
+                    EntryChange.RemoveFile => JailNative.UnlinkAt(parent, bytes, 0),
+                    _ => JailNative.UnlinkAt(parent, bytes, JailNative.RemoveDirectory),
+                };
+                if (result != 0)
+                {
+                    throw LocalErrors.FromErrno(Marshal.GetLastPInvokeError());
+                }
+            }
+        }
+        finally
+        {
+            CloseUnlessRoot(parent, root);
+            _root.Exit();
+        }
     }
 
     /// <summary>
-    /// What <paramref name="path"/> is, confined as <see cref="Map"/> confines it: one statx for
-    /// a file or folder (FileInfo/DirectoryInfo took three stat calls), a realpath and a second
-    /// statx only for a symlink. Null when nothing is there, or the link dangles or leads out.
+    /// Opens a file for a transfer, confined, and checks what was opened (statx of the descriptor,
+    /// never of the path again): a directory is EISDIR, anything else that is not a regular file
+    /// (a FIFO, a device) is refused.
     /// </summary>
-    private unsafe FileSystemEntry? Stat(VirtualPath path)
+    private SafeFileHandle OpenFile(VirtualPath path, int flags, out FileStatus status)
     {
-        var full = JoinToRealParent(path);
-        if (full is null)
+        var root = _root.Enter();
+        int descriptor;
+        try
         {
-            return null;
+            descriptor = Open(root, path, flags | OpenFlags.NoControllingTerminal | OpenFlags.NonBlocking, NewFileMode);
+        }
+        finally
+        {
+            _root.Exit();
         }
 
-        FileStatus status;
-        if (DirectoryNative.Statx(DirectoryNative.AtCurrentDirectory, full, DirectoryNative.AtSymlinkNoFollow, DirectoryNative.ListingMask, &status) != 0)
+        if (descriptor < 0)
         {
-            return null;
+            throw LocalErrors.FromErrno(-descriptor);
         }
 
-        if (status.IsSymbolicLink)
+        var handle = new SafeFileHandle(descriptor, ownsHandle: true);
+        try
         {
-            var target = NativePath.RealPath(full);
-            if (target is null || !IsInsideRoot(target)
-                || DirectoryNative.Statx(DirectoryNative.AtCurrentDirectory, target, 0, DirectoryNative.ListingMask, &status) != 0)
+            if (StatusOf(descriptor, DirectoryNative.ChangeMask, out status) != 0)
             {
-                return null;
+                throw LocalErrors.FromErrno(Marshal.GetLastPInvokeError());
             }
-        }
 
-        return status.ToEntry(path.Name);
+            if (!status.IsRegularFile)
+            {
+                throw new StorageException(status.IsDirectory ? StorageErrorKind.IsADirectory : StorageErrorKind.PermissionDenied);
+            }
+
+            // As FileOptions.SequentialScan did: transfers read and write front to back.
+            _ = JailNative.Advise(descriptor, 0, 0, JailNative.AdviseSequential);
+            return handle;
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
     }
 
-    private string? MapOrNull(VirtualPath path)
+    /// <summary>A confined O_PATH handle of the file or directory to change, after the hard-link check on it; the caller closes it.</summary>
+    private int OpenForChange(int root, VirtualPath path)
     {
+        var descriptor = Open(root, path, OpenFlags.PathOnly, 0);
+        if (descriptor < 0)
+        {
+            throw LocalErrors.FromErrno(-descriptor);
+        }
+
         try
         {
-            return Map(path);
+            if (StatusOf(descriptor, DirectoryNative.ChangeMask, out var status) != 0)
+            {
+                throw LocalErrors.FromErrno(Marshal.GetLastPInvokeError());
+            }
+
+            RefuseSharedInode(status);
+            return descriptor;
         }
-        catch (StorageException e) when (e.Kind == StorageErrorKind.NotFound)
+        catch
         {
-            return null;
+            JailNative.Close(descriptor);
+            throw;
         }
     }
 
-    private bool IsInsideRoot(string realPath) =>
-        realPath == _root
-        || (realPath.StartsWith(_root, StringComparison.Ordinal)
-            && (_root == "/" || realPath[_root.Length] == '/'));
-
-    private static bool IsSymlink(string fullPath)
+    /// <summary>
+    /// A regular file with more than one link shares its inode with another name, possibly outside
+    /// the root (a local user's `ln /etc/x ~alice/x`): changing it in place would change that file
+    /// too. Refused unless AllowHardLinkWrites says otherwise. Directories always have several links.
+    /// </summary>
+    private void RefuseSharedInode(in FileStatus status)
     {
+        if (!_allowHardLinkWrites && status.IsRegularFile && status.LinkCount > 1)
+        {
+            throw new StorageException(StorageErrorKind.HardLinked);
+        }
+    }
+
+    private static int StatusOf(int descriptor, uint mask, out FileStatus status)
+    {
+        fixed (FileStatus* result = &status)
+        fixed (byte* empty = "\0"u8)
+        {
+            return DirectoryNative.Statx(descriptor, empty, JailNative.EmptyPath, mask, result);
+        }
+    }
+
+    private static FileStream Wrap(SafeFileHandle handle, FileAccess access, bool isAsync)
+    {
+        return new FileStream(handle, access, bufferSize: 0, isAsync: isAsync && AsyncFileHandle.TryMark(handle));
+    }
+
+    private DirectoryReader OpenDirectory(VirtualPath directory)
+    {
+        var root = _root.Enter();
+        int descriptor;
         try
         {
-            return File.GetAttributes(fullPath).HasFlag(FileAttributes.ReparsePoint);
+            descriptor = Open(root, directory, OpenFlags.ReadOnly | OpenFlags.Directory, 0);
         }
-        catch (IOException)
+        finally
         {
-            return false;
+            _root.Exit();
         }
-        catch (UnauthorizedAccessException)
-        {
-            return false;
-        }
+
+        return descriptor >= 0 ? DirectoryReader.Open(descriptor) : throw LocalErrors.FromErrno(-descriptor);
     }
 
     /// <summary>
     /// The next entry worth listing: symlinks are shown as what they point to, and hidden when
-    /// that is outside the root or gone (the realpath check <see cref="Map"/> makes). Names are
+    /// that is outside the root or gone (resolved from the root, as any other lookup). Names are
     /// decoded as .NET decodes file names, a byte that is not UTF-8 becoming U+FFFD.
     /// </summary>
-    private FileSystemEntry? NextVisible(DirectoryReader reader, string folder)
+    private FileSystemEntry? NextVisible(DirectoryReader reader, byte[] folder)
     {
         while (reader.MoveNext(out var status))
         {
@@ -336,7 +538,7 @@ public sealed class LocalFileSystem : IFileSystem
                 return status.ToEntry(Encoding.UTF8.GetString(reader.CurrentName));
             }
 
-            if (LinkTargetIsInside(folder, reader.CurrentName) && reader.TryFollowCurrent(out var target))
+            if (TryFollow(folder, reader.CurrentName, out var target))
             {
                 return target.ToEntry(Encoding.UTF8.GetString(reader.CurrentName));
             }
@@ -345,54 +547,35 @@ public sealed class LocalFileSystem : IFileSystem
         return null;
     }
 
-    /// <summary>realpath of folder/name, built from the name's own bytes (links are rare: the cost is theirs alone).</summary>
-    private bool LinkTargetIsInside(string folder, ReadOnlySpan<byte> name)
+    /// <summary>The status of what folder/name leads to, confined; false when it dangles or leads out (links are rare: the cost is theirs alone).</summary>
+    private bool TryFollow(byte[] folder, ReadOnlySpan<byte> name, out FileStatus target)
     {
-        var folderLength = Encoding.UTF8.GetByteCount(folder);
-        var length = folderLength + 1 + name.Length + 1;
-        var path = length <= 1024 ? stackalloc byte[length] : new byte[length];
-        Encoding.UTF8.GetBytes(folder, path);
-        path[folderLength] = (byte)'/';
-        name.CopyTo(path[(folderLength + 1)..]);
-        path[^1] = 0;
-        var target = NativePath.RealPath(path);
-        return target is not null && IsInsideRoot(target);
-    }
+        var length = folder.Length + (folder.Length > 0 ? 1 : 0) + name.Length;
+        var path = new byte[length];
+        folder.CopyTo(path, 0);
+        if (folder.Length > 0)
+        {
+            path[folder.Length] = (byte)'/';
+        }
 
-    private static ValueTask<Stream> Open(string full, FileMode mode, FileAccess access, Action<FileStream> position)
-    {
-        FileStream? stream = null;
+        name.CopyTo(path.AsSpan(length - name.Length));
+        var root = _root.Enter();
         try
         {
-            stream = new FileStream(full, new FileStreamOptions
+            var descriptor = OpenBelow(root, path, OpenFlags.PathOnly, 0);
+            if (descriptor < 0)
             {
-                Mode = mode,
-                Access = access,
-                Share = access == FileAccess.Read ? FileShare.ReadWrite : FileShare.Read,
-                BufferSize = 0,
-                // Asynchronous: SendPacketsElement (sendfile) accepts only async-opened streams.
-                Options = FileOptions.SequentialScan | (access == FileAccess.Read ? FileOptions.Asynchronous : FileOptions.None),
-            });
-            position(stream);
-            return ValueTask.FromResult<Stream>(stream);
-        }
-        catch (Exception e)
-        {
-            stream?.Dispose();
-            throw LocalErrors.Translate(e);
-        }
-    }
+                target = default;
+                return false;
+            }
 
-    private static ValueTask Run(Action action)
-    {
-        try
-        {
-            action();
-            return ValueTask.CompletedTask;
+            var found = StatusOf(descriptor, DirectoryNative.ListingMask, out target) == 0;
+            JailNative.Close(descriptor);
+            return found;
         }
-        catch (Exception e)
+        finally
         {
-            throw LocalErrors.Translate(e);
+            _root.Exit();
         }
     }
 }

@@ -1,0 +1,139 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+using Ferry.Server.Tests.Robustness;
+using Ferry.Server.Tests.Support;
+
+namespace Ferry.Server.Tests.Security;
+
+/// <summary>
+/// Issue 11, finding 7: a hard link in a home to a file outside it (a local user's
+/// `ln /outside/file ~alice/file`) is the same inode, so writing through it in place writes the
+/// outside file. Until uploads write a new inode, every in-place change of a file with more than
+/// one link is refused unless AllowHardLinkWrites is on.
+/// </summary>
+public sealed partial class HardLinkTests
+{
+    private const string Original = "the outside file, as it was";
+    private const UnixFileMode OriginalMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
+    private static readonly DateTime OriginalTime = new(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc);
+
+    [Fact]
+    [VerbTest("STOR", "APPE", "REST", "SITE", "MFMT", "RETR")]
+    public async Task Changes_through_a_hard_link_to_a_file_outside_are_refused_and_leave_it_untouched()
+    {
+        await using var server = await TestServer.StartAsync();
+        var outside = await LinkOutsideFileAsync(server);
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+
+        var replies = new List<FtpReplyText>
+        {
+            await StorAsync(ftp, "STOR linked.txt", "overwritten"),
+            await StorAsync(ftp, "APPE linked.txt", "appended"),
+        };
+        await ftp.CommandAsync("REST 4", 350);
+        replies.Add(await StorAsync(ftp, "STOR linked.txt", "resumed"));
+        replies.Add(await ftp.SendAndReadAsync("SITE CHMOD 600 linked.txt"));
+        replies.Add(await ftp.SendAndReadAsync("MFMT 20200101000000 linked.txt"));
+
+        foreach (var reply in replies)
+        {
+            Assert.True(reply.Code == 550, $"a change through the hard link was not refused: {reply}");
+            Assert.Contains("AllowHardLinkWrites", reply.Text, StringComparison.Ordinal);
+        }
+
+        AssertUntouched(outside);
+
+        // Reading it is fine, and so are the name's own operations: rename and delete touch the link, not the inode.
+        var (retr, data) = await RetrAsync(ftp, "linked.txt");
+        Assert.Equal(226, retr.Code);
+        Assert.Equal(Original, Encoding.UTF8.GetString(data));
+        await ftp.CommandAsync("RNFR linked.txt", 350);
+        await ftp.CommandAsync("RNTO renamed.txt", 250);
+        await ftp.CommandAsync("DELE renamed.txt", 250);
+        AssertUntouched(outside);
+
+        // A file of its own (one link) is changed as always.
+        await File.WriteAllTextAsync(server.PathOf("own.txt"), "own");
+        Assert.Equal(226, (await StorAsync(ftp, "APPE own.txt", " and more")).Code);
+        await ftp.CommandAsync("SITE CHMOD 600 own.txt", 200);
+        Assert.Equal("own and more", await File.ReadAllTextAsync(server.PathOf("own.txt")));
+    }
+
+    [Fact]
+    [VerbTest("STOR", "APPE", "SITE", "MFMT")]
+    public async Task With_AllowHardLinkWrites_changes_go_through_the_link()
+    {
+        await using var server = await TestServer.StartAsync(options => options.AllowHardLinkWrites = true);
+        var outside = await LinkOutsideFileAsync(server);
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+
+        Assert.Equal(226, (await StorAsync(ftp, "STOR linked.txt", "overwritten")).Code);
+        Assert.Equal(226, (await StorAsync(ftp, "APPE linked.txt", " and appended")).Code);
+        await ftp.CommandAsync("SITE CHMOD 600 linked.txt", 200);
+        await ftp.CommandAsync("MFMT 20200101000000 linked.txt", 213);
+
+        // The same inode: what the setting allows reaches the other name, as it would with vsftpd.
+        Assert.Equal("overwritten and appended", await File.ReadAllTextAsync(outside));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(outside));
+        Assert.Equal(new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc), File.GetLastWriteTimeUtc(outside));
+    }
+
+    /// <summary>A file next to the home (outside it) and a hard link to it in the home, named linked.txt.</summary>
+    private static async Task<string> LinkOutsideFileAsync(TestServer server)
+    {
+        var outside = Path.Combine(server.Folder, "outside.txt");
+        await File.WriteAllTextAsync(outside, Original);
+        File.SetUnixFileMode(outside, OriginalMode);
+        File.SetLastWriteTimeUtc(outside, OriginalTime);
+        if (Link(outside, server.PathOf("linked.txt")) != 0)
+        {
+            throw new IOException("link(2) failed: " + Marshal.GetLastPInvokeError());
+        }
+
+        return outside;
+    }
+
+    private static void AssertUntouched(string outside)
+    {
+        Assert.Equal(Original, File.ReadAllText(outside));
+        Assert.Equal(OriginalMode, File.GetUnixFileMode(outside));
+        Assert.Equal(OriginalTime, File.GetLastWriteTimeUtc(outside));
+    }
+
+    private static async Task<(FtpReplyText Reply, byte[] Data)> RetrAsync(WireClient ftp, string path)
+    {
+        using var data = await ftp.OpenPassiveAsync();
+        await ftp.SendAsync("RETR " + path);
+        var reply = await ftp.ReadReplyAsync();
+        var (bytes, _) = await Probe.DrainAsync(data, TimeSpan.FromSeconds(10));
+        if (reply.Code == 150)
+        {
+            reply = await ftp.ReadReplyAsync();
+        }
+
+        return (reply, bytes);
+    }
+
+    /// <summary>EPSV, the command; sends the content when the server says 150; the final reply.</summary>
+    private static async Task<FtpReplyText> StorAsync(WireClient ftp, string command, string content)
+    {
+        using var data = await ftp.OpenPassiveAsync();
+        await ftp.SendAsync(command);
+        var reply = await ftp.ReadReplyAsync();
+        if (reply.Code != 150)
+        {
+            return reply;
+        }
+
+        await data.SendAsync(Encoding.UTF8.GetBytes(content), SocketFlags.None);
+        data.Shutdown(SocketShutdown.Send);
+        await Probe.DrainAsync(data, TimeSpan.FromSeconds(10));
+        return await ftp.ReadReplyAsync();
+    }
+
+    [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Link(string existing, string newName);
+}
