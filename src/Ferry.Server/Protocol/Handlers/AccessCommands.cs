@@ -140,6 +140,8 @@ internal static class AccessCommands
 
         if (!connection.Server.SessionsPerUser.TryEnter(user.Name, connection.Server.Options.MaxSessionsPerUser))
         {
+            // The session never gets this file system: release its held root handle now, not at finalization.
+            fileSystem.Dispose();
             await connection.ReplyAsync(FtpReplyCode.ServiceNotAvailable,
                 $"Too many sessions of user {name} (at most {connection.Server.Options.MaxSessionsPerUser}); closing.");
             connection.RequestClose();
