@@ -16,8 +16,13 @@ public sealed class FtpServerOptions
     /// <summary>2121: an unprivileged port, so the default start needs no root (21 is the IANA port).</summary>
     public int Port { get; set; } = 2121;
 
-    /// <summary>The passive range, "MIN-MAX": 1,000 ports, one per session that is setting up a transfer; empty lets the OS choose (fine on loopback, not behind a firewall).</summary>
-    public string PassivePorts { get; set; } = "50000-50999";
+    /// <summary>
+    /// The passive range, "MIN-MAX": 1,000 ports, one per session that is setting up a transfer;
+    /// empty lets the OS choose (fine on loopback, not behind a firewall). 61000-61999 lies above
+    /// Linux's default ephemeral range (32768-60999), so outgoing connections of the machine never
+    /// take these ports (issue 11, finding 6: the earlier 50000-50999, inside it, lost 138 of 401 ports).
+    /// </summary>
+    public string PassivePorts { get; set; } = "61000-61999";
 
     /// <summary>The IPv4 address put in 227 replies when the server is behind NAT; empty uses the control connection's local address.</summary>
     public string PassiveAddress { get; set; } = string.Empty;

@@ -20,7 +20,7 @@ internal static class ServeCommand
     {
         var listen = new Option<string?>("--listen") { Description = "Address to listen on (default :: for IPv6 and IPv4)." };
         var port = new Option<int?>("--port", "-p") { Description = "Control port (default 2121)." };
-        var passivePorts = new Option<string?>("--passive-ports") { Description = "Passive port range MIN-MAX (default 50000-50999)." };
+        var passivePorts = new Option<string?>("--passive-ports") { Description = "Passive port range MIN-MAX (default 61000-61999)." };
         var passiveAddress = new Option<string?>("--passive-address") { Description = "IPv4 address to announce in PASV replies (for NAT)." };
         var logLevel = new Option<string?>("--log-level") { Description = "Trace, Debug, Information, Warning or Error." };
         var command = new Command("serve", "Run the FTP server in the foreground.") { listen, port, passivePorts, passiveAddress, logLevel };
