@@ -19,7 +19,7 @@ public sealed class ParallelGuessTests
 
     /// <summary>The log's PASS commands (event 2000), so a test knows the server has read them all.</summary>
     private static int PassesRead(RecordingLog log) =>
-        log.Messages(2000).Count(message => message.EndsWith("<- PASS ****", StringComparison.Ordinal));
+        log.Messages(2000).Count(message => message.EndsWith("<- \"PASS ****\"", StringComparison.Ordinal));
 
     private static IPAddress Loopback(int last) => IPAddress.Parse($"127.0.0.{last}");
 
