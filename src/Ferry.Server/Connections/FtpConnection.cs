@@ -288,50 +288,87 @@ internal sealed class FtpConnection : IAsyncDisposable
     /// <summary>Resolves client path text against the current directory.</summary>
     public VirtualPath Resolve(string argument) => VirtualPath.Resolve(Session.CurrentDirectory, argument);
 
+    /// <summary>
+    /// Releases everything the connection holds. Every step runs whatever the steps before it
+    /// threw: a TLS layer that throws on shutdown (OpenSSL's "shutdown while in init" after a
+    /// refused renegotiation, issue 11 finding 1) must not leave the socket open or the session
+    /// counted. A step that fails is logged at Debug; none of them is the client's business.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (CurrentTransfer is { } transfer)
+        await ReleaseStepAsync("transfer", async () =>
         {
-            transfer.Abort();
-            await transfer.Completion;
-        }
-
-        if (_idleTimer is not null)
+            if (CurrentTransfer is { } transfer)
+            {
+                transfer.Abort();
+                await transfer.Completion;
+            }
+        });
+        await ReleaseStepAsync("idle timer", async () =>
         {
-            await _idleTimer.DisposeAsync();
-        }
-
-        TrackLogin(null);
-        await Session.SetDataChannelAsync(null);
-        await _reader.CompleteAsync();
-        if (_tls is not null)
+            if (_idleTimer is not null)
+            {
+                await _idleTimer.DisposeAsync();
+            }
+        });
+        await ReleaseStepAsync("login", () =>
         {
-            try
+            TrackLogin(null);
+            return ValueTask.CompletedTask;
+        });
+        await ReleaseStepAsync("data channel", () => Session.SetDataChannelAsync(null));
+        await ReleaseStepAsync("reader", () => _reader.CompleteAsync());
+        if (_tls is { } tls)
+        {
+            await ReleaseStepAsync("TLS close_notify", async () =>
             {
                 // close_notify on the control connection too, after QUIT or at shutdown (RFC 8446 §6.1).
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await _tls.ShutdownAsync().WaitAsync(timeout.Token);
-            }
-            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
-            {
-                // The client is gone; nothing to say goodbye to.
-            }
-
-            await _tls.DisposeAsync();
+                await tls.ShutdownAsync().WaitAsync(timeout.Token);
+            });
+            await ReleaseStepAsync("TLS", () => tls.DisposeAsync());
         }
 
-        await _network.DisposeAsync();
+        await ReleaseStepAsync("stream", () => _network.DisposeAsync());
+        CloseSocket();
+        _writeLock.Dispose();
+        _closing.Dispose();
+    }
+
+    /// <summary>
+    /// Server stop past its deadline: closes the socket under whatever is still running, so every
+    /// pending read and write fails and the session's own end (and <see cref="DisposeAsync"/>) follows.
+    /// </summary>
+    public void Abort()
+    {
+        CurrentTransfer?.Abort();
+        CloseSocket();
+    }
+
+    private void CloseSocket()
+    {
         try
         {
             _socket.Shutdown(SocketShutdown.Both);
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
+            // Reset by the client, or closed already.
         }
 
         _socket.Dispose();
-        _writeLock.Dispose();
-        _closing.Dispose();
+    }
+
+    private async ValueTask ReleaseStepAsync(string step, Func<ValueTask> release)
+    {
+        try
+        {
+            await release();
+        }
+        catch (Exception e)
+        {
+            FerryLog.ReleaseStepFailed(Logger, Id, step, e.GetType().Name, e.Message);
+        }
     }
 
     private async Task ReadCommandsAsync(CancellationToken closing)
@@ -406,6 +443,7 @@ internal sealed class FtpConnection : IAsyncDisposable
             await tls.AuthenticateAsServerAsync(certificates.CreateServerOptions(), timeout.Token);
         }
 
+        TlsRenegotiation.Refuse(tls);
         _controlTlsIdentity = Server.SessionReuse.AdoptControl(tls);
         _tlsTicketsOwed = 2;
         await _writeLock.WaitAsync();
