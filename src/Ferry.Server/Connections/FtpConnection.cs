@@ -184,6 +184,20 @@ internal sealed class FtpConnection : IAsyncDisposable
         _ = ShutdownAsync(reason, TimeSpan.FromSeconds(5));
     }
 
+    /// <summary>Sets the idle timer for what is left of the limit that applies now.</summary>
+    private void RearmIdleTimer()
+    {
+        var left = IdleLimit - Server.Time.GetElapsedTime(Interlocked.Read(ref _lastCommandAt));
+        try
+        {
+            _idleTimer?.Change(left > TimeSpan.Zero ? left : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The session is ending.
+        }
+    }
+
     /// <summary>Sends one reply; text with line breaks becomes a multi-line reply (RFC 959 §4.2).</summary>
     public async ValueTask ReplyAsync(FtpReplyCode code, string text, CancellationToken cancellationToken = default)
     {
@@ -278,6 +292,10 @@ internal sealed class FtpConnection : IAsyncDisposable
             {
                 Interlocked.CompareExchange(ref _transfer, null, transfer);
                 transfer.Dispose();
+
+                // The session was busy until now: its idle time starts when the transfer ends.
+                Interlocked.Exchange(ref _lastCommandAt, Server.Time.GetTimestamp());
+                RearmIdleTimer();
             }
         }
     }
@@ -476,9 +494,16 @@ internal sealed class FtpConnection : IAsyncDisposable
 
         // The tickets owed since the handshake go out with this command's reply.
         IssueTlsTickets(_tlsTicketsOwed);
+        var wasLoggedIn = Session.IsLoggedIn;
         try
         {
             await CommandDispatcher.DispatchAsync(this, command);
+            if (Session.IsLoggedIn != wasLoggedIn)
+            {
+                // The limit changed (LoginTimeout before login, IdleTimeout after): the timer was
+                // set for the old one (issue 11 finding 11: an IdleTimeout of 10 s fired at 60 s).
+                RearmIdleTimer();
+            }
         }
         catch (StorageException e)
         {
