@@ -284,6 +284,11 @@ internal sealed class FtpConnection : IAsyncDisposable
             {
                 await body(transfer);
             }
+            catch (Exception e) when (ClientDisconnect.IsClientGone(e))
+            {
+                // Typically the control connection reset while the transfer's last reply was written.
+                FerryLog.ClientWentAway(Logger, Id, transfer.Description, ClientDisconnect.Reason(e));
+            }
             catch (Exception e)
             {
                 FerryLog.TransferFailed(Logger, Id, e);
