@@ -22,6 +22,18 @@ public sealed class FtpServer : IAsyncDisposable
     /// <summary>How long a session gets at shutdown to end its transfer and read its 421.</summary>
     private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
 
+    /// <summary>After the grace, how long the sessions whose sockets were closed get to release the rest.</summary>
+    private static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// <see cref="StopAsync"/> returns within this (plus the accept loops' end, which is immediate):
+    /// sessions get <see cref="ShutdownGrace"/> for their 421, then their sockets are closed, whatever
+    /// they are doing, and <see cref="AbortGrace"/> to clean up. A session that is still listed then
+    /// is left behind rather than holding the stop up (issue 11 finding 1: one leaked connection
+    /// kept SIGTERM waiting for ever).
+    /// </summary>
+    public static TimeSpan StopDeadline => ShutdownGrace + AbortGrace;
+
     private readonly FtpServerContext _context;
     private readonly ConcurrentDictionary<long, FtpConnection> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -170,12 +182,31 @@ public sealed class FtpServer : IAsyncDisposable
         _implicitTlsListener?.Dispose();
         await _acceptLoop;
         await _implicitTlsAcceptLoop;
+        var graceEnds = DateTime.UtcNow + ShutdownGrace;
         var closing = _connections.Values.Select(connection => connection.ShutdownAsync("Server shutting down.", ShutdownGrace));
-        await Task.WhenAll(closing).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        while (!_connections.IsEmpty && !cancellationToken.IsCancellationRequested)
+        await Task.WhenAll(closing).WaitAsync(ShutdownGrace, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (await AllClosedByAsync(graceEnds, cancellationToken))
+        {
+            return;
+        }
+
+        FerryLog.StopAbortingSessions(_context.Logger, _connections.Count, ShutdownGrace);
+        foreach (var connection in _connections.Values)
+        {
+            connection.Abort();
+        }
+
+        await AllClosedByAsync(DateTime.UtcNow + AbortGrace, cancellationToken);
+    }
+
+    private async Task<bool> AllClosedByAsync(DateTime deadline, CancellationToken cancellationToken)
+    {
+        while (!_connections.IsEmpty && DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
         {
             await Task.Delay(20, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
+
+        return _connections.IsEmpty;
     }
 
     public async ValueTask DisposeAsync()
@@ -314,8 +345,14 @@ public sealed class FtpServer : IAsyncDisposable
         }
         finally
         {
-            await connection.DisposeAsync();
-            _connections.TryRemove(id, out _);
+            try
+            {
+                await connection.DisposeAsync();
+            }
+            finally
+            {
+                _connections.TryRemove(id, out _);
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Security.Authentication;
 using Ferry.Server.DataChannels;
+using Ferry.Server.Security.Tls;
 
 namespace Ferry.Server.Connections;
 
@@ -30,6 +31,8 @@ internal static class DataTls
             await tls.DisposeAsync();
             throw;
         }
+
+        TlsRenegotiation.Refuse(tls);
 
         // RFC 4217 §10 leaves it to the server to tie a data connection to its control connection:
         // a resumed TLS session is what a third party on the same address cannot produce.

@@ -29,27 +29,41 @@ internal sealed class DataTransfer : IDisposable
     public bool Stalled { get; private set; }
 
     /// <summary>
-    /// Checks progress every <paramref name="stallTimeout"/>; a transfer that moved nothing since
-    /// the last check is aborted, so a client that stops reading or sending cannot pin the session.
-    /// One that waited for its rate limit since the last check, or waits now, is not stalled: the
-    /// wait is ours, not the client's (with many sessions sharing a low server limit, or at a
-    /// limit of a few KiB/s, one turn can take longer than the check interval).
+    /// Aborts a transfer that moved nothing for <paramref name="stallTimeout"/>, so a client that
+    /// stops reading or sending cannot pin the session. Progress is checked every
+    /// <see cref="StallCheckInterval"/>, so the abort comes at most that late (issue 11 finding
+    /// 11: checking once per timeout let a stall run for up to twice the setting). One that waited
+    /// for its rate limit, or waits now, is not stalled: the wait is ours, not the client's (with
+    /// many sessions sharing a low server limit, or at a limit of a few KiB/s, one turn can take
+    /// longer than the check interval).
     /// </summary>
     public ITimer StartWatchdog(TimeSpan stallTimeout, TimeProvider time)
     {
-        var lastSeen = -1L;
+        var lastSeen = Progress;
+        var lastProgressAt = time.GetTimestamp();
+        var interval = StallCheckInterval(stallTimeout);
         return time.CreateTimer(_ =>
         {
-            var now = BytesTransferred + (Throttle?.WaitEvents ?? 0);
-            if (now == lastSeen && Throttle is not { IsWaiting: true })
+            var now = Progress;
+            if (now != lastSeen || Throttle is { IsWaiting: true })
+            {
+                lastSeen = now;
+                lastProgressAt = time.GetTimestamp();
+            }
+            else if (time.GetElapsedTime(lastProgressAt) >= stallTimeout)
             {
                 Stalled = true;
                 Abort();
             }
-
-            lastSeen = now;
-        }, null, stallTimeout, stallTimeout);
+        }, null, interval, interval);
     }
+
+    /// <summary>How often the watchdog looks: a tenth of the stall timeout, at most a second, so a stall is noticed at most 1 s (or 10%) late.</summary>
+    public static TimeSpan StallCheckInterval(TimeSpan stallTimeout) =>
+        TimeSpan.FromTicks(Math.Clamp(stallTimeout.Ticks / 10, TimeSpan.TicksPerMillisecond, TimeSpan.TicksPerSecond));
+
+    /// <summary>Bytes moved plus rate-limit waits: anything that shows the transfer is not stuck on the client.</summary>
+    private long Progress => BytesTransferred + (Throttle?.WaitEvents ?? 0);
 
     public void Abort()
     {

@@ -243,6 +243,20 @@ internal sealed class FtpConnection : IAsyncDisposable
         _admission?.FirstCommandReceived();
     }
 
+    /// <summary>Sets the idle timer for what is left of the limit that applies now.</summary>
+    private void RearmIdleTimer()
+    {
+        var left = IdleLimit - Server.Time.GetElapsedTime(Interlocked.Read(ref _lastCommandAt));
+        try
+        {
+            _idleTimer?.Change(left > TimeSpan.Zero ? left : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The session is ending.
+        }
+    }
+
     /// <summary>Sends one reply; text with line breaks becomes a multi-line reply (RFC 959 §4.2).</summary>
     public async ValueTask ReplyAsync(FtpReplyCode code, string text, CancellationToken cancellationToken = default)
     {
@@ -332,6 +346,11 @@ internal sealed class FtpConnection : IAsyncDisposable
             {
                 await body(transfer);
             }
+            catch (Exception e) when (ClientDisconnect.IsClientGone(e))
+            {
+                // Typically the control connection reset while the transfer's last reply was written.
+                FerryLog.ClientWentAway(Logger, Id, transfer.Description, ClientDisconnect.Reason(e));
+            }
             catch (Exception e)
             {
                 FerryLog.TransferFailed(Logger, Id, e);
@@ -340,6 +359,10 @@ internal sealed class FtpConnection : IAsyncDisposable
             {
                 Interlocked.CompareExchange(ref _transfer, null, transfer);
                 transfer.Dispose();
+
+                // The session was busy until now: its idle time starts when the transfer ends.
+                Interlocked.Exchange(ref _lastCommandAt, Server.Time.GetTimestamp());
+                RearmIdleTimer();
             }
         }
     }
@@ -350,52 +373,97 @@ internal sealed class FtpConnection : IAsyncDisposable
     /// <summary>Resolves client path text against the current directory.</summary>
     public VirtualPath Resolve(string argument) => VirtualPath.Resolve(Session.CurrentDirectory, argument);
 
+    /// <summary>
+    /// Releases everything the connection holds. Every step runs whatever the steps before it
+    /// threw: a TLS layer that throws on shutdown (OpenSSL's "shutdown while in init" after a
+    /// refused renegotiation, issue 11 finding 1) must not leave the socket open or the session
+    /// counted. A step that fails is logged at Debug; none of them is the client's business.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (CurrentTransfer is { } transfer)
+        await ReleaseStepAsync("transfer", async () =>
         {
-            transfer.Abort();
-            await transfer.Completion;
-        }
-
-        if (_idleTimer is not null)
+            if (CurrentTransfer is { } transfer)
+            {
+                transfer.Abort();
+                await transfer.Completion;
+            }
+        });
+        await ReleaseStepAsync("idle timer", async () =>
         {
-            await _idleTimer.DisposeAsync();
-        }
-
-        EndFirstCommandDeadline();
-        TrackLogin(null);
-        await Session.SetDataChannelAsync(null);
-        Session.ReleaseFileSystem();
-        await _reader.CompleteAsync();
-        if (_tls is not null)
+            if (_idleTimer is not null)
+            {
+                await _idleTimer.DisposeAsync();
+            }
+        });
+        await ReleaseStepAsync("first-command deadline", () =>
         {
-            try
+            EndFirstCommandDeadline();
+            return ValueTask.CompletedTask;
+        });
+        await ReleaseStepAsync("login", () =>
+        {
+            TrackLogin(null);
+            return ValueTask.CompletedTask;
+        });
+        await ReleaseStepAsync("data channel", () => Session.SetDataChannelAsync(null));
+        await ReleaseStepAsync("file system", () =>
+        {
+            Session.ReleaseFileSystem();
+            return ValueTask.CompletedTask;
+        });
+        await ReleaseStepAsync("reader", () => _reader.CompleteAsync());
+        if (_tls is { } tls)
+        {
+            await ReleaseStepAsync("TLS close_notify", async () =>
             {
                 // close_notify on the control connection too, after QUIT or at shutdown (RFC 8446 §6.1).
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await _tls.ShutdownAsync().WaitAsync(timeout.Token);
-            }
-            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
-            {
-                // The client is gone; nothing to say goodbye to.
-            }
-
-            await _tls.DisposeAsync();
+                await tls.ShutdownAsync().WaitAsync(timeout.Token);
+            });
+            await ReleaseStepAsync("TLS", () => tls.DisposeAsync());
         }
 
-        await _network.DisposeAsync();
+        await ReleaseStepAsync("stream", () => _network.DisposeAsync());
+        CloseSocket();
+        _writeLock.Dispose();
+        _closing.Dispose();
+    }
+
+    /// <summary>
+    /// Server stop past its deadline: closes the socket under whatever is still running, so every
+    /// pending read and write fails and the session's own end (and <see cref="DisposeAsync"/>) follows.
+    /// </summary>
+    public void Abort()
+    {
+        CurrentTransfer?.Abort();
+        CloseSocket();
+    }
+
+    private void CloseSocket()
+    {
         try
         {
             _socket.Shutdown(SocketShutdown.Both);
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
+            // Reset by the client, or closed already.
         }
 
         _socket.Dispose();
-        _writeLock.Dispose();
-        _closing.Dispose();
+    }
+
+    private async ValueTask ReleaseStepAsync(string step, Func<ValueTask> release)
+    {
+        try
+        {
+            await release();
+        }
+        catch (Exception e)
+        {
+            FerryLog.ReleaseStepFailed(Logger, Id, step, e.GetType().Name, e.Message);
+        }
     }
 
     private async Task ReadCommandsAsync(CancellationToken closing)
@@ -470,6 +538,7 @@ internal sealed class FtpConnection : IAsyncDisposable
             await tls.AuthenticateAsServerAsync(certificates.CreateServerOptions(), timeout.Token);
         }
 
+        TlsRenegotiation.Refuse(tls);
         _controlTlsIdentity = Server.SessionReuse.AdoptControl(tls);
         _tlsTicketsOwed = 2;
         await _writeLock.WaitAsync();
@@ -504,9 +573,16 @@ internal sealed class FtpConnection : IAsyncDisposable
 
         // The tickets owed since the handshake go out with this command's reply.
         IssueTlsTickets(_tlsTicketsOwed);
+        var wasLoggedIn = Session.IsLoggedIn;
         try
         {
             await CommandDispatcher.DispatchAsync(this, command);
+            if (Session.IsLoggedIn != wasLoggedIn)
+            {
+                // The limit changed (LoginTimeout before login, IdleTimeout after): the timer was
+                // set for the old one (issue 11 finding 11: an IdleTimeout of 10 s fired at 60 s).
+                RearmIdleTimer();
+            }
         }
         catch (StorageException e)
         {

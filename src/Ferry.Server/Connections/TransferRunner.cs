@@ -174,7 +174,7 @@ internal static class TransferRunner
                         : (FtpReplyCode.LocalErrorInProcessing, "Requested action aborted: local error in processing.");
                     await connection.ReplyAsync(reply);
                 }
-                catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+                catch (Exception e) when (ClientDisconnect.IsClientGone(e))
                 {
                     result = "data connection lost";
                     await connection.ReplyAsync(FtpReplyCode.ConnectionClosedTransferAborted, "Data connection closed; transfer aborted.");

@@ -133,4 +133,23 @@ internal static partial class FerryLog
 
     [LoggerMessage(1025, LogLevel.Debug, "Session {SessionId}: login from {RemoteAddress} refused without a check: banned until {Until:u}")]
     public static partial void LoginRefusedWhileBanned(ILogger logger, long sessionId, IPAddress remoteAddress, DateTimeOffset until);
+
+    // Connection and server lifecycle (issue 11 findings 1, 2, 9, 10): 1010-1019 and 4010-4029.
+    [LoggerMessage(1010, LogLevel.Debug, "Session {SessionId}: releasing its {Step} failed ({ErrorType}: {Error}); the remaining steps ran")]
+    public static partial void ReleaseStepFailed(ILogger logger, long sessionId, string step, string errorType, string error);
+
+    [LoggerMessage(1011, LogLevel.Information, "Session {SessionId}: the client went away during {Activity} ({Reason})")]
+    public static partial void ClientWentAway(ILogger logger, long sessionId, string activity, string reason);
+
+    [LoggerMessage(4010, LogLevel.Warning, "Stopping: {Count} session(s) still open after {Grace}; closing their sockets")]
+    public static partial void StopAbortingSessions(ILogger logger, int count, TimeSpan grace);
+
+    [LoggerMessage(4011, LogLevel.Warning, "Accepting connections fails ({Error}): {Refused} connection(s) answered 421 and {Failed} accept(s) failed in the last {Seconds:0} s; retrying with back-off")]
+    public static partial void AcceptStarved(ILogger logger, string error, long refused, long failed, double seconds);
+
+    [LoggerMessage(4012, LogLevel.Information, "Accepting connections again after {Seconds:0.0} s of failures ({Refused} connection(s) answered 421 meanwhile)")]
+    public static partial void AcceptRecovered(ILogger logger, double seconds, long refused);
+
+    [LoggerMessage(4013, LogLevel.Information, "SIGHUP received; reload is not supported yet, ignored")]
+    public static partial void SighupIgnored(ILogger logger);
 }

@@ -26,7 +26,8 @@ public sealed class RecordingLog : ILoggerFactory
     {
     }
 
-    public sealed record Entry(int EventId, LogLevel Level, string Message);
+    /// <summary>One record; <paramref name="Exception"/> is what the server attached (a stack trace in a real log).</summary>
+    public sealed record Entry(int EventId, LogLevel Level, string Message, Exception? Exception = null);
 
     private sealed class Recorder(ConcurrentQueue<Entry> entries) : ILogger
     {
@@ -36,6 +37,6 @@ public sealed class RecordingLog : ILoggerFactory
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            entries.Enqueue(new Entry(eventId.Id, logLevel, formatter(state, exception)));
+            entries.Enqueue(new Entry(eventId.Id, logLevel, formatter(state, exception), exception));
     }
 }

@@ -31,6 +31,12 @@ public sealed class FerryLogParameterTests
         "SpliceFallback.reason",        // SpliceReceiver's wording
         "ConnectionRefused.reason",     // AdmissionControl: which limit refused the connection
         "LoginFastLane.reason",         // LoginDefences: which fast lane
+        "ReleaseStepFailed.step",       // FtpConnection.DisposeAsync's step names
+        "ReleaseStepFailed.errorType",  // an exception's type name
+        "ReleaseStepFailed.error",      // a runtime exception message (socket, TLS), not client text
+        "ClientWentAway.activity",      // "transfer", "command loop", ...
+        "ClientWentAway.reason",        // the socket error's description
+        "AcceptStarved.error",          // accept(2)'s errno description
     ];
 
     [Fact]

@@ -10,6 +10,9 @@ internal static unsafe partial class NativeSsl
 
     public const int ExIndexSslCtx = 1;
     public const ulong OptionNoTicket = 1UL << 14;
+
+    /// <summary>SSL_OP_NO_RENEGOTIATION (OpenSSL 1.1.0h+): a TLS 1.2 ClientHello after the handshake gets a no_renegotiation alert and is dropped.</summary>
+    public const ulong OptionNoRenegotiation = 1UL << 30;
     public const int SetMinProtoVersion = 123;
     public const int SetMaxProtoVersion = 124;
 
@@ -94,6 +97,10 @@ internal static unsafe partial class NativeSsl
 
     [LibraryImport(LibSsl)]
     public static partial ulong SSL_CTX_set_options(IntPtr context, ulong options);
+
+    /// <summary>Adds options to one connection (a function since OpenSSL 3.0, a macro before).</summary>
+    [LibraryImport(LibSsl)]
+    public static partial ulong SSL_set_options(IntPtr ssl, ulong options);
 
     [LibraryImport(LibSsl)]
     public static partial long SSL_CTX_ctrl(IntPtr context, int command, long argument, IntPtr pointer);

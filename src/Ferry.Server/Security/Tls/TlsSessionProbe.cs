@@ -78,7 +78,7 @@ internal static unsafe class TlsSessionProbe
     /// Runs <paramref name="use"/> on the stream's SSL*, holding a reference on its handle so
     /// OpenSSL's object cannot be freed meanwhile; default when the runtime's shape is not the known one.
     /// </summary>
-    private static T? WithSsl<T>(SslStream stream, Func<IntPtr, T> use)
+    internal static T? WithSsl<T>(SslStream stream, Func<IntPtr, T> use)
     {
         var handle = SslHandleOf(stream);
         if (handle is null)
