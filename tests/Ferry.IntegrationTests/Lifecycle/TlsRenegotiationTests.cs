@@ -27,6 +27,7 @@ public sealed class TlsRenegotiationTests
             options.ImplicitTls = implicitTls;
             options.ImplicitTlsPort = 0;
             options.MaxSessionsPerAddress = 0;
+            options.MaxUnauthenticatedSessionsPerAddress = 0; // parallel attempts from one address, none of which logs in
         });
         try
         {
