@@ -64,6 +64,42 @@ internal static class DataHelpers
         return opening;
     }
 
+    /// <summary>
+    /// EPSV and the command, which the server may refuse: the final reply (226, or the refusal)
+    /// and the bytes that came over the data connection, which must have been closed either way.
+    /// </summary>
+    public static async Task<(FtpReplyText Reply, byte[] Data)> TryDownloadAsync(WireClient ftp, string command)
+    {
+        using var data = await ftp.OpenPassiveAsync();
+        await ftp.SendAsync(command);
+        var reply = await ftp.ReadReplyAsync();
+        var (bytes, ended) = await Robustness.Probe.DrainAsync(data, TimeSpan.FromSeconds(10));
+        Assert.True(ended, $"{command}: the data connection was left open");
+        if (reply.Code == 150)
+        {
+            reply = await ftp.ReadReplyAsync();
+        }
+
+        return (reply, bytes);
+    }
+
+    /// <summary>EPSV and the command, which the server may refuse; the content is sent only after a 150. The final reply.</summary>
+    public static async Task<FtpReplyText> TryUploadAsync(WireClient ftp, string command, string content)
+    {
+        using var data = await ftp.OpenPassiveAsync();
+        await ftp.SendAsync(command);
+        var reply = await ftp.ReadReplyAsync();
+        if (reply.Code != 150)
+        {
+            return reply;
+        }
+
+        await data.SendAsync(Encoding.UTF8.GetBytes(content), SocketFlags.None);
+        data.Shutdown(SocketShutdown.Send);
+        await Robustness.Probe.DrainAsync(data, TimeSpan.FromSeconds(10));
+        return await ftp.ReadReplyAsync();
+    }
+
     public static string WriteFile(TestServer server, string relative, string content) =>
         WriteFile(server, relative, Encoding.UTF8.GetBytes(content));
 

@@ -1,7 +1,7 @@
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using Ferry.Server.Tests.Robustness;
+using Ferry.Server.Tests.Commands;
 using Ferry.Server.Tests.Support;
 
 namespace Ferry.Server.Tests.Security;
@@ -29,11 +29,11 @@ public sealed partial class HardLinkTests
 
         var replies = new List<FtpReplyText>
         {
-            await StorAsync(ftp, "STOR linked.txt", "overwritten"),
-            await StorAsync(ftp, "APPE linked.txt", "appended"),
+            await DataHelpers.TryUploadAsync(ftp, "STOR linked.txt", "overwritten"),
+            await DataHelpers.TryUploadAsync(ftp, "APPE linked.txt", "appended"),
         };
         await ftp.CommandAsync("REST 4", 350);
-        replies.Add(await StorAsync(ftp, "STOR linked.txt", "resumed"));
+        replies.Add(await DataHelpers.TryUploadAsync(ftp, "STOR linked.txt", "resumed"));
         replies.Add(await ftp.SendAndReadAsync("SITE CHMOD 600 linked.txt"));
         replies.Add(await ftp.SendAndReadAsync("MFMT 20200101000000 linked.txt"));
 
@@ -46,7 +46,7 @@ public sealed partial class HardLinkTests
         AssertUntouched(outside);
 
         // Reading it is fine, and so are the name's own operations: rename and delete touch the link, not the inode.
-        var (retr, data) = await RetrAsync(ftp, "linked.txt");
+        var (retr, data) = await DataHelpers.TryDownloadAsync(ftp, "RETR linked.txt");
         Assert.Equal(226, retr.Code);
         Assert.Equal(Original, Encoding.UTF8.GetString(data));
         await ftp.CommandAsync("RNFR linked.txt", 350);
@@ -56,7 +56,7 @@ public sealed partial class HardLinkTests
 
         // A file of its own (one link) is changed as always.
         await File.WriteAllTextAsync(server.PathOf("own.txt"), "own");
-        Assert.Equal(226, (await StorAsync(ftp, "APPE own.txt", " and more")).Code);
+        Assert.Equal(226, (await DataHelpers.TryUploadAsync(ftp, "APPE own.txt", " and more")).Code);
         await ftp.CommandAsync("SITE CHMOD 600 own.txt", 200);
         Assert.Equal("own and more", await File.ReadAllTextAsync(server.PathOf("own.txt")));
     }
@@ -70,8 +70,8 @@ public sealed partial class HardLinkTests
         await using var ftp = await server.ConnectAsync();
         await ftp.CommandAsync("TYPE I", 200);
 
-        Assert.Equal(226, (await StorAsync(ftp, "STOR linked.txt", "overwritten")).Code);
-        Assert.Equal(226, (await StorAsync(ftp, "APPE linked.txt", " and appended")).Code);
+        Assert.Equal(226, (await DataHelpers.TryUploadAsync(ftp, "STOR linked.txt", "overwritten")).Code);
+        Assert.Equal(226, (await DataHelpers.TryUploadAsync(ftp, "APPE linked.txt", " and appended")).Code);
         await ftp.CommandAsync("SITE CHMOD 600 linked.txt", 200);
         await ftp.CommandAsync("MFMT 20200101000000 linked.txt", 213);
 
@@ -101,37 +101,6 @@ public sealed partial class HardLinkTests
         Assert.Equal(Original, File.ReadAllText(outside));
         Assert.Equal(OriginalMode, File.GetUnixFileMode(outside));
         Assert.Equal(OriginalTime, File.GetLastWriteTimeUtc(outside));
-    }
-
-    private static async Task<(FtpReplyText Reply, byte[] Data)> RetrAsync(WireClient ftp, string path)
-    {
-        using var data = await ftp.OpenPassiveAsync();
-        await ftp.SendAsync("RETR " + path);
-        var reply = await ftp.ReadReplyAsync();
-        var (bytes, _) = await Probe.DrainAsync(data, TimeSpan.FromSeconds(10));
-        if (reply.Code == 150)
-        {
-            reply = await ftp.ReadReplyAsync();
-        }
-
-        return (reply, bytes);
-    }
-
-    /// <summary>EPSV, the command; sends the content when the server says 150; the final reply.</summary>
-    private static async Task<FtpReplyText> StorAsync(WireClient ftp, string command, string content)
-    {
-        using var data = await ftp.OpenPassiveAsync();
-        await ftp.SendAsync(command);
-        var reply = await ftp.ReadReplyAsync();
-        if (reply.Code != 150)
-        {
-            return reply;
-        }
-
-        await data.SendAsync(Encoding.UTF8.GetBytes(content), SocketFlags.None);
-        data.Shutdown(SocketShutdown.Send);
-        await Probe.DrainAsync(data, TimeSpan.FromSeconds(10));
-        return await ftp.ReadReplyAsync();
     }
 
     [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

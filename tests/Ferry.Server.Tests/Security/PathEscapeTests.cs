@@ -1,6 +1,6 @@
-using System.Net.Sockets;
 using System.Text;
 using Ferry.Server.Tests.Robustness;
+using Ferry.Server.Tests.Commands;
 using Ferry.Server.Tests.Support;
 
 namespace Ferry.Server.Tests.Security;
@@ -113,9 +113,9 @@ public sealed class PathEscapeTests
 
         replies.Add(await ftp.SendAndReadAsync("MKD ../escape"));
         replies.Add(await ftp.SendAndReadAsync("MKD /../../escape2"));
-        replies.Add(await StorAsync(ftp, "../evil.txt", "evil"));
-        replies.Add(await StorAsync(ftp, "/../../evil2.txt", "evil"));
-        replies.Add(await StorAsync(ftp, "..\\evil3.txt", "evil"));
+        replies.Add(await DataHelpers.TryUploadAsync(ftp, "STOR ../evil.txt", "evil"));
+        replies.Add(await DataHelpers.TryUploadAsync(ftp, "STOR /../../evil2.txt", "evil"));
+        replies.Add(await DataHelpers.TryUploadAsync(ftp, "STOR ..\\evil3.txt", "evil"));
 
         var rnfr = await ftp.SendAndReadAsync("RNFR inside.txt");
         replies.Add(rnfr);
@@ -176,11 +176,11 @@ public sealed class PathEscapeTests
         Assert.DoesNotContain("etc-link", nlst, StringComparison.Ordinal);
 
         // Listing through the link shows nothing of /etc.
-        var (listThrough, listThroughData) = await DataCommandAsync(ftp, "LIST etc-link");
+        var (listThrough, listThroughData) = await DataHelpers.TryDownloadAsync(ftp, "LIST etc-link");
         replies.Add(listThrough);
         Assert.Equal(550, listThrough.Code);
         Assert.DoesNotContain("passwd", Encoding.UTF8.GetString(listThroughData), StringComparison.Ordinal);
-        var (mlsd, mlsdData) = await DataCommandAsync(ftp, "MLSD etc-link");
+        var (mlsd, mlsdData) = await DataHelpers.TryDownloadAsync(ftp, "MLSD etc-link");
         replies.Add(mlsd);
         Assert.Equal(550, mlsd.Code);
         Assert.Empty(mlsdData);
@@ -210,8 +210,8 @@ public sealed class PathEscapeTests
         replies.Add(await ftp.CommandAsync("SIZE secret-link", 550));
         replies.Add(await ftp.SendAndReadAsync("SITE CHMOD 777 secret-link"));
         replies.Add(await ftp.SendAndReadAsync("MFMT 20000101000000 secret-link"));
-        replies.Add(await StorAsync(ftp, "secret-link", "overwritten"));
-        replies.Add(await StorAsync(ftp, "APPE secret-link", "appended", verbIncluded: true));
+        replies.Add(await DataHelpers.TryUploadAsync(ftp, "STOR secret-link", "overwritten"));
+        replies.Add(await DataHelpers.TryUploadAsync(ftp, "APPE secret-link", "appended"));
         Assert.DoesNotContain("secret-link", await ListAsync(ftp, "LIST"), StringComparison.Ordinal);
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(secret));
@@ -281,8 +281,8 @@ public sealed class PathEscapeTests
         await ftp.CommandAsync("CWD /", 250);
 
         // Writes through a link to a writable directory outside.
-        replies.Add(await StorAsync(ftp, "out-link/evil.txt", "evil"));
-        replies.Add(await StorAsync(ftp, "sub/up/evil.txt", "evil"));
+        replies.Add(await DataHelpers.TryUploadAsync(ftp, "STOR out-link/evil.txt", "evil"));
+        replies.Add(await DataHelpers.TryUploadAsync(ftp, "STOR sub/up/evil.txt", "evil"));
         replies.Add(await ftp.SendAndReadAsync("MKD out-link/newdir"));
         replies.Add(await ftp.SendAndReadAsync("MKD sub/up/newdir"));
         replies.Add(await ftp.SendAndReadAsync("DELE out-link/victim.txt"));
@@ -318,8 +318,8 @@ public sealed class PathEscapeTests
         await using var ftp = await server.ConnectAsync();
         await ftp.CommandAsync("TYPE I", 200);
 
-        var stor = await StorAsync(ftp, "dangle", "planted");
-        var appe = await StorAsync(ftp, "APPE dangle", "planted", verbIncluded: true);
+        var stor = await DataHelpers.TryUploadAsync(ftp, "STOR dangle", "planted");
+        var appe = await DataHelpers.TryUploadAsync(ftp, "APPE dangle", "planted");
         var mkd = await ftp.SendAndReadAsync("MKD dangle");
 
         Assert.False(File.Exists(target), $"STOR followed a dangling link outside the root (replies: {stor}; {appe}; {mkd})");
@@ -379,7 +379,7 @@ public sealed class PathEscapeTests
         var size = await ftp.CommandAsync("SIZE secret.txt", 550);
         var stat = await ftp.SendAndReadAsync("STAT .");
         Assert.DoesNotContain("secret.txt", stat.ToString(), StringComparison.Ordinal);
-        var stor = await StorAsync(ftp, "planted.txt", "planted");
+        var stor = await DataHelpers.TryUploadAsync(ftp, "STOR planted.txt", "planted");
         Assert.False(File.Exists(Path.Combine(server.Folder, "planted.txt")), $"STOR wrote through the swapped link: {stor}");
         foreach (var reply in new[] { retr, size, stat, stor })
         {
@@ -480,7 +480,7 @@ public sealed class PathEscapeTests
         var (inside, insideData) = await RetrAsync(ftp, "alias/inner.txt");
         Assert.Equal(226, inside.Code);
         Assert.Equal("inner content", Encoding.UTF8.GetString(insideData));
-        Assert.Equal(226, (await StorAsync(ftp, "alias/new.txt", "new")).Code);
+        Assert.Equal(226, (await DataHelpers.TryUploadAsync(ftp, "STOR alias/new.txt", "new")).Code);
         Assert.Equal("new", await File.ReadAllTextAsync(server.PathOf("real/new.txt")));
         await ftp.CommandAsync("MKD alias/newdir", 257);
         Assert.True(Directory.Exists(server.PathOf("real/newdir")));
@@ -494,7 +494,7 @@ public sealed class PathEscapeTests
         var (lookalike, lookalikeData) = await RetrAsync(ftp, "lookalike/inner.txt");
         Assert.Equal(550, lookalike.Code);
         Assert.Empty(lookalikeData);
-        Assert.True((await StorAsync(ftp, "lookalike/planted.txt", "planted")).Code >= 500);
+        Assert.True((await DataHelpers.TryUploadAsync(ftp, "STOR lookalike/planted.txt", "planted")).Code >= 500);
         Assert.False(File.Exists(server.Root + "-not/planted.txt"));
         AssertSecretUntouched(server);
     }
@@ -522,7 +522,7 @@ public sealed class PathEscapeTests
             Assert.Empty(data);
         }
 
-        Assert.True((await StorAsync(ftp, "sub/up/evil.txt", "evil")).Code >= 500);
+        Assert.True((await DataHelpers.TryUploadAsync(ftp, "STOR sub/up/evil.txt", "evil")).Code >= 500);
         Assert.True((await ftp.SendAndReadAsync("MKD sub/up/newdir")).Code >= 500);
         Assert.True((await ftp.SendAndReadAsync("DELE sub/up/secret.txt")).Code >= 500);
         await ftp.CommandAsync("CWD etc-link", 550);
@@ -556,44 +556,13 @@ public sealed class PathEscapeTests
     }
 
     /// <summary>EPSV, RETR; the final reply (226, or the refusal) and the bytes that came over the data connection.</summary>
-    private static Task<(FtpReplyText Reply, byte[] Data)> RetrAsync(WireClient ftp, string path) => DataCommandAsync(ftp, "RETR " + path);
-
-    private static async Task<(FtpReplyText Reply, byte[] Data)> DataCommandAsync(WireClient ftp, string line)
-    {
-        using var data = await ftp.OpenPassiveAsync();
-        await ftp.SendAsync(line);
-        var reply = await ftp.ReadReplyAsync();
-        var (bytes, ended) = await Probe.DrainAsync(data, TimeSpan.FromSeconds(10));
-        Assert.True(ended, $"{line}: the data connection was left open");
-        if (reply.Code == 150)
-        {
-            reply = await ftp.ReadReplyAsync();
-        }
-
-        return (reply, bytes);
-    }
+    private static Task<(FtpReplyText Reply, byte[] Data)> RetrAsync(WireClient ftp, string path) => DataHelpers.TryDownloadAsync(ftp, "RETR " + path);
 
     private static async Task<string> ListAsync(WireClient ftp, string line)
     {
-        var (reply, data) = await DataCommandAsync(ftp, line);
+        var (reply, data) = await DataHelpers.TryDownloadAsync(ftp, line);
         Assert.True(reply.Code == 226, $"{line}: {reply}");
         return Encoding.UTF8.GetString(data);
     }
 
-    /// <summary>EPSV, STOR (or the given verb), sends the content when the server says 150; the final reply.</summary>
-    private static async Task<FtpReplyText> StorAsync(WireClient ftp, string path, string content, bool verbIncluded = false)
-    {
-        using var data = await ftp.OpenPassiveAsync();
-        await ftp.SendAsync(verbIncluded ? path : "STOR " + path);
-        var reply = await ftp.ReadReplyAsync();
-        if (reply.Code != 150)
-        {
-            return reply;
-        }
-
-        await data.SendAsync(Encoding.UTF8.GetBytes(content), SocketFlags.None);
-        data.Shutdown(SocketShutdown.Send);
-        await Probe.DrainAsync(data, TimeSpan.FromSeconds(10));
-        return await ftp.ReadReplyAsync();
-    }
 }

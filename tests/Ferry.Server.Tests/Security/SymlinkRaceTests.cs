@@ -1,8 +1,8 @@
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using Ferry.Server.Storage.Local;
 using Ferry.Server.Tests.Robustness;
+using Ferry.Server.Tests.Commands;
 using Ferry.Server.Tests.Support;
 using Xunit.Abstractions;
 
@@ -105,7 +105,7 @@ public sealed partial class SymlinkRaceTests(ITestOutputHelper output)
         int inside = 0, outside = 0, retrRefused = 0, stored = 0, storRefused = 0;
         for (var round = 0; round < MaxRounds && !stop.IsCancellationRequested; round++)
         {
-            var (retr, data) = await RetrAsync(ftp, "swap/data.txt");
+            var (retr, data) = await DataHelpers.TryDownloadAsync(ftp, "RETR swap/data.txt");
             var text = Encoding.UTF8.GetString(data);
             if (text.Contains("OUTSIDE", StringComparison.Ordinal))
             {
@@ -120,7 +120,7 @@ public sealed partial class SymlinkRaceTests(ITestOutputHelper output)
                 retrRefused++;
             }
 
-            var stor = await StorAsync(ftp, $"swap/up-{round}.txt", "uploaded");
+            var stor = await DataHelpers.TryUploadAsync(ftp, $"STOR swap/up-{round}.txt", "uploaded");
             _ = stor.Code == 226 ? stored++ : storRefused++;
         }
 
@@ -140,36 +140,6 @@ public sealed partial class SymlinkRaceTests(ITestOutputHelper output)
         }
 
         return new ChangeCounts(made, mkdRefused, chmodded, chmodRefused);
-    }
-
-    private static async Task<(FtpReplyText Reply, byte[] Data)> RetrAsync(WireClient ftp, string path)
-    {
-        using var data = await ftp.OpenPassiveAsync();
-        await ftp.SendAsync("RETR " + path);
-        var reply = await ftp.ReadReplyAsync();
-        var (bytes, _) = await Probe.DrainAsync(data, TimeSpan.FromSeconds(10));
-        if (reply.Code == 150)
-        {
-            reply = await ftp.ReadReplyAsync();
-        }
-
-        return (reply, bytes);
-    }
-
-    private static async Task<FtpReplyText> StorAsync(WireClient ftp, string path, string content)
-    {
-        using var data = await ftp.OpenPassiveAsync();
-        await ftp.SendAsync("STOR " + path);
-        var reply = await ftp.ReadReplyAsync();
-        if (reply.Code != 150)
-        {
-            return reply;
-        }
-
-        await data.SendAsync(Encoding.UTF8.GetBytes(content), SocketFlags.None);
-        data.Shutdown(SocketShutdown.Send);
-        await Probe.DrainAsync(data, TimeSpan.FromSeconds(10));
-        return await ftp.ReadReplyAsync();
     }
 
     private const int AtCurrentDirectory = -100;
