@@ -77,7 +77,8 @@ public sealed class FtpServer : IAsyncDisposable
         {
             SocketSource = socketSource,
         };
-        _acceptFailures = new AcceptFailureGuard(_context.Logger, _context.Time);
+        // The real clock: the back-off must pass even in tests that run sessions on a fake one.
+        _acceptFailures = new AcceptFailureGuard(_context.Logger, TimeProvider.System);
         if (options.ImplicitTls && certificates is null)
         {
             throw new ArgumentException("ImplicitTls needs a certificate provider.", nameof(certificates));
