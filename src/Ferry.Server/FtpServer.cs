@@ -42,6 +42,7 @@ public sealed class FtpServer : IAsyncDisposable
     private Task _acceptLoop = Task.CompletedTask;
     private Task _implicitTlsAcceptLoop = Task.CompletedTask;
     private long _nextId;
+    private readonly AcceptFailureGuard _acceptFailures;
 
     public FtpServer(
         FtpServerOptions options,
@@ -74,6 +75,8 @@ public sealed class FtpServer : IAsyncDisposable
         {
             SocketSource = socketSource,
         };
+        // The real clock: the back-off must pass even in tests that run sessions on a fake one.
+        _acceptFailures = new AcceptFailureGuard(_context.Logger, TimeProvider.System);
         if (options.ImplicitTls && certificates is null)
         {
             throw new ArgumentException("ImplicitTls needs a certificate provider.", nameof(certificates));
@@ -85,6 +88,15 @@ public sealed class FtpServer : IAsyncDisposable
 
     /// <summary>Where implicit FTPS listens; null when it is off.</summary>
     public IPEndPoint? ImplicitTlsEndPoint => (IPEndPoint?)_implicitTlsListener?.LocalEndPoint;
+
+    /// <summary>
+    /// Since when accepting connections fails (typically out of file descriptors), or null while
+    /// it works: a health signal. Meanwhile waiting clients get 421 (see AcceptFailureGuard).
+    /// </summary>
+    public DateTimeOffset? AcceptStarvedSince => _acceptFailures.StarvedSince;
+
+    /// <summary>Connections answered 421 since the start because the server had no file descriptor for them.</summary>
+    public long AcceptStarvedRefusals => _acceptFailures.RefusedTotal;
 
     /// <summary>Sessions counted against MaxSessions: from accept until every resource of the session is released.</summary>
     public int ActiveSessions => _context.Admission.Sessions;
@@ -214,6 +226,7 @@ public sealed class FtpServer : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         await StopAsync(timeout.Token);
         _stopping.Dispose();
+        _acceptFailures.Dispose();
     }
 
     private async Task AcceptLoopAsync(Socket listener, bool implicitTls)
@@ -231,10 +244,12 @@ public sealed class FtpServer : IAsyncDisposable
             }
             catch (SocketException e)
             {
-                // ECONNABORTED and friends: one failed accept must not stop the server.
-                FerryLog.AcceptFailed(_context.Logger, e);
+                // One failed accept must not stop the server, nor spin it (see AcceptFailureGuard).
+                await _acceptFailures.OnFailedAsync(listener, e, implicitTls, _stopping.Token);
                 continue;
             }
+
+            _acceptFailures.OnAccepted();
 
             socket.NoDelay = true;
             try

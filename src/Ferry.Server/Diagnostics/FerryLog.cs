@@ -71,9 +71,6 @@ internal static partial class FerryLog
     [LoggerMessage(4000, LogLevel.Information, "Listening on {EndPoint}")]
     public static partial void Listening(ILogger logger, EndPoint endPoint);
 
-    [LoggerMessage(4001, LogLevel.Error, "Accepting a connection failed")]
-    public static partial void AcceptFailed(ILogger logger, Exception exception);
-
     [LoggerMessage(5200, LogLevel.Debug, "Session {SessionId}: {Direction} {Path} is rate-limited: session {SessionRate} B/s, user {UserRate} B/s, server {ServerRate} B/s (0: no such limit)")]
     public static partial void TransferThrottled(ILogger logger, long sessionId, string direction, ClientText path, long sessionRate, long userRate, long serverRate);
 

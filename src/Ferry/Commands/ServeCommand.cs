@@ -3,8 +3,10 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Ferry.Configuration;
+using Ferry.Hosting;
 using Ferry.Privileges;
 using Ferry.Server;
+using Ferry.Server.Diagnostics;
 using Ferry.Server.Security;
 using Ferry.Server.Security.Tls;
 using Microsoft.Extensions.Logging;
@@ -26,6 +28,8 @@ internal static class ServeCommand
         var command = new Command("serve", "Run the FTP server in the foreground.") { listen, port, passivePorts, passiveAddress, logLevel };
         command.SetAction((result, cancellationToken) => CommonOptions.RunAsync(() =>
         {
+            // First, before anything is read or printed: the runtime's diagnostics socket off (see there).
+            DiagnosticPortLockdown.Apply();
             var flags = new Dictionary<string, string?>();
             Put(flags, "Server:ListenAddress", result.GetValue(listen));
             Put(flags, "Server:Port", result.GetValue(port)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -68,6 +72,15 @@ internal static class ServeCommand
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
+
+        // SIGHUP's default action ends the process (exit 129, sessions dropped, and systemd's
+        // Restart=on-failure does not restart it). Until reload exists it is logged and ignored.
+        var hangUpLogger = loggerFactory.CreateLogger("Ferry");
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            FerryLog.SighupIgnored(hangUpLogger);
+        });
 
         TlsCertificateProvider certificates;
         try

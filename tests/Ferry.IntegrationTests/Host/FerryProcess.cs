@@ -53,15 +53,28 @@ internal sealed class FerryProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static FerryProcess Start(string? standardInput, params string[] arguments)
+    public int Id => _process.Id;
+
+    public static FerryProcess Start(string? standardInput, params string[] arguments) => StartUnder([], standardInput, arguments);
+
+    /// <summary>Starts ferry through a wrapper that execs it, so the pid stays ferry's (e.g. ["prlimit", "--nofile=300:300"]).</summary>
+    public static FerryProcess StartUnder(string[] wrapper, string? standardInput, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(wrapper.Length > 0 ? wrapper[0] : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (wrapper.Length > 0)
+        {
+            foreach (var argument in wrapper.Skip(1).Append("dotnet"))
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ferry.dll"));
         foreach (var argument in arguments)
         {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Ferry.IntegrationTests.Support;
 using Ferry.Server;
 using Ferry.Server.Tests.Support;
@@ -31,14 +30,12 @@ public sealed class TlsRenegotiationTests
         });
         try
         {
-            string[] target = implicitTls
-                ? ["-connect", "127.0.0.1:" + server.Server.ImplicitTlsEndPoint!.Port.ToString(CultureInfo.InvariantCulture)]
-                : ["-starttls", "ftp", "-connect", "127.0.0.1:" + server.Port.ToString(CultureInfo.InvariantCulture)];
+            var target = RenegotiatingClient.Target(implicitTls ? server.Server.ImplicitTlsEndPoint!.Port : server.Port, implicitTls);
 
             // A few first, so descriptors the runtime opens lazily are in the baseline.
             for (var i = 0; i < 3; i++)
             {
-                Assert.True(await RequestRenegotiationAsync(target), "s_client never said RENEGOTIATING");
+                Assert.True(await RenegotiatingClient.RequestOnceAsync(target), "s_client never said RENEGOTIATING");
             }
 
             await WaitForAsync(() => server.Server.ActiveSessions == 0, TimeSpan.FromSeconds(30));
@@ -52,7 +49,7 @@ public sealed class TlsRenegotiationTests
                 await gate.WaitAsync();
                 try
                 {
-                    return clock.Elapsed < TimeSpan.FromSeconds(240) && await RequestRenegotiationAsync(target);
+                    return clock.Elapsed < TimeSpan.FromSeconds(240) && await RenegotiatingClient.RequestOnceAsync(target);
                 }
                 finally
                 {
@@ -67,97 +64,17 @@ public sealed class TlsRenegotiationTests
             Assert.True(fdsBack, $"{OpenFileDescriptors()} descriptors after {Attempts} renegotiation requests, {fdsBefore} before: {DescribeDescriptors()}");
 
             // One more whose client stays connected through the stop: the stop must not wait for it for ever.
-            using var lingering = StartSClient(target);
-            Assert.True(await WaitForRenegotiatingAsync(lingering), "s_client never said RENEGOTIATING");
+            await using var lingering = await RenegotiatingClient.StartAsync(target);
+            Assert.True(lingering is not null, "s_client never said RENEGOTIATING");
             var stop = Stopwatch.StartNew();
             await server.Server.StopAsync().WaitAsync(TimeSpan.FromSeconds(60));
             Assert.True(stop.Elapsed < FtpServer.StopDeadline + TimeSpan.FromSeconds(3), $"StopAsync took {stop.Elapsed} (deadline {FtpServer.StopDeadline})");
             Assert.Equal(0, server.Server.ActiveSessions);
-            await KillAsync(lingering);
         }
         finally
         {
             await server.DisposeAsync();
         }
-    }
-
-    /// <summary>One s_client that completes its handshake, asks to renegotiate, and is killed shortly after the request went out.</summary>
-    private static async Task<bool> RequestRenegotiationAsync(string[] target)
-    {
-        using var process = StartSClient(target);
-        try
-        {
-            var renegotiating = await WaitForRenegotiatingAsync(process);
-
-            // Let the ClientHello reach the server before the client goes away.
-            await Task.Delay(200);
-            return renegotiating;
-        }
-        finally
-        {
-            await KillAsync(process);
-        }
-    }
-
-    private static Process StartSClient(string[] target)
-    {
-        var start = new ProcessStartInfo("openssl")
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in (string[])["s_client", "-tls1_2", "-servername", "localhost", .. target])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(start)!;
-        _ = process.StandardOutput.ReadToEndAsync();
-
-        // s_client reads its stdin once the handshake is done; "R" alone on a line asks for
-        // renegotiation, which blocks s_client until the server answers (it never reads the EOF).
-        process.StandardInput.WriteLine("R");
-        process.StandardInput.Close();
-        return process;
-    }
-
-    /// <summary>s_client writes "RENEGOTIATING" to stderr right before it sends the new ClientHello.</summary>
-    private static async Task<bool> WaitForRenegotiatingAsync(Process process)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        try
-        {
-            while (await process.StandardError.ReadLineAsync(timeout.Token) is { } line)
-            {
-                if (line.StartsWith("RENEGOTIATING", StringComparison.Ordinal))
-                {
-                    _ = process.StandardError.ReadToEndAsync(CancellationToken.None);
-                    return true;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        return false;
-    }
-
-    private static async Task KillAsync(Process process)
-    {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-        }
-
-        await process.WaitForExitAsync();
-
-        // Process.Dispose leaves redirected streams that were read to the finalizer: close them
-        // here, or the pipes count as descriptors this test leaked.
-        process.StandardOutput.Dispose();
-        process.StandardError.Dispose();
     }
 
     private static int OpenFileDescriptors() => Directory.GetFiles("/proc/self/fd").Length;
