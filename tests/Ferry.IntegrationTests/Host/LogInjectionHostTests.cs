@@ -83,8 +83,9 @@ public sealed class LogInjectionHostTests : IDisposable
             await SendAndReadToEndAsync(endPoint, "USER bob\r\nPASS wrong\r\nQUIT\r\n");
         }
 
-        // The console logger writes from its own queue: wait (bounded) for the ban line.
-        for (var wait = 0; wait < 100 && !server.Output.Contains("Ferry[1006]", StringComparison.Ordinal); wait++)
+        // The console logger writes from its own queue: wait (bounded) for the real ban line (the
+        // injected names carry "Ferry[1006]" too, in their quoted Debug records, so wait for the whole line).
+        for (var wait = 0; wait < 100 && !server.Output.Contains("Ferry[1006] Banned 127.0.0.1", StringComparison.Ordinal); wait++)
         {
             await Task.Delay(100);
         }
