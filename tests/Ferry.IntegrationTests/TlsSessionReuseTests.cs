@@ -13,6 +13,7 @@ namespace Ferry.IntegrationTests;
 public sealed class TlsSessionReuseTests
 {
     private static readonly string Script = Path.Combine(AppContext.BaseDirectory, "Scripts", "ftps_session_reuse.py");
+    private static readonly string NetFtpScript = Path.Combine(AppContext.BaseDirectory, "Scripts", "netftp_tls_modes.pl");
 
     [Fact]
     public async Task Required_refuses_a_data_connection_that_does_not_resume_with_425_naming_the_setting()
@@ -88,6 +89,19 @@ public sealed class TlsSessionReuseTests
         Assert.True(!lines.TryGetValue("stolen", out var stolen) || stolen == "b''", "the stranger received: " + stolen);
         Assert.StartsWith("425", lines["final"], StringComparison.Ordinal);
         Assert.Equal("secret", lines["again"]);
+    }
+
+    [Fact]
+    public async Task Adaptive_serves_perl_net_ftp_which_resumes_on_active_connections_only()
+    {
+        // Net::FTP resumes on PORT connections, never on PASV ones: a resumed active connection
+        // must not make the passive ones after it strict.
+        await using var server = await StartAsync(SessionReusePolicy.Adaptive);
+        var result = (await ClientProcess.RunAsync("perl",
+            [NetFtpScript, "127.0.0.1", server.Port.ToString(CultureInfo.InvariantCulture), TestServer.UserName, TestServer.Password, "a.txt",
+             "active", "passive", "active", "passive"])).AssertSuccess();
+        string[] expected = ["1-active: ok secret", "2-passive: ok secret", "3-active: ok secret", "4-passive: ok secret"];
+        Assert.True(expected.SequenceEqual(result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)), result.Describe());
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace Ferry.Server.Connections;
 /// </summary>
 internal static class DataTls
 {
-    public static async Task<SslStream> AcceptAsync(FtpConnection connection, Stream network, CancellationToken cancellationToken)
+    public static async Task<SslStream> AcceptAsync(FtpConnection connection, Stream network, bool passive, CancellationToken cancellationToken)
     {
         var tls = new SslStream(network, leaveInnerStreamOpen: true);
         try
@@ -36,7 +36,7 @@ internal static class DataTls
 
         // RFC 4217 §10 leaves it to the server to tie a data connection to its control connection:
         // a resumed TLS session is what a third party on the same address cannot produce.
-        if (connection.Server.SessionReuse.Check(connection, tls) is { } refusal)
+        if (connection.Server.SessionReuse.Check(connection, tls, passive) is { } refusal)
         {
             await tls.DisposeAsync();
             throw new DataTlsException(refusal);

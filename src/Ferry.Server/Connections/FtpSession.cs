@@ -1,6 +1,7 @@
 using Ferry.Server.DataChannels;
 using Ferry.Server.Protocol.Listing;
 using Ferry.Server.Security;
+using Ferry.Server.Security.Tls;
 using Ferry.Server.Storage;
 
 namespace Ferry.Server.Connections;
@@ -54,8 +55,12 @@ internal sealed class FtpSession
 
     public DataProtection DataProtection { get; set; } = DataProtection.Clear;
 
-    /// <summary>A data connection of this login has resumed its TLS session: from now on all must (adaptive policy).</summary>
-    public bool DataTlsResumed { get; set; }
+    /// <summary>
+    /// Which kinds of data connection of this login have resumed its TLS session: from then on
+    /// every later one of that kind must (adaptive policy). Kept per kind because clients differ
+    /// by kind (Perl's Net::FTP resumes on active connections, never on passive ones).
+    /// </summary>
+    public DataTlsResumption DataTlsResumed { get; set; }
 
     /// <summary>The MLSx facts selected by OPTS MLST (RFC 3659 §7.9); all by default, shared until changed.</summary>
     public IReadOnlySet<string> MlstFacts { get; set; } = MlsxFormatter.DefaultFacts;
@@ -68,7 +73,7 @@ internal sealed class FtpSession
         PendingUserName = name;
         User = null;
         Policy = null;
-        DataTlsResumed = false;
+        DataTlsResumed = DataTlsResumption.None;
         ReleaseFileSystem();
         IsAnonymous = false;
         CurrentDirectory = VirtualPath.Root;
@@ -134,7 +139,7 @@ internal sealed class FtpSession
         // protection starts over, as after a fresh AUTH.
         ProtectionBufferSizeSet = false;
         DataProtection = DataProtection.Clear;
-        DataTlsResumed = false;
+        DataTlsResumed = DataTlsResumption.None;
         MlstFacts = MlsxFormatter.DefaultFacts;
     }
 }

@@ -126,7 +126,7 @@ internal static class TransferRunner
 
                     // Only a TLS upload reads much; a download would hold the buffer for its close_notify alone.
                     await using var readAhead = protect && uploading ? new ReadAheadStream(network, connection.Server.Options.TransferBufferSize) : null;
-                    await using var tls = protect ? await DataTls.AcceptAsync(connection, (Stream?)readAhead ?? network, token) : null;
+                    await using var tls = protect ? await DataTls.AcceptAsync(connection, (Stream?)readAhead ?? network, channel.IsPassive, token) : null;
                     await pump(socket, (Stream?)tls ?? network, transfer, token);
                     var truncated = uploading && tls is not null && TlsSessionProbe.ReceivedCloseNotify(tls) == false;
                     await CloseDataAsync(socket, tls, uploading);

@@ -46,8 +46,14 @@ internal sealed class SessionReuseGuard
         return Policy == SessionReusePolicy.Off ? null : TlsSessionProbe.Inspect(control)?.Identity;
     }
 
-    /// <summary>Null when the data connection may go on, otherwise the refusal's text (reply 425).</summary>
-    public string? Check(FtpConnection connection, SslStream data)
+    /// <summary>
+    /// Null when the data connection may go on, otherwise the refusal's text (reply 425).
+    /// Adaptive decides per kind of connection: theft is a passive-port risk (a stranger connects
+    /// to our port first), and a client may resume on one kind only (Perl's Net::FTP resumes on
+    /// active connections, never on passive ones), so an active connection that resumed must not
+    /// make later passive ones strict, nor the other way round.
+    /// </summary>
+    public string? Check(FtpConnection connection, SslStream data, bool passive)
     {
         var session = connection.Session;
         if (Policy == SessionReusePolicy.Off || session.User is not { } user
@@ -58,13 +64,14 @@ internal sealed class SessionReuseGuard
         }
 
         var info = TlsSessionProbe.Inspect(data);
+        var kind = passive ? DataTlsResumption.Passive : DataTlsResumption.Active;
         if (info is { Resumed: true, Identity: { } identity } && Registry.Matches(identity, user.Name, connection.RemoteAddress))
         {
-            session.DataTlsResumed = true;
+            session.DataTlsResumed |= kind;
             return null;
         }
 
-        var mustResume = Policy == SessionReusePolicy.Required || (Policy == SessionReusePolicy.Adaptive && session.DataTlsResumed);
+        var mustResume = Policy == SessionReusePolicy.Required || (Policy == SessionReusePolicy.Adaptive && session.DataTlsResumed.HasFlag(kind));
         var what = info is { Resumed: true } ? "resumed a TLS session of no login of yours" : "did not resume the login's TLS session";
         if (mustResume)
         {

@@ -10,9 +10,10 @@ public enum SessionReusePolicy
     Audit,
 
     /// <summary>
-    /// The default: once a session's client has resumed on a data connection, every later one must
-    /// too; a client that never resumes (Python's ftplib, FluentFTP with SslStream) keeps working,
-    /// protected by the peer-address check, and is logged.
+    /// The default: once a session's client has resumed on a data connection, every later one of
+    /// the same kind (passive or active) must too; a client that never resumes (Python's ftplib,
+    /// FluentFTP with SslStream), or resumes on one kind only (Perl's Net::FTP: active only),
+    /// keeps working, protected by the peer-address check, and is logged.
     /// </summary>
     Adaptive,
 
