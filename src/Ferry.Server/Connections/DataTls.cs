@@ -1,4 +1,5 @@
 using System.Net.Security;
+using System.Net.Sockets;
 using System.Security.Authentication;
 using Ferry.Server.DataChannels;
 using Ferry.Server.Security.Tls;
@@ -6,29 +7,40 @@ using Ferry.Server.Security.Tls;
 namespace Ferry.Server.Connections;
 
 /// <summary>
-/// TLS on a data connection (PROT P, RFC 4217 §9). The server side of the handshake starts once
-/// the transfer starts; a client that began its handshake right after connecting (curl, lftp)
-/// simply has its ClientHello read then, so both client habits work.
+/// TLS on a data connection (PROT P, RFC 4217 §9). A passive connection starts the server side
+/// of its handshake as soon as it is accepted (see PassiveDataChannel): a client that sends its
+/// ClientHello right after connecting (curl, lftp, basic-ftp) has it answered at once, even if
+/// it hangs up right after its own side is done (an empty upload), and a client that waits for
+/// the 150 first (Python's ftplib) simply has its ClientHello read then. The server never speaks
+/// first in TLS, so starting early adds no round trip. An active connection, which we open after
+/// the transfer command, starts its handshake once the transfer starts.
 /// </summary>
 internal static class DataTls
 {
-    public static async Task<SslStream> AcceptAsync(FtpConnection connection, Stream network, bool passive, CancellationToken cancellationToken)
+    // timeout: how long the client has to finish its handshake from now.
+    public static async Task<ProtectedDataConnection> AcceptAsync(
+        FtpConnection connection, Socket socket, bool passive, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var tls = new SslStream(network, leaveInnerStreamOpen: true);
+        var network = new NetworkStream(socket, ownsSocket: false);
+
+        // Read in large blocks (an upload's records); a download gives the buffer back after the handshake.
+        var readAhead = new ReadAheadStream(network, connection.Server.Options.TransferBufferSize);
+        var tls = new SslStream(readAhead, leaveInnerStreamOpen: true);
+        var secured = new ProtectedDataConnection(tls, readAhead, network);
         try
         {
-            using var timeout = new CancellationTokenSource(connection.Server.Options.TlsHandshakeTimeout, connection.Server.Time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+            using var deadline = new CancellationTokenSource(timeout, connection.Server.Time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
             await tls.AuthenticateAsServerAsync(connection.Server.Certificates!.CreateServerOptions(), linked.Token);
         }
         catch (Exception e) when (e is AuthenticationException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            await tls.DisposeAsync();
+            await secured.DisposeAsync();
             throw new DataTlsException("TLS handshake on the data connection failed.", e);
         }
         catch
         {
-            await tls.DisposeAsync();
+            await secured.DisposeAsync();
             throw;
         }
 
@@ -38,10 +50,10 @@ internal static class DataTls
         // a resumed TLS session is what a third party on the same address cannot produce.
         if (connection.Server.SessionReuse.Check(connection, tls, passive) is { } refusal)
         {
-            await tls.DisposeAsync();
+            await secured.DisposeAsync();
             throw new DataTlsException(refusal);
         }
 
-        return tls;
+        return secured;
     }
 }

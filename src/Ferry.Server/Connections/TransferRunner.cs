@@ -122,13 +122,25 @@ internal static class TransferRunner
                     var socket = await channel.OpenAsync(token);
                     await using var watchdog = transfer.StartWatchdog(connection.Server.Options.DataStallTimeout, connection.Server.Time);
                     var uploading = direction is "STOR" or "APPE" or "STOU";
-                    await using var network = new NetworkStream(socket, ownsSocket: false);
+                    await using var secured = protect ? await SecureAsync(connection, channel, socket, token) : null;
+                    if (!protect && channel.SecuredAtAccept is not null)
+                    {
+                        throw new DataTlsException("Data protection changed after PASV/EPSV (PROT C): send PASV or EPSV again.");
+                    }
 
                     // Only a TLS upload reads much; a download would hold the buffer for its close_notify alone.
-                    await using var readAhead = protect && uploading ? new ReadAheadStream(network, connection.Server.Options.TransferBufferSize) : null;
-                    await using var tls = protect ? await DataTls.AcceptAsync(connection, (Stream?)readAhead ?? network, channel.IsPassive, token) : null;
-                    await pump(socket, (Stream?)tls ?? network, transfer, token);
-                    var truncated = uploading && tls is not null && TlsSessionProbe.ReceivedCloseNotify(tls) == false;
+                    if (secured is not null && !uploading)
+                    {
+                        secured.ReadAhead.StopReadingAhead();
+                    }
+
+                    await using var network = secured is null ? new NetworkStream(socket, ownsSocket: false) : null;
+                    var tls = secured?.Tls;
+                    await pump(socket, (Stream?)tls ?? network!, transfer, token);
+
+                    // A missing close_notify means the upload may have been cut short; zero bytes
+                    // cannot be a shortened file (basic-ftp ends an empty upload without one).
+                    var truncated = uploading && tls is not null && transfer.BytesTransferred > 0 && TlsSessionProbe.ReceivedCloseNotify(tls) == false;
                     await CloseDataAsync(socket, tls, uploading);
                     if (truncated)
                     {
@@ -199,6 +211,12 @@ internal static class TransferRunner
                 transfer.BytesTransferred, connection.Server.Time.GetElapsedTime(started).TotalSeconds, result);
         }
     }
+
+    /// <summary>The handshake a passive channel started at accept, or one started now (active, or PROT P sent after PASV).</summary>
+    private static async Task<ProtectedDataConnection> SecureAsync(FtpConnection connection, IDataChannel channel, Socket socket, CancellationToken cancellationToken) =>
+        channel.SecuredAtAccept is { } started
+            ? await started.WaitAsync(cancellationToken)
+            : await DataTls.AcceptAsync(connection, socket, channel.IsPassive, connection.Server.Options.TlsHandshakeTimeout, cancellationToken);
 
     /// <summary>
     /// close_notify before FIN (FileZilla reports a TLS transfer without it as not properly shut

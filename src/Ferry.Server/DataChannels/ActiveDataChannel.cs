@@ -1,3 +1,4 @@
+using Ferry.Server.Connections;
 using System.Net;
 using System.Net.Sockets;
 
@@ -33,6 +34,9 @@ internal sealed class ActiveDataChannel : IDataChannel
     }
 
     public bool IsPassive => false;
+
+    /// <summary>We connect only after the transfer command, so the transfer starts the handshake.</summary>
+    public Task<ProtectedDataConnection>? SecuredAtAccept => null;
 
     /// <summary>Connects on the first call; later calls return the same connection.</summary>
     public async ValueTask<Socket> OpenAsync(CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Ferry.Server.Connections;
 
 namespace Ferry.Server.DataChannels;
 
@@ -10,4 +11,10 @@ internal interface IDataChannel : IAsyncDisposable
 
     /// <summary>The connected socket; throws <see cref="DataConnectionException"/> when none can be had in time.</summary>
     ValueTask<Socket> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The TLS handshake started when the connection was accepted (a passive channel prepared
+    /// under PROT P), or null when the transfer does its own. Await it after <see cref="OpenAsync"/>.
+    /// </summary>
+    Task<ProtectedDataConnection>? SecuredAtAccept { get; }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Ferry.Server.Connections;
 using Ferry.Server.Diagnostics;
 using Microsoft.Extensions.Logging;
 
@@ -21,12 +22,15 @@ internal sealed class PassiveDataChannel : IDataChannel
     private readonly PassiveListenerReservation _reservation;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Task<Socket> _accepted;
+    private readonly Task<ProtectedDataConnection>? _secured;
 
     /// <summary>How long closing waits for the accept of a connection already in the backlog (it completes at once unless the machine is stalled).</summary>
     private static readonly TimeSpan PendingAcceptGrace = TimeSpan.FromMilliseconds(200);
 
     // reservation: this listener's place in MaxPassiveListenersPerAddress, given back once a transfer has its connection, the wait is over or the channel closes.
-    public PassiveDataChannel(Socket listener, IPAddress expectedPeer, TimeSpan timeout, TimeProvider time, ILogger logger, long sessionId, PassiveListenerReservation reservation)
+    // secureAtAccept: the TLS handshake to start on the accepted connection (PROT P), or null.
+    public PassiveDataChannel(Socket listener, IPAddress expectedPeer, TimeSpan timeout, TimeProvider time, ILogger logger, long sessionId, PassiveListenerReservation reservation,
+        Func<Socket, CancellationToken, Task<ProtectedDataConnection>>? secureAtAccept = null)
     {
         _listener = listener;
         _reservation = reservation;
@@ -34,9 +38,12 @@ internal sealed class PassiveDataChannel : IDataChannel
         _logger = logger;
         _sessionId = sessionId;
         _accepted = AcceptAsync(timeout, time);
+        _secured = secureAtAccept is null ? null : SecureAsync(secureAtAccept);
     }
 
     public bool IsPassive => true;
+
+    public Task<ProtectedDataConnection>? SecuredAtAccept => _secured;
 
     public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
 
@@ -68,6 +75,19 @@ internal sealed class PassiveDataChannel : IDataChannel
 
         await _lifetime.CancelAsync();
         _listener.Dispose();
+        if (_secured is not null)
+        {
+            try
+            {
+                // Unused, or already closed by its transfer (closing twice is harmless): close_notify is the transfer's to send.
+                await (await _secured).DisposeAsync();
+            }
+            catch (Exception)
+            {
+                // No connection, or its handshake failed: the transfer (if any) has reported it.
+            }
+        }
+
         try
         {
             var socket = await _accepted;
@@ -92,6 +112,17 @@ internal sealed class PassiveDataChannel : IDataChannel
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Starts the TLS handshake as soon as the connection is accepted, before the transfer command
+    /// arrives: a client that hangs up as soon as its side is done (basic-ftp with an empty
+    /// upload) would otherwise find nobody answering its ClientHello.
+    /// </summary>
+    private async Task<ProtectedDataConnection> SecureAsync(Func<Socket, CancellationToken, Task<ProtectedDataConnection>> secure)
+    {
+        var socket = await _accepted;
+        return await secure(socket, _lifetime.Token);
     }
 
     private async Task<Socket> AcceptAsync(TimeSpan timeout, TimeProvider time)

@@ -15,6 +15,8 @@ internal sealed class ReadAheadStream : Stream
     private byte[]? _buffer;
     private int _start;
     private int _end;
+    private bool _stopped;
+    private bool _disposed;
 
     public ReadAheadStream(Stream inner, int bufferSize)
     {
@@ -36,12 +38,22 @@ internal sealed class ReadAheadStream : Stream
         set => throw new NotSupportedException();
     }
 
+    /// <summary>
+    /// From now on reads go straight through (a download reads only close_notify): the buffer goes
+    /// back to the pool once what it holds has been read.
+    /// </summary>
+    public void StopReadingAhead()
+    {
+        _stopped = true;
+        ReturnBufferWhenDrained();
+    }
+
     public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
     {
-        var buffer = _buffer ?? throw new ObjectDisposedException(nameof(ReadAheadStream));
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_start == _end)
         {
-            if (destination.Length == 0 || destination.Length >= buffer.Length)
+            if (_buffer is not { } buffer || destination.Length == 0 || destination.Length >= buffer.Length)
             {
                 // A zero-byte read is a wait for data (SslStream uses it); a large read needs no copy.
                 return await _inner.ReadAsync(destination, cancellationToken);
@@ -56,10 +68,10 @@ internal sealed class ReadAheadStream : Stream
 
     public override int Read(Span<byte> destination)
     {
-        var buffer = _buffer ?? throw new ObjectDisposedException(nameof(ReadAheadStream));
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_start == _end)
         {
-            if (destination.Length == 0 || destination.Length >= buffer.Length)
+            if (_buffer is not { } buffer || destination.Length == 0 || destination.Length >= buffer.Length)
             {
                 return _inner.Read(destination);
             }
@@ -102,6 +114,8 @@ internal sealed class ReadAheadStream : Stream
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
+        _disposed = true;
+
         base.Dispose(disposing);
     }
 
@@ -110,6 +124,20 @@ internal sealed class ReadAheadStream : Stream
         var count = Math.Min(destination.Length, _end - _start);
         _buffer.AsSpan(_start, count).CopyTo(destination);
         _start += count;
+        if (_stopped)
+        {
+            ReturnBufferWhenDrained();
+        }
+
         return count;
+    }
+
+    private void ReturnBufferWhenDrained()
+    {
+        if (_start == _end && _buffer is { } buffer)
+        {
+            _buffer = null;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }
