@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: engine, wire-script and real-client tests, against real servers on loopback.
-# The real clients (curl, lftp, rclone, wget, python3, openssl) and fail2ban-regex (to check the
-# shipped fail2ban filter) are installed first when missing.
+# The real clients (curl, lftp, rclone, wget, python3, openssl, php, ncftp, perl's Net::FTP over
+# TLS, node with basic-ftp) and fail2ban-regex (to check the shipped fail2ban filter) are installed
+# first when missing; apt-get waits for another apt-get or dpkg that holds its lock
+# (scripts/apt-get-waiting.sh).
 # Ends with one line: "N passed, N failed, N skipped" (and a second when dotnet test failed with
 # no failed test counted: a project that did not build). The exit status is dotnet test's.
 set -uo pipefail
@@ -9,14 +11,26 @@ cd "$(dirname "$0")/.."
 
 # command:Debian package
 missing=()
-for need in curl:curl lftp:lftp rclone:rclone wget:wget python3:python3 openssl:openssl fail2ban-regex:fail2ban; do
+for need in curl:curl lftp:lftp rclone:rclone wget:wget python3:python3 openssl:openssl fail2ban-regex:fail2ban \
+            php:php-cli ncftpls:ncftp node:nodejs npm:npm; do
   command -v "${need%%:*}" >/dev/null 2>&1 || missing+=("${need#*:}")
+done
+# perl module=Debian package (Net::FTP's TLS needs both)
+for need in Net::SSLeay=libnet-ssleay-perl IO::Socket::SSL=libio-socket-ssl-perl; do
+  perl "-M${need%%=*}" -e1 >/dev/null 2>&1 || missing+=("${need#*=}")
 done
 if ((${#missing[@]})); then
   echo "Installing what the tests drive: ${missing[*]}"
-  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}" \
+  scripts/apt-get-waiting.sh update -q && scripts/apt-get-waiting.sh install -y -q "${missing[@]}" \
     || { echo "Could not install ${missing[*]}; install them and run again."; exit 1; }
+fi
+
+# The node clients' packages (basic-ftp), from the lock file; again only when it changed.
+node_scripts=tests/Ferry.IntegrationTests/Scripts/node
+if [ -f "$node_scripts/package.json" ] \
+   && { [ ! -d "$node_scripts/node_modules" ] || [ "$node_scripts/package-lock.json" -nt "$node_scripts/node_modules" ]; }; then
+  npm ci --prefix "$node_scripts" --no-audit --no-fund \
+    || { echo "npm ci in $node_scripts failed; run it by hand and run again."; exit 1; }
 fi
 
 results=$(mktemp -d)

@@ -50,8 +50,9 @@ internal sealed class PrivilegedHelperClient : IPrivilegedSocketSource, ISystemA
             var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet") { UseShellExecute = false };
             if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
             {
-                // Run as `dotnet ferry.dll`: the helper is the same dll.
-                start.ArgumentList.Add(typeof(PrivilegedHelperClient).Assembly.Location);
+                // Run as `dotnet ferry.dll`: the helper is the same dll, beside this one. (Not
+                // Assembly.Location: it is empty in a single-file publish, and the analyzer says so.)
+                start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, typeof(PrivilegedHelperClient).Assembly.GetName().Name + ".dll"));
             }
 
             start.ArgumentList.Add("privileged-helper");

@@ -81,6 +81,34 @@ internal sealed class FerryProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
+        return Launch(start, standardInput);
+    }
+
+    /// <summary>Starts another `ferry` executable (a published one), with environment changes (null removes a variable).</summary>
+    public static FerryProcess StartExecutable(string executable, IReadOnlyDictionary<string, string?> environment, string? standardInput, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        return Launch(start, standardInput);
+    }
+
+    private static FerryProcess Launch(ProcessStartInfo start, string? standardInput)
+    {
         var process = new Process { StartInfo = start };
         var ferry = new FerryProcess(process);
         process.Start();
