@@ -25,7 +25,7 @@ internal static class CommandTable
         new("ACCT", AccessCommands.AcctAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 959 §4.1.1", "ACCT <account>", null, "No accounts are needed: 202 during or after a login, 503 before USER."),
         new("CWD", DirectoryCommands.CwdAsync, Login, ArgumentRule.Required, Anyone, Sequential, "RFC 959 §4.1.1", "CWD <path>", "TVFS", "Paths are Unix-style with '/' as separator (TVFS, RFC 3659 §6)."),
         new("XCWD", DirectoryCommands.CwdAsync, Login, ArgumentRule.Required, Anyone, Sequential, "RFC 775", "XCWD <path>", null, "Alias of CWD."),
-        new("CDUP", DirectoryCommands.CdupAsync, Login, ArgumentRule.None, Anyone, Sequential, "RFC 959 §4.1.1", "CDUP", null, "200, as RFC 959 §5.4 lists."),
+        new("CDUP", DirectoryCommands.CdupAsync, Login, ArgumentRule.None, Anyone, Sequential, "RFC 959 §4.1.1", "CDUP", null, "250, as CWD: RFC 959 §4.1.1 says CDUP's replies are CWD's (§5.4 lists 200; PHP's ftp_cdup accepts only 250)."),
         new("XCUP", DirectoryCommands.CdupAsync, Login, ArgumentRule.None, Anyone, Sequential, "RFC 775", "XCUP", null, "Alias of CDUP."),
         new("SMNT", null, Login, ArgumentRule.Required, Anyone, Sequential, "RFC 959 §4.1.1", "SMNT <path>", null, "Not implemented (502): there are no mountable file structures."),
         new("REIN", AccessCommands.ReinAsync, NoLogin, ArgumentRule.None, Anyone, Sequential, "RFC 959 §4.1.1", "REIN", null, "Logs out and resets the session; 220."),

@@ -82,7 +82,16 @@ public static class ClientProcess
     {
         var commandLine = start.FileName + " " + string.Join(' ', start.ArgumentList.Select(Quote));
         using var process = new Process { StartInfo = start };
-        process.Start();
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            // A missing client is a failure, not a skip: CI must install every client a test names.
+            Assert.Fail($"{start.FileName} could not be started ({e.Message}): install it (Debian package {DebianPackageOf(start.FileName)}; scripts/test.sh and .ci/run install the clients the tests run).");
+        }
+
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         try
@@ -131,6 +140,14 @@ public static class ClientProcess
         var name = $"{DateTime.UtcNow:HHmmss.fff}-{Path.GetFileName(result.CommandLine.Split(' ')[0])}-{Guid.NewGuid().ToString("N")[..6]}.log";
         File.WriteAllText(Path.Combine(folder, name), result.Describe());
     }
+
+    private static string DebianPackageOf(string fileName) => Path.GetFileName(fileName) switch
+    {
+        "php" => "php-cli",
+        "ncftpls" or "ncftpget" or "ncftpput" => "ncftp",
+        "python3" => "python3",
+        var other => other,
+    };
 
     private static string Quote(string argument) =>
         argument.Length > 0 && argument.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:=@,%+[]".Contains(c))

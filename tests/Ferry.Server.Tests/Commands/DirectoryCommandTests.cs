@@ -66,11 +66,11 @@ public sealed class DirectoryCommandTests
         Directory.CreateDirectory(server.PathOf("a/b"));
         await using var ftp = await server.ConnectAsync();
         await ftp.CommandAsync("CWD /a/b", 250);
-        await ftp.CommandAsync("CDUP", 200);
+        await ftp.CommandAsync("CDUP", 250);
         Assert.StartsWith("\"/a\"", (await ftp.CommandAsync("PWD", 257)).Text, StringComparison.Ordinal);
-        await ftp.CommandAsync("XCUP", 200);
+        await ftp.CommandAsync("XCUP", 250);
         Assert.StartsWith("\"/\"", (await ftp.CommandAsync("PWD", 257)).Text, StringComparison.Ordinal);
-        await ftp.CommandAsync("CDUP", 200);
+        await ftp.CommandAsync("CDUP", 250);
         Assert.StartsWith("\"/\"", (await ftp.CommandAsync("PWD", 257)).Text, StringComparison.Ordinal);
     }
 

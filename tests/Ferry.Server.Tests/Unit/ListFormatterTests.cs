@@ -93,6 +93,17 @@ public sealed class ListFormatterTests
     [InlineData("-a -l my dir", true, "my dir")]
     [InlineData("-x.txt", false, "-x.txt")]
     [InlineData("plain", false, "plain")]
+    [InlineData("-1", false, "")]
+    [InlineData("-1a", true, "")]
+    [InlineData("-CF", false, "")]
+    [InlineData("-al sub", true, "sub")]
+    [InlineData("-1 -a my dir", true, "my dir")]
+    [InlineData("-- -la", false, "-la")]
+    [InlineData("-a -- -la", true, "-la")]
+    [InlineData("--", false, "")]
+    [InlineData("./-la", false, "./-la")]
+    [InlineData("-too-long-name", false, "-too-long-name")]
+    [InlineData("-averylongname", false, "-averylongname")]
     public void Listing_options_are_split_from_the_path(string argument, bool hidden, string path)
     {
         var options = ListingOptions.Parse(argument);

@@ -20,10 +20,15 @@ internal static class DirectoryCommands
         await connection.ReplyAsync(FtpReplyCode.FileActionOkay, "Directory changed to " + Quote(target) + ".");
     }
 
+    /// <summary>
+    /// RFC 959 §4.1.1: CDUP's reply codes "shall be identical to the reply codes of CWD", so 250,
+    /// as vsftpd and ProFTPD answer (§5.4's list says 200, but PHP's ftp_cdup() accepts only 250
+    /// and every other client takes any 2xx).
+    /// </summary>
     public static async ValueTask CdupAsync(FtpConnection connection, string argument)
     {
         connection.Session.CurrentDirectory = connection.Session.CurrentDirectory.Parent;
-        await connection.ReplyAsync(FtpReplyCode.CommandOkay, "Directory changed to " + Quote(connection.Session.CurrentDirectory) + ".");
+        await connection.ReplyAsync(FtpReplyCode.FileActionOkay, "Directory changed to " + Quote(connection.Session.CurrentDirectory) + ".");
     }
 
     public static ValueTask PwdAsync(FtpConnection connection, string argument) =>
