@@ -21,7 +21,7 @@ internal static class ServeCommand
     public static Command Create()
     {
         var listen = new Option<string?>("--listen") { Description = "Address to listen on (default :: for IPv6 and IPv4)." };
-        var port = new Option<int?>("--port", "-p") { Description = "Control port (default 2121)." };
+        var port = new Option<int?>("--port", "-p") { Description = "Control port (default 2121).", CustomParser = result => PortParser.Parse(result, "--port") };
         var passivePorts = new Option<string?>("--passive-ports") { Description = "Passive port range MIN-MAX (default 61000-61999)." };
         var passiveAddress = new Option<string?>("--passive-address") { Description = "IPv4 address to announce in PASV replies (for NAT)." };
         var logLevel = new Option<string?>("--log-level") { Description = "Trace, Debug, Information, Warning or Error." };
