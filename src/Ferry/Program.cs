@@ -11,4 +11,12 @@ var root = new RootCommand("Ferry: an FTP server.")
 };
 root.Options.Add(CommonOptions.Config);
 root.Options.Add(CommonOptions.DataDir);
-return await root.Parse(args).InvokeAsync();
+var parsed = root.Parse(args);
+if (ParseErrorReport.Describe(parsed) is { } mistake)
+{
+    // One line, not System.CommandLine's every error plus the whole help (see ParseErrorReport).
+    await Console.Error.WriteLineAsync("ferry: " + mistake);
+    return 2;
+}
+
+return await parsed.InvokeAsync();

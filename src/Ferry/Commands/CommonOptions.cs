@@ -45,7 +45,12 @@ internal static class CommonOptions
         }
         catch (SettingsException e)
         {
-            await Console.Error.WriteLineAsync("ferry: configuration error: " + e.Message);
+            // One line per mistake, each naming its key, so a script's log shows them all at once.
+            foreach (var line in e.Message.Split(Environment.NewLine))
+            {
+                await Console.Error.WriteLineAsync("ferry: " + line);
+            }
+
             return 2;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)

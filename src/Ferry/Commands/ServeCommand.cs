@@ -21,7 +21,7 @@ internal static class ServeCommand
     public static Command Create()
     {
         var listen = new Option<string?>("--listen") { Description = "Address to listen on (default :: for IPv6 and IPv4)." };
-        var port = new Option<int?>("--port", "-p") { Description = "Control port (default 2121)." };
+        var port = new Option<int?>("--port", "-p") { Description = "Control port (default 2121).", CustomParser = result => PortParser.Parse(result, "--port") };
         var passivePorts = new Option<string?>("--passive-ports") { Description = "Passive port range MIN-MAX (default 61000-61999)." };
         var passiveAddress = new Option<string?>("--passive-address") { Description = "IPv4 address to announce in PASV replies (for NAT)." };
         var logLevel = new Option<string?>("--log-level") { Description = "Trace, Debug, Information, Warning or Error." };
@@ -57,9 +57,6 @@ internal static class ServeCommand
             return 2;
         }
 
-        using var users = CommonOptions.OpenUsers(settings);
-        await CreateFirstUserAsync(users, settings);
-
         using var loggerFactory = LoggerFactory.Create(logging => logging
             .SetMinimumLevel(settings.LogLevel)
             .AddSimpleConsole(console =>
@@ -94,6 +91,9 @@ internal static class ServeCommand
             return 1;
         }
 
+        // The data folder must exist to be handed to RunAsUser; users.db is created after the bind.
+        Directory.CreateDirectory(settings.DataDir);
+
         // Started as root, this is where the process stops being root (the helper keeps it).
         PrivilegeSetup privileges;
         try
@@ -107,6 +107,7 @@ internal static class ServeCommand
         }
 
         using var privilegesScope = privileges;
+        var users = new DeferredUserStore();
         await using var server = new FtpServer(settings.Server, users, loggerFactory, certificates: certificates,
             socketSource: privileges.SocketSource, systemAccounts: privileges.SystemAccounts);
         try
@@ -123,6 +124,12 @@ internal static class ServeCommand
             await Console.Error.WriteLineAsync("ferry: " + e.Message);
             return 1;
         }
+
+        // Only now, with every setting checked and the ports bound, is anything written for users:
+        // a start that fails leaves no users.db and prints no password nobody can use.
+        using var store = CommonOptions.OpenUsers(settings);
+        users.Open(store);
+        await CreateFirstUserAsync(store, settings);
 
         if (privileges.Activation is { Unclaimed.Count: > 0 } activation)
         {

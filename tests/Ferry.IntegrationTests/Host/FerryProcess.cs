@@ -58,7 +58,14 @@ internal sealed class FerryProcess : IAsyncDisposable
     public static FerryProcess Start(string? standardInput, params string[] arguments) => StartUnder([], standardInput, arguments);
 
     /// <summary>Starts ferry through a wrapper that execs it, so the pid stays ferry's (e.g. ["prlimit", "--nofile=300:300"]).</summary>
-    public static FerryProcess StartUnder(string[] wrapper, string? standardInput, params string[] arguments)
+    public static FerryProcess StartUnder(string[] wrapper, string? standardInput, params string[] arguments) =>
+        Launch(wrapper, new Dictionary<string, string?>(), standardInput, arguments);
+
+    /// <summary>Starts ferry with these variables added to the environment (FERRY_* settings, or strays).</summary>
+    public static FerryProcess StartWithEnvironment(IReadOnlyDictionary<string, string?> environment, string? standardInput, params string[] arguments) =>
+        Launch([], environment, standardInput, arguments);
+
+    private static FerryProcess Launch(string[] wrapper, IReadOnlyDictionary<string, string?> environment, string? standardInput, string[] arguments)
     {
         var start = new ProcessStartInfo(wrapper.Length > 0 ? wrapper[0] : "dotnet")
         {
@@ -73,6 +80,11 @@ internal sealed class FerryProcess : IAsyncDisposable
             {
                 start.ArgumentList.Add(argument);
             }
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
         }
 
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ferry.dll"));
