@@ -61,6 +61,18 @@ internal static class TransferRunner
                 }
             }
 
+            if (protect && channel.SecuredAtAccept is { IsCompleted: false } handshake && channel.HandshakeBegun is { IsCompleted: true })
+            {
+                // The client began its data handshake before sending the command (basic-ftp, curl)
+                // and may take the 150 as its cue to end the connection (basic-ftp does with an
+                // empty upload, sometimes before its own Finished is out): the 150 waits for that
+                // handshake, so an empty upload is whole when the client ends it. A client that
+                // handshakes only after the 150 (Python's ftplib) has sent nothing yet, and is not
+                // kept waiting. A failed handshake is reported by the transfer below (425).
+                await ((Task)handshake).WaitAsync(connection.Server.Options.TlsHandshakeTimeout)
+                    .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
             await connection.ReplyAsync(FtpReplyCode.FileStatusOkay, opening);
             var throttle = rateLimited is { } way && connection.Session.User is { } user
                 ? connection.Server.RateLimits.ForTransfer(user.Name, way)

@@ -38,6 +38,8 @@ internal sealed class ActiveDataChannel : IDataChannel
     /// <summary>We connect only after the transfer command, so the transfer starts the handshake.</summary>
     public Task<ProtectedDataConnection>? SecuredAtAccept => null;
 
+    public Task? HandshakeBegun => null;
+
     /// <summary>Connects on the first call; later calls return the same connection.</summary>
     public async ValueTask<Socket> OpenAsync(CancellationToken cancellationToken)
     {

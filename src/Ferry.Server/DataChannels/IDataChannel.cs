@@ -17,4 +17,10 @@ internal interface IDataChannel : IAsyncDisposable
     /// under PROT P), or null when the transfer does its own. Await it after <see cref="OpenAsync"/>.
     /// </summary>
     Task<ProtectedDataConnection>? SecuredAtAccept { get; }
+
+    /// <summary>
+    /// With <see cref="SecuredAtAccept"/>: completes once the client has sent its first bytes (its
+    /// ClientHello), that is once it has begun the handshake without waiting for the 150; null otherwise.
+    /// </summary>
+    Task? HandshakeBegun { get; }
 }

@@ -23,6 +23,7 @@ internal sealed class PassiveDataChannel : IDataChannel
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Task<Socket> _accepted;
     private readonly Task<ProtectedDataConnection>? _secured;
+    private readonly TaskCompletionSource _handshakeBegun = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>How long closing waits for the accept of a connection already in the backlog (it completes at once unless the machine is stalled).</summary>
     private static readonly TimeSpan PendingAcceptGrace = TimeSpan.FromMilliseconds(200);
@@ -44,6 +45,8 @@ internal sealed class PassiveDataChannel : IDataChannel
     public bool IsPassive => true;
 
     public Task<ProtectedDataConnection>? SecuredAtAccept => _secured;
+
+    public Task? HandshakeBegun => _secured is null ? null : _handshakeBegun.Task;
 
     public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
 
@@ -122,7 +125,24 @@ internal sealed class PassiveDataChannel : IDataChannel
     private async Task<ProtectedDataConnection> SecureAsync(Func<Socket, CancellationToken, Task<ProtectedDataConnection>> secure)
     {
         var socket = await _accepted;
+
+        // Queued before the handshake's first read, so it sees the ClientHello without taking it.
+        _ = WatchForClientHelloAsync(socket);
         return await secure(socket, _lifetime.Token);
+    }
+
+    /// <summary>Completes <see cref="HandshakeBegun"/> when the client's first bytes (or its end) arrive; a peek, so nothing is consumed.</summary>
+    private async Task WatchForClientHelloAsync(Socket socket)
+    {
+        try
+        {
+            await socket.ReceiveAsync(new byte[1], SocketFlags.Peek, _lifetime.Token);
+            _handshakeBegun.TrySetResult();
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The channel closed, or the client reset the connection: the handshake reports that itself.
+        }
     }
 
     private async Task<Socket> AcceptAsync(TimeSpan timeout, TimeProvider time)
