@@ -94,6 +94,11 @@ internal static class ServeCommand
         // The data folder must exist to be handed to RunAsUser; users.db is created after the bind.
         Directory.CreateDirectory(settings.DataDir);
 
+        // SQLite's native library is loaded now, before the drop: users.db is opened only after the
+        // bind, and a single-file publish unpacks the library where only the unpacking account
+        // (root, when started as root) may read it (SingleFilePublishTests guards this).
+        SQLitePCL.Batteries_V2.Init();
+
         // Started as root, this is where the process stops being root (the helper keeps it).
         PrivilegeSetup privileges;
         try
