@@ -72,8 +72,17 @@ public sealed class FtpServerOptions
     /// <summary>How long a banned address is refused at connect with 421 (fail2ban's bantime is 10 min; an hour makes a password list crawl).</summary>
     public TimeSpan BanDuration { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Addresses or CIDR networks never banned (fail2ban's ignoreip), such as a monitoring host or the office network.</summary>
-    public List<string> BanAllowList { get; set; } = [];
+    /// <summary>
+    /// Addresses or CIDR networks never banned (fail2ban's ignoreip), such as a monitoring host or
+    /// the office network. Loopback by default, as fail2ban's own ignoreip default
+    /// (127.0.0.1/8 ::1): a local script with an old password, a monitoring check or a local TLS
+    /// proxy would otherwise lock everyone out (issue 12). Setting it replaces the default; an empty
+    /// list allow-lists nothing. Reaching the threshold from an allow-listed address is logged.
+    /// </summary>
+    public List<string> BanAllowList { get; set; } = [.. DefaultBanAllowList];
+
+    /// <summary>The default of <see cref="BanAllowList"/>: IPv4 and IPv6 loopback.</summary>
+    public static IReadOnlyList<string> DefaultBanAllowList { get; } = ["127.0.0.0/8", "::1"];
 
     /// <summary>
     /// IPv6 clients are banned by network of this prefix length: one subscriber usually holds a

@@ -35,6 +35,7 @@ internal static class SettingsLoader
         }
 
         var settings = new FerrySettings();
+        ConfiguredListsReplaceDefaults.Apply(configuration, settings.Server);
         try
         {
             configuration.Bind(settings, binder => binder.ErrorOnUnknownConfiguration = true);

@@ -24,7 +24,7 @@ public sealed class AddressBanHostTests : IDisposable
 
         // Only the pause is shortened, so the test does not wait six seconds; the ban settings are the defaults.
         var config = Path.Combine(_folder, "ferry.json");
-        await File.WriteAllTextAsync(config, """{ "Server": { "FailedLoginDelay": "00:00:00" } }""");
+        await File.WriteAllTextAsync(config, """{ "Server": { "FailedLoginDelay": "00:00:00", "BanAllowList": [] } }""");
         var port = FerryProcess.FreePort().ToString(CultureInfo.InvariantCulture);
         await using var server = FerryProcess.Start(null, "serve", "--listen", "127.0.0.1", "--port", port,
             "--passive-ports", FerryProcess.FreePassiveRange(), "--data-dir", dataDir, "--config", config);

@@ -56,7 +56,7 @@ public sealed class LogInjectionHostTests : IDisposable
         // has one real ban too.
         var failures = InjectedUserNames.Length + RealFailures;
         var config = Path.Combine(_folder, "ferry.json");
-        await File.WriteAllTextAsync(config, $$"""{ "Server": { "FailedLoginDelay": "00:00:00", "BanFailedLogins": {{failures}} } }""");
+        await File.WriteAllTextAsync(config, $$"""{ "Server": { "FailedLoginDelay": "00:00:00", "BanFailedLogins": {{failures}}, "BanAllowList": [] } }""");
         var port = FerryProcess.FreePort();
         await using var server = FerryProcess.Start(null, "serve", "--listen", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture),
             "--passive-ports", FerryProcess.FreePassiveRange(), "--data-dir", dataDir, "--config", config, "--log-level", "Debug");
