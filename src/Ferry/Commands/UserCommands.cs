@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ferry.Server.Security;
+using Ferry.Users;
 
 namespace Ferry.Commands;
 
@@ -56,8 +57,13 @@ internal static class UserCommands
             }
 
             var homeDirectory = Path.GetFullPath(result.GetValue(home)!);
-            Directory.CreateDirectory(homeDirectory);
-            var store = CommonOptions.OpenUsers(CommonOptions.Load(result));
+            var settings = CommonOptions.Load(result);
+            if (HomeFolders.For(settings).CreateMissing(homeDirectory) is { } warning)
+            {
+                await Console.Error.WriteLineAsync("ferry: " + warning);
+            }
+
+            var store = CommonOptions.OpenUsers(settings);
             var user = new FtpUser(userName, PasswordHasher.Hash(password), homeDirectory, granted, Disabled: false, RequireTls: result.GetValue(requireTls));
             if (!await store.AddAsync(user, cancellationToken))
             {
