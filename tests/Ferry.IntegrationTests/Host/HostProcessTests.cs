@@ -37,14 +37,20 @@ public sealed partial class HostProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task First_start_creates_a_user_and_prints_its_password()
+    public async Task First_start_with_stdout_not_a_terminal_writes_the_password_to_a_0600_file_and_not_to_the_log()
     {
         var port = FerryProcess.FreePort();
         await using var server = FerryProcess.Start(null, "serve", "--listen", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--passive-ports", FerryProcess.FreePassiveRange(), "--data-dir", DataDir);
         await server.WaitForReadyAsync();
-        var match = PrintedLogin().Match(server.Output);
-        Assert.True(match.Success, server.Output);
+
+        // stdout is a pipe here, as under systemd: the password is in the file the log names, never in the log.
+        var file = Path.GetFullPath(Path.Combine(DataDir, "first-login.txt"));
+        Assert.Contains($"its password is in {file} (mode 0600)", server.Output, StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        var match = PrintedLogin().Match(await File.ReadAllTextAsync(file));
+        Assert.True(match.Success, await File.ReadAllTextAsync(file));
+        Assert.DoesNotContain(match.Groups["password"].Value, server.Output + server.Errors, StringComparison.Ordinal);
 
         await using var ftp = await WireClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
         await ftp.ExpectAsync(220);
