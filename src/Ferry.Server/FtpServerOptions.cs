@@ -305,6 +305,20 @@ public sealed class FtpServerOptions
     /// </summary>
     public bool AllowHardLinkWrites { get; set; }
 
+    /// <summary>
+    /// The shortest password `ferry user add` and `ferry user passwd` accept, in Unicode code points
+    /// (issue 12). 15: NIST SP 800-63B revision 4 (2025), §3.1.1.2, requires passwords used as a
+    /// single factor (as an FTP password is) to be at least 15 characters, and verifiers to permit
+    /// at least 64, so the minimum may be 1 to <see cref="MaxMinPasswordLength"/>. Composition
+    /// rules are deliberately absent: the same section forbids them. Imported hashes
+    /// (`ferry user import`) are not checked: their passwords are unknown, and refusing them
+    /// would lock out the accounts being migrated.
+    /// </summary>
+    public int MinPasswordLength { get; set; } = 15;
+
+    /// <summary>The largest <see cref="MinPasswordLength"/>: NIST SP 800-63B rev. 4 asks verifiers to accept passwords of at least 64 characters.</summary>
+    public const int MaxMinPasswordLength = 64;
+
     internal SystemAccountOptions SystemAccountRules => new()
     {
         Enabled = SystemAccounts,
@@ -508,6 +522,11 @@ public sealed class FtpServerOptions
         if (AccountLoginThrottleMaxDelay < TimeSpan.Zero || AccountLoginThrottleMaxDelay > TimeSpan.FromMinutes(1))
         {
             errors.Add($"AccountLoginThrottleMaxDelay: {AccountLoginThrottleMaxDelay} must be between 00:00:00 (off) and 00:01:00.");
+        }
+
+        if (MinPasswordLength is < 1 or > MaxMinPasswordLength)
+        {
+            errors.Add($"MinPasswordLength: {MinPasswordLength} must be between 1 and {MaxMinPasswordLength}.");
         }
 
         return errors;

@@ -164,7 +164,8 @@ internal static class ServeCommand
 
         var home = Path.GetFullPath(Path.Combine(settings.DataDir, "files"));
         Directory.CreateDirectory(home);
-        var password = RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 16);
+        // 20 characters of 56 (116 bits), or Server:MinPasswordLength when that asks for more.
+        var password = RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", Math.Max(20, settings.Server.MinPasswordLength));
         await users.AddAsync(new FtpUser(FirstUserName, PasswordHasher.Hash(password), home, UserPermissions.All, Disabled: false), CancellationToken.None);
         var created = $"First start: created user '{FirstUserName}' with password '{password}' (home {home}).";
         const string Change = "Change it with: ferry user passwd " + FirstUserName;

@@ -15,7 +15,7 @@ public sealed partial class HostProcessTests : IDisposable
     public async Task User_add_then_serve_accepts_logins_and_sigterm_sends_421_and_exits_0()
     {
         var home = Path.Combine(_folder, "bob home");
-        var add = await FerryProcess.RunAsync("bob's password", "user", "add", "bob", "--home", home, "--password-stdin", "--data-dir", DataDir);
+        var add = await FerryProcess.RunAsync("bob's long password", "user", "add", "bob", "--home", home, "--password-stdin", "--data-dir", DataDir);
         Assert.True(add.ExitCode == 0, add.Errors);
         Assert.True(Directory.Exists(home));
         await File.WriteAllTextAsync(Path.Combine(home, "hello.txt"), "hi");
@@ -27,7 +27,7 @@ public sealed partial class HostProcessTests : IDisposable
 
         await using var ftp = await WireClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
         await ftp.ExpectAsync(220);
-        await ftp.LoginAsync("bob", "bob's password");
+        await ftp.LoginAsync("bob", "bob's long password");
         await ftp.CommandAsync("SIZE hello.txt", 213);
 
         server.SendSignal("TERM");
@@ -89,9 +89,9 @@ public sealed partial class HostProcessTests : IDisposable
     public async Task User_management_commands_change_who_can_log_in()
     {
         var home = Path.Combine(_folder, "carol");
-        Assert.Equal(0, (await FerryProcess.RunAsync("first", "user", "add", "carol", "--home", home, "--password-stdin", "--data-dir", DataDir)).ExitCode);
-        Assert.Equal(1, (await FerryProcess.RunAsync("again", "user", "add", "carol", "--home", home, "--password-stdin", "--data-dir", DataDir)).ExitCode);
-        Assert.Equal(0, (await FerryProcess.RunAsync("second", "user", "passwd", "carol", "--password-stdin", "--data-dir", DataDir)).ExitCode);
+        Assert.Equal(0, (await FerryProcess.RunAsync("first carol password", "user", "add", "carol", "--home", home, "--password-stdin", "--data-dir", DataDir)).ExitCode);
+        Assert.Equal(1, (await FerryProcess.RunAsync("again carol password", "user", "add", "carol", "--home", home, "--password-stdin", "--data-dir", DataDir)).ExitCode);
+        Assert.Equal(0, (await FerryProcess.RunAsync("second carol password", "user", "passwd", "carol", "--password-stdin", "--data-dir", DataDir)).ExitCode);
         Assert.Equal(0, (await FerryProcess.RunAsync(null, "user", "disable", "carol", "--data-dir", DataDir)).ExitCode);
         var list = await FerryProcess.RunAsync(null, "user", "list", "--data-dir", DataDir);
         Assert.Contains("carol\tdisabled", list.Output, StringComparison.Ordinal);
@@ -114,7 +114,7 @@ public sealed partial class HostProcessTests : IDisposable
             await server.WaitForReadyAsync();
             await using var ftp = await WireClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
             await ftp.ExpectAsync(220);
-            await ftp.LoginAsync("carol", "second");
+            await ftp.LoginAsync("carol", "second carol password");
         }
 
         Assert.Equal(0, (await FerryProcess.RunAsync(null, "user", "del", "carol", "--data-dir", DataDir)).ExitCode);
