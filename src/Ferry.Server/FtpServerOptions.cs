@@ -72,8 +72,17 @@ public sealed class FtpServerOptions
     /// <summary>How long a banned address is refused at connect with 421 (fail2ban's bantime is 10 min; an hour makes a password list crawl).</summary>
     public TimeSpan BanDuration { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Addresses or CIDR networks never banned (fail2ban's ignoreip), such as a monitoring host or the office network.</summary>
-    public List<string> BanAllowList { get; set; } = [];
+    /// <summary>
+    /// Addresses or CIDR networks never banned (fail2ban's ignoreip), such as a monitoring host or
+    /// the office network. Loopback by default, as fail2ban's own ignoreip default
+    /// (127.0.0.1/8 ::1): a local script with an old password, a monitoring check or a local TLS
+    /// proxy would otherwise lock everyone out (issue 12). Setting it replaces the default; an empty
+    /// list allow-lists nothing. Reaching the threshold from an allow-listed address is logged.
+    /// </summary>
+    public List<string> BanAllowList { get; set; } = [.. DefaultBanAllowList];
+
+    /// <summary>The default of <see cref="BanAllowList"/>: IPv4 and IPv6 loopback.</summary>
+    public static IReadOnlyList<string> DefaultBanAllowList { get; } = ["127.0.0.0/8", "::1"];
 
     /// <summary>
     /// IPv6 clients are banned by network of this prefix length: one subscriber usually holds a
@@ -296,6 +305,20 @@ public sealed class FtpServerOptions
     /// </summary>
     public bool AllowHardLinkWrites { get; set; }
 
+    /// <summary>
+    /// The shortest password `ferry user add` and `ferry user passwd` accept, in Unicode code points
+    /// (issue 12). 15: NIST SP 800-63B revision 4 (2025), §3.1.1.2, requires passwords used as a
+    /// single factor (as an FTP password is) to be at least 15 characters, and verifiers to permit
+    /// at least 64, so the minimum may be 1 to <see cref="MaxMinPasswordLength"/>. Composition
+    /// rules are deliberately absent: the same section forbids them. Imported hashes
+    /// (`ferry user import`) are not checked: their passwords are unknown, and refusing them
+    /// would lock out the accounts being migrated.
+    /// </summary>
+    public int MinPasswordLength { get; set; } = 15;
+
+    /// <summary>The largest <see cref="MinPasswordLength"/>: NIST SP 800-63B rev. 4 asks verifiers to accept passwords of at least 64 characters.</summary>
+    public const int MaxMinPasswordLength = 64;
+
     internal SystemAccountOptions SystemAccountRules => new()
     {
         Enabled = SystemAccounts,
@@ -499,6 +522,11 @@ public sealed class FtpServerOptions
         if (AccountLoginThrottleMaxDelay < TimeSpan.Zero || AccountLoginThrottleMaxDelay > TimeSpan.FromMinutes(1))
         {
             errors.Add($"AccountLoginThrottleMaxDelay: {AccountLoginThrottleMaxDelay} must be between 00:00:00 (off) and 00:01:00.");
+        }
+
+        if (MinPasswordLength is < 1 or > MaxMinPasswordLength)
+        {
+            errors.Add($"MinPasswordLength: {MinPasswordLength} must be between 1 and {MaxMinPasswordLength}.");
         }
 
         return errors;

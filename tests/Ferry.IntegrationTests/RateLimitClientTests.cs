@@ -75,7 +75,7 @@ public sealed class RateLimitClientTests
         using var folder = new TempFolder("ferry-rate-host");
         var dataDir = folder.Combine("data");
         var home = folder.Combine("bob");
-        var add = await FerryProcess.RunAsync("bob password", "user", "add", "bob", "--home", home, "--password-stdin", "--data-dir", dataDir);
+        var add = await FerryProcess.RunAsync("bob password, long enough", "user", "add", "bob", "--home", home, "--password-stdin", "--data-dir", dataDir);
         Assert.True(add.ExitCode == 0, add.Errors);
         var bytes = FileTree.WriteRandomFile(Path.Combine(home, "four.bin"), 4 * MiB);
 
@@ -105,14 +105,14 @@ public sealed class RateLimitClientTests
         await ferry.WaitForReadyAsync();
 
         var target = folder.Combine("four.bin");
-        var result = (await CurlAsync("bob:bob password", "-o", target, $"ftp://127.0.0.1:{port}/four.bin")).AssertSuccess();
+        var result = (await CurlAsync("bob:bob password, long enough", "-o", target, $"ftp://127.0.0.1:{port}/four.bin")).AssertSuccess();
         AssertTakes(result, 4.0 * MiB / (2 * MiB));
         Assert.Equal(FileTree.Sha256(bytes), FileTree.Sha256OfFile(target));
 
         // And the server still answers.
         await using var ftp = await WireClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
         await ftp.ExpectAsync(220);
-        await ftp.LoginAsync("bob", "bob password");
+        await ftp.LoginAsync("bob", "bob password, long enough");
         await ftp.CommandAsync("SIZE four.bin", 213);
     }
 

@@ -27,7 +27,7 @@ internal sealed class FtpServerContext
         PassivePorts = new PassivePortPool(options.ParsedPassivePorts);
         SessionReuse = new SessionReuseGuard(options);
         SessionsPerUser = new SessionCounter<string>();
-        Bans = new AddressBans(options, time);
+        Bans = new AddressBans(options, time, logger);
         Admission = new AdmissionControl(options, Bans.Key);
         PassiveListeners = new PassiveListenerBudget(options.MaxPassiveListenersPerAddress, Bans.Key);
         Logins = new LoginDefences(options, Bans, authenticator, time, logger);

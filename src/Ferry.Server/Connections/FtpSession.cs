@@ -14,6 +14,9 @@ internal sealed class FtpSession
     /// <summary>Wrong passwords in this connection; REIN does not reset it (it would reset the cap too).</summary>
     public int FailedLogins { get; set; }
 
+    /// <summary>An operating-system permission refusal was logged in this connection (<see cref="OsPermissionRefusal"/>); REIN does not reset it.</summary>
+    public bool OsPermissionRefusalLogged { get; set; }
+
     public FtpUser? User { get; private set; }
 
     /// <summary>The logged-in user's storage; owned by the session, disposed when the login ends (<see cref="ReleaseFileSystem"/>).</summary>

@@ -149,4 +149,11 @@ internal static partial class FerryLog
 
     [LoggerMessage(4013, LogLevel.Information, "SIGHUP received; reload is not supported yet, ignored")]
     public static partial void SighupIgnored(ILogger logger);
+
+    // Defaults that turn against the admin (issue 12): 8000-8019.
+    [LoggerMessage(8000, LogLevel.Warning, "{RemoteAddress} reached {Failures} failed logins within {Window} and would have been banned; allow-listed by BanAllowList")]
+    public static partial void AllowListedAddressReachedBan(ILogger logger, IPAddress remoteAddress, int failures, TimeSpan window);
+
+    [LoggerMessage(8001, LogLevel.Warning, "Session {SessionId}: the operating system refused {Verb} {Path} for {User} ({Error}); the server runs as '{Account}', which may not write in the home {Home}. If it should, run: chown -R {Account}: {Home}")]
+    public static partial void OsPermissionRefused(ILogger logger, long sessionId, string verb, ClientText path, ClientText user, ClientText error, string account, string home);
 }

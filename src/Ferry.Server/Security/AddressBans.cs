@@ -2,6 +2,9 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Ferry.Server.DataChannels;
+using Ferry.Server.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ferry.Server.Security;
 
@@ -14,7 +17,10 @@ namespace Ferry.Server.Security;
 /// or released on success), so parallel connections cannot have more passwords checked than the
 /// threshold allows; counting only after the hash let 50 simultaneous guesses all be checked
 /// (issue 11, finding 4). Memory is bounded: stale records are swept once many addresses are
-/// tracked, so a scan from a botnet cannot grow it without end.
+/// tracked, so a scan from a botnet cannot grow it without end. An allow-listed address is never
+/// banned, but its failures are still counted so that reaching the threshold is logged once per
+/// window: loopback is allow-listed by default (issue 12), and a local script with an old password
+/// should show up in the log rather than go unnoticed.
 /// </summary>
 internal sealed class AddressBans
 {
@@ -25,12 +31,14 @@ internal sealed class AddressBans
     private readonly IPNetwork[] _allowed;
     private readonly FtpServerOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private long _lastSweepTicks;
 
-    public AddressBans(FtpServerOptions options, TimeProvider time)
+    public AddressBans(FtpServerOptions options, TimeProvider time, ILogger? logger = null)
     {
         _options = options;
         _time = time;
+        _logger = logger ?? NullLogger.Instance;
         _allowed = [.. options.BanAllowList.Select(AddressRules.ParseNetwork)];
     }
 
@@ -127,8 +135,14 @@ internal sealed class AddressBans
     public DateTimeOffset? RecordFailure(IPAddress address, bool reserved = false)
     {
         address = AddressRules.Normalize(address);
-        if (!Enabled || IsAllowListed(address))
+        if (!Enabled)
         {
+            return null;
+        }
+
+        if (IsAllowListed(address))
+        {
+            NoteAllowListedFailure(address);
             return null;
         }
 
@@ -190,6 +204,38 @@ internal sealed class AddressBans
         return new IPAddress(bytes);
     }
 
+    /// <summary>
+    /// Counts a failure of an allow-listed address like any other, and logs (once per window per
+    /// address) when it reaches the threshold that would have banned it; it is never banned.
+    /// </summary>
+    private void NoteAllowListedFailure(IPAddress address)
+    {
+        var now = _time.GetUtcNow();
+        SweepIfLarge(now);
+        var reached = WithRecord(address, record =>
+        {
+            record.Failures.Enqueue(now);
+            DropExpiredFailures(record, now);
+            if (record.Failures.Count < _options.BanFailedLogins)
+            {
+                return (FailureReservation.NotCounted, default);
+            }
+
+            record.Failures.Clear();
+            if (record.AllowListNoticeUntil > now)
+            {
+                return (FailureReservation.NotCounted, default);
+            }
+
+            record.AllowListNoticeUntil = now + _options.BanWindow;
+            return (FailureReservation.Banned, default);
+        }, out _);
+        if (reached == FailureReservation.Banned)
+        {
+            FerryLog.AllowListedAddressReachedBan(_logger, address, _options.BanFailedLogins, _options.BanWindow);
+        }
+    }
+
     private bool IsAllowListed(IPAddress address) => Array.Exists(_allowed, network => network.Contains(address));
 
     private void DropExpiredFailures(Record record, DateTimeOffset now)
@@ -237,7 +283,7 @@ internal sealed class AddressBans
         {
             lock (record)
             {
-                var stale = record.BannedUntil <= now && record.Reserved == 0
+                var stale = record.BannedUntil <= now && record.Reserved == 0 && record.AllowListNoticeUntil <= now
                     && (record.Failures.Count == 0 || now - record.Failures.Last() > _options.BanWindow);
                 if (stale)
                 {
@@ -253,6 +299,9 @@ internal sealed class AddressBans
         public Queue<DateTimeOffset> Failures { get; } = new();
 
         public DateTimeOffset BannedUntil { get; set; }
+
+        /// <summary>For an allow-listed address: until when reaching the threshold again is not logged again.</summary>
+        public DateTimeOffset AllowListNoticeUntil { get; set; }
 
         /// <summary>Password checks in progress, each reserved as a failure until it is settled.</summary>
         public int Reserved { get; set; }

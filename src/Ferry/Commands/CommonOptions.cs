@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ferry.Configuration;
+using Ferry.Hosting;
 using Ferry.Server.Security;
 
 namespace Ferry.Commands;
@@ -30,10 +31,16 @@ internal static class CommonOptions
         return SettingsLoader.Load(result.GetValue(Config), flags);
     }
 
+    /// <summary>Opens the store, creating and checking the data folder and the store file as <see cref="DataFolderProtection"/> says.</summary>
     public static SqliteUserStore OpenUsers(FerrySettings settings)
     {
-        Directory.CreateDirectory(settings.DataDir);
-        return new SqliteUserStore(Path.Combine(settings.DataDir, "users.db"));
+        var storePath = Path.Combine(settings.DataDir, "users.db");
+        foreach (var warning in DataFolderProtection.Prepare(settings.DataDir, storePath))
+        {
+            Console.Error.WriteLine("ferry: " + warning);
+        }
+
+        return new SqliteUserStore(storePath);
     }
 
     /// <summary>Runs a command body, turning expected failures into one line on stderr and an exit code.</summary>

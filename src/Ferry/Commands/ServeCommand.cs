@@ -162,8 +162,10 @@ internal static class ServeCommand
     }
 
     /// <summary>
-    /// First start: with no users at all, create one with a random password and print it once,
-    /// so the server is usable at once without ever allowing anonymous access.
+    /// First start: with no users at all, create one with a random password and show it once,
+    /// so the server is usable at once without ever allowing anonymous access. On a terminal it is
+    /// printed; otherwise stdout is a log (systemd's journal, readable by the adm group, kept for
+    /// weeks), so it goes to a file only this account may read, and the log names the file.
     /// </summary>
     private static async Task CreateFirstUserAsync(IUserStore users, FerrySettings settings)
     {
@@ -174,9 +176,19 @@ internal static class ServeCommand
 
         var home = Path.GetFullPath(Path.Combine(settings.DataDir, "files"));
         Directory.CreateDirectory(home);
-        var password = RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 16);
+        // 20 characters of 56 (116 bits), or Server:MinPasswordLength when that asks for more.
+        var password = RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", Math.Max(20, settings.Server.MinPasswordLength));
         await users.AddAsync(new FtpUser(FirstUserName, PasswordHasher.Hash(password), home, UserPermissions.All, Disabled: false), CancellationToken.None);
-        Console.WriteLine($"First start: created user '{FirstUserName}' with password '{password}' (home {home}).");
-        Console.WriteLine("Change it with: ferry user passwd ferry");
+        var created = $"First start: created user '{FirstUserName}' with password '{password}' (home {home}).";
+        const string Change = "Change it with: ferry user passwd " + FirstUserName;
+        if (!Console.IsOutputRedirected)
+        {
+            Console.WriteLine(created);
+            Console.WriteLine(Change);
+            return;
+        }
+
+        var file = FirstLoginFile.Write(settings.DataDir, created + Environment.NewLine + Change + Environment.NewLine);
+        Console.WriteLine($"First start: created user '{FirstUserName}' (home {home}); its password is in {file} (mode 0600). Read it, change it with `ferry user passwd {FirstUserName}`, then delete the file.");
     }
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Ferry.Configuration;
 using Ferry.Server.Security;
+using Ferry.Users;
 
 namespace Ferry.Commands;
 
@@ -49,15 +51,20 @@ internal static class UserCommands
                 return 2;
             }
 
-            var password = await ReadPasswordAsync(result.GetValue(passwordStdin));
+            var settings = CommonOptions.Load(result);
+            var password = await ReadPasswordAsync(result.GetValue(passwordStdin), settings);
             if (password is null)
             {
                 return 2;
             }
 
             var homeDirectory = Path.GetFullPath(result.GetValue(home)!);
-            Directory.CreateDirectory(homeDirectory);
-            var store = CommonOptions.OpenUsers(CommonOptions.Load(result));
+            if (HomeFolders.For(settings).CreateMissing(homeDirectory) is { } warning)
+            {
+                await Console.Error.WriteLineAsync("ferry: " + warning);
+            }
+
+            var store = CommonOptions.OpenUsers(settings);
             var user = new FtpUser(userName, PasswordHasher.Hash(password), homeDirectory, granted, Disabled: false, RequireTls: result.GetValue(requireTls));
             if (!await store.AddAsync(user, cancellationToken))
             {
@@ -78,12 +85,18 @@ internal static class UserCommands
         var command = new Command("passwd", "Set a user's password.") { name, passwordStdin };
         command.SetAction((result, cancellationToken) => CommonOptions.RunAsync(async () =>
         {
-            var store = CommonOptions.OpenUsers(CommonOptions.Load(result));
+            var settings = CommonOptions.Load(result);
+            var store = CommonOptions.OpenUsers(settings);
             var user = await FindAsync(store, result.GetValue(name)!, cancellationToken);
-            var password = user is null ? null : await ReadPasswordAsync(result.GetValue(passwordStdin));
-            if (user is null || password is null)
+            if (user is null)
             {
                 return 1;
+            }
+
+            var password = await ReadPasswordAsync(result.GetValue(passwordStdin), settings);
+            if (password is null)
+            {
+                return 2;
             }
 
             await store.UpdateAsync(user with { PasswordHash = PasswordHasher.Hash(password) }, cancellationToken);
@@ -222,7 +235,8 @@ internal static class UserCommands
         return user;
     }
 
-    private static async Task<string?> ReadPasswordAsync(bool fromStdin)
+    /// <summary>Reads a new password; null after printing why it is refused (empty, or shorter than Server:MinPasswordLength).</summary>
+    private static async Task<string?> ReadPasswordAsync(bool fromStdin, FerrySettings settings)
     {
         if (!fromStdin && !Console.IsInputRedirected)
         {
@@ -233,6 +247,15 @@ internal static class UserCommands
         if (string.IsNullOrEmpty(password))
         {
             await Console.Error.WriteLineAsync("ferry: an empty password is not allowed.");
+            return null;
+        }
+
+        // NIST SP 800-63B rev. 4 counts each Unicode code point as one character.
+        var minimum = settings.Server.MinPasswordLength;
+        var length = password.EnumerateRunes().Count();
+        if (length < minimum)
+        {
+            await Console.Error.WriteLineAsync($"ferry: the password has {length} characters; Server:MinPasswordLength asks for at least {minimum}.");
             return null;
         }
 

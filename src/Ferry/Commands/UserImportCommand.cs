@@ -100,10 +100,11 @@ internal static class UserImportCommand
         // A dry run writes nothing: not even the data folder or an empty store.
         using var store = request.DryRun && !File.Exists(databasePath) ? null : CommonOptions.OpenUsers(settings);
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var homes = HomeFolders.For(settings);
         int imported = 0, skipped = 0;
         foreach (var (number, text) in accountLines)
         {
-            var problem = await ImportLineAsync(parser, number, text, homeBase, request, store, seen, cancellationToken);
+            var problem = await ImportLineAsync(parser, number, text, homeBase, homes, request, store, seen, cancellationToken);
             if (problem is null)
             {
                 imported++;
@@ -127,6 +128,7 @@ internal static class UserImportCommand
         int number,
         string text,
         string? homeBase,
+        HomeFolders homes,
         ImportRequest request,
         SqliteUserStore? store,
         Dictionary<string, int> seen,
@@ -185,7 +187,10 @@ internal static class UserImportCommand
 
         try
         {
-            Directory.CreateDirectory(home);
+            if (homes.CreateMissing(home) is { } homeWarning)
+            {
+                await Console.Error.WriteLineAsync("ferry: " + homeWarning);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

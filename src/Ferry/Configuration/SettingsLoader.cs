@@ -80,6 +80,7 @@ internal static class SettingsLoader
             .AddInMemoryCollection(flags)
             .Build();
         var settings = new FerrySettings();
+        ConfiguredListsReplaceDefaults.Apply(configuration, settings.Server);
         try
         {
             // Kept as a backstop: SettingsSchema should have caught every unknown key already.

@@ -30,7 +30,7 @@ public sealed partial class AcceptStarvationHostTests : IDisposable
     {
         var dataDir = Path.Combine(_folder, "data");
         var home = Path.Combine(_folder, "home");
-        var add = await FerryProcess.RunAsync("bob's password", "user", "add", "bob", "--home", home, "--password-stdin", "--data-dir", dataDir);
+        var add = await FerryProcess.RunAsync("bob's long password", "user", "add", "bob", "--home", home, "--password-stdin", "--data-dir", dataDir);
         Assert.True(add.ExitCode == 0, add.Errors);
         var config = Path.Combine(_folder, "ferry.json");
         await File.WriteAllTextAsync(config, """{ "Server": { "MaxSessionsPerAddress": 0, "MaxUnauthenticatedSessionsPerAddress": 0 } }""");
@@ -97,7 +97,7 @@ public sealed partial class AcceptStarvationHostTests : IDisposable
             await using var client = await WireClient.ConnectAsync(endPoint);
             if ((await ReadReplyOrNullAsync(client))?.Code == 220)
             {
-                await client.LoginAsync("bob", "bob's password");
+                await client.LoginAsync("bob", "bob's long password");
                 served = true;
             }
             else

@@ -18,13 +18,13 @@ public sealed class AddressBanHostTests : IDisposable
     {
         var dataDir = Path.Combine(_folder, "data");
         var home = Path.Combine(_folder, "home");
-        var add = await FerryProcess.RunAsync("the right one", "user", "add", "bob", "--home", home, "--password-stdin", "--data-dir", dataDir);
+        var add = await FerryProcess.RunAsync("the right password", "user", "add", "bob", "--home", home, "--password-stdin", "--data-dir", dataDir);
         Assert.True(add.ExitCode == 0, add.Errors);
         await File.WriteAllTextAsync(Path.Combine(home, "hello.txt"), "hi");
 
         // Only the pause is shortened, so the test does not wait six seconds; the ban settings are the defaults.
         var config = Path.Combine(_folder, "ferry.json");
-        await File.WriteAllTextAsync(config, """{ "Server": { "FailedLoginDelay": "00:00:00" } }""");
+        await File.WriteAllTextAsync(config, """{ "Server": { "FailedLoginDelay": "00:00:00", "BanAllowList": [] } }""");
         var port = FerryProcess.FreePort().ToString(CultureInfo.InvariantCulture);
         await using var server = FerryProcess.Start(null, "serve", "--listen", "127.0.0.1", "--port", port,
             "--passive-ports", FerryProcess.FreePassiveRange(), "--data-dir", dataDir, "--config", config);
@@ -41,11 +41,11 @@ public sealed class AddressBanHostTests : IDisposable
         var sixth = await CurlAsync("-v", "--interface", "127.0.0.1", "-u", "bob:wrong", url);
         Assert.True(sixth.StdErr.Contains("< 421 Too many failed logins from your address", StringComparison.Ordinal), sixth.Describe());
 
-        var refused = await CurlAsync("-v", "--interface", "127.0.0.1", "-u", "bob:the right one", url);
+        var refused = await CurlAsync("-v", "--interface", "127.0.0.1", "-u", "bob:the right password", url);
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("< 421 Too many failed logins from your address", refused.StdErr, StringComparison.Ordinal);
 
-        var neighbour = (await CurlAsync("--interface", "127.0.0.2", "-u", "bob:the right one", url + "hello.txt")).AssertSuccess();
+        var neighbour = (await CurlAsync("--interface", "127.0.0.2", "-u", "bob:the right password", url + "hello.txt")).AssertSuccess();
         Assert.Equal("hi", neighbour.StdOut);
 
         // One line per ban, with the address where fail2ban's <HOST> expects it.

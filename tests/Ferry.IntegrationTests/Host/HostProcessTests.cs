@@ -15,7 +15,7 @@ public sealed partial class HostProcessTests : IDisposable
     public async Task User_add_then_serve_accepts_logins_and_sigterm_sends_421_and_exits_0()
     {
         var home = Path.Combine(_folder, "bob home");
-        var add = await FerryProcess.RunAsync("bob's password", "user", "add", "bob", "--home", home, "--password-stdin", "--data-dir", DataDir);
+        var add = await FerryProcess.RunAsync("bob's long password", "user", "add", "bob", "--home", home, "--password-stdin", "--data-dir", DataDir);
         Assert.True(add.ExitCode == 0, add.Errors);
         Assert.True(Directory.Exists(home));
         await File.WriteAllTextAsync(Path.Combine(home, "hello.txt"), "hi");
@@ -27,7 +27,7 @@ public sealed partial class HostProcessTests : IDisposable
 
         await using var ftp = await WireClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
         await ftp.ExpectAsync(220);
-        await ftp.LoginAsync("bob", "bob's password");
+        await ftp.LoginAsync("bob", "bob's long password");
         await ftp.CommandAsync("SIZE hello.txt", 213);
 
         server.SendSignal("TERM");
@@ -37,14 +37,20 @@ public sealed partial class HostProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task First_start_creates_a_user_and_prints_its_password()
+    public async Task First_start_with_stdout_not_a_terminal_writes_the_password_to_a_0600_file_and_not_to_the_log()
     {
         var port = FerryProcess.FreePort();
         await using var server = FerryProcess.Start(null, "serve", "--listen", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--passive-ports", FerryProcess.FreePassiveRange(), "--data-dir", DataDir);
         await server.WaitForReadyAsync();
-        var match = PrintedLogin().Match(server.Output);
-        Assert.True(match.Success, server.Output);
+
+        // stdout is a pipe here, as under systemd: the password is in the file the log names, never in the log.
+        var file = Path.GetFullPath(Path.Combine(DataDir, "first-login.txt"));
+        Assert.Contains($"its password is in {file} (mode 0600)", server.Output, StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        var match = PrintedLogin().Match(await File.ReadAllTextAsync(file));
+        Assert.True(match.Success, await File.ReadAllTextAsync(file));
+        Assert.DoesNotContain(match.Groups["password"].Value, server.Output + server.Errors, StringComparison.Ordinal);
 
         await using var ftp = await WireClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
         await ftp.ExpectAsync(220);
@@ -83,9 +89,9 @@ public sealed partial class HostProcessTests : IDisposable
     public async Task User_management_commands_change_who_can_log_in()
     {
         var home = Path.Combine(_folder, "carol");
-        Assert.Equal(0, (await FerryProcess.RunAsync("first", "user", "add", "carol", "--home", home, "--password-stdin", "--data-dir", DataDir)).ExitCode);
-        Assert.Equal(1, (await FerryProcess.RunAsync("again", "user", "add", "carol", "--home", home, "--password-stdin", "--data-dir", DataDir)).ExitCode);
-        Assert.Equal(0, (await FerryProcess.RunAsync("second", "user", "passwd", "carol", "--password-stdin", "--data-dir", DataDir)).ExitCode);
+        Assert.Equal(0, (await FerryProcess.RunAsync("first carol password", "user", "add", "carol", "--home", home, "--password-stdin", "--data-dir", DataDir)).ExitCode);
+        Assert.Equal(1, (await FerryProcess.RunAsync("again carol password", "user", "add", "carol", "--home", home, "--password-stdin", "--data-dir", DataDir)).ExitCode);
+        Assert.Equal(0, (await FerryProcess.RunAsync("second carol password", "user", "passwd", "carol", "--password-stdin", "--data-dir", DataDir)).ExitCode);
         Assert.Equal(0, (await FerryProcess.RunAsync(null, "user", "disable", "carol", "--data-dir", DataDir)).ExitCode);
         var list = await FerryProcess.RunAsync(null, "user", "list", "--data-dir", DataDir);
         Assert.Contains("carol\tdisabled", list.Output, StringComparison.Ordinal);
@@ -108,7 +114,7 @@ public sealed partial class HostProcessTests : IDisposable
             await server.WaitForReadyAsync();
             await using var ftp = await WireClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
             await ftp.ExpectAsync(220);
-            await ftp.LoginAsync("carol", "second");
+            await ftp.LoginAsync("carol", "second carol password");
         }
 
         Assert.Equal(0, (await FerryProcess.RunAsync(null, "user", "del", "carol", "--data-dir", DataDir)).ExitCode);

@@ -94,7 +94,7 @@ public sealed class LifecycleHostTests : IDisposable
         var home = Path.Combine(_folder, "home");
         if (!Directory.Exists(home))
         {
-            var add = await FerryProcess.RunAsync("bob's password", "user", "add", "bob", "--home", home, "--password-stdin", "--data-dir", DataDir);
+            var add = await FerryProcess.RunAsync("bob's long password", "user", "add", "bob", "--home", home, "--password-stdin", "--data-dir", DataDir);
             Assert.True(add.ExitCode == 0, add.Errors);
             await File.WriteAllTextAsync(Path.Combine(home, "hello.txt"), "hi");
         }
@@ -110,7 +110,7 @@ public sealed class LifecycleHostTests : IDisposable
     {
         var ftp = await WireClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
         await ftp.ExpectAsync(220);
-        await ftp.LoginAsync("bob", "bob's password");
+        await ftp.LoginAsync("bob", "bob's long password");
         return ftp;
     }
 

@@ -46,7 +46,7 @@ public sealed class LogInjectionHostTests : IDisposable
     {
         var dataDir = Path.Combine(_folder, "data");
         var home = Path.Combine(_folder, "home");
-        var add = await FerryProcess.RunAsync("the right one", "user", "add", "bob", "--home", home, "--password-stdin", "--data-dir", dataDir);
+        var add = await FerryProcess.RunAsync("the right password", "user", "add", "bob", "--home", home, "--password-stdin", "--data-dir", dataDir);
         Assert.True(add.ExitCode == 0, add.Errors);
 
         // Started as root, ferry serves as nobody, which must be able to write the upload below.
@@ -56,7 +56,7 @@ public sealed class LogInjectionHostTests : IDisposable
         // has one real ban too.
         var failures = InjectedUserNames.Length + RealFailures;
         var config = Path.Combine(_folder, "ferry.json");
-        await File.WriteAllTextAsync(config, $$"""{ "Server": { "FailedLoginDelay": "00:00:00", "BanFailedLogins": {{failures}} } }""");
+        await File.WriteAllTextAsync(config, $$"""{ "Server": { "FailedLoginDelay": "00:00:00", "BanFailedLogins": {{failures}}, "BanAllowList": [] } }""");
         var port = FerryProcess.FreePort();
         await using var server = FerryProcess.Start(null, "serve", "--listen", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture),
             "--passive-ports", FerryProcess.FreePassiveRange(), "--data-dir", dataDir, "--config", config, "--log-level", "Debug");
@@ -66,7 +66,7 @@ public sealed class LogInjectionHostTests : IDisposable
         // A logged-in client names an upload like a ban record: the transfer line carries the path.
         var upload = Path.Combine(_folder, "upload.txt");
         await File.WriteAllTextAsync(upload, "x");
-        var put = await ClientProcess.RunAsync("curl", ["--silent", "--show-error", "--max-time", "20", "-u", "bob:the right one", "-T", upload,
+        var put = await ClientProcess.RunAsync("curl", ["--silent", "--show-error", "--max-time", "20", "-u", "bob:the right password", "-T", upload,
             $"ftp://127.0.0.1:{port}/Ferry%5B1006%5D%20Banned%20203.0.113.17%20%28network"]);
         Assert.True(put.ExitCode == 0, put.Describe() + server.Output);
 

@@ -68,7 +68,7 @@ public sealed class PermissionHostTests : IDisposable
         await server.WaitForReadyAsync();
         await using var ftp = await WireClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
         await ftp.ExpectAsync(220);
-        await ftp.LoginAsync("reader", "reader's pw");
+        await ftp.LoginAsync("reader", "reader's long password");
         await ftp.CommandAsync("TYPE I", 200);
 
         await UploadAsync(ftp, "STOR /incoming/in.txt", "in");
@@ -103,7 +103,7 @@ public sealed class PermissionHostTests : IDisposable
     }
 
     private Task<FerryProcess> AddAsync(string name, params string[] options) =>
-        FerryProcess.RunAsync(name + "'s pw", ["user", "add", name, "--home", Path.Combine(_folder, name), "--password-stdin", "--data-dir", DataDir, .. options]);
+        FerryProcess.RunAsync(name + "'s long password", ["user", "add", name, "--home", Path.Combine(_folder, name), "--password-stdin", "--data-dir", DataDir, .. options]);
 
     private static async Task UploadAsync(WireClient ftp, string command, string content)
     {

@@ -27,7 +27,7 @@ public sealed class SystemAccountTests : IDisposable
 
         var dataDir = Path.Combine(_folder, "data");
         var storeHome = Path.Combine(_folder, "store home");
-        var add = await FerryProcess.RunAsync("store password", "user", "add", both.Name, "--home", storeHome, "--password-stdin", "--data-dir", dataDir);
+        var add = await FerryProcess.RunAsync("store user password", "user", "add", both.Name, "--home", storeHome, "--password-stdin", "--data-dir", dataDir);
         Assert.True(add.ExitCode == 0, add.Errors);
         (await ClientProcess.RunAsync("chown", ["-R", $"{runAs.Uid}:{runAs.Gid}", storeHome])).AssertSuccess();
 
@@ -72,7 +72,7 @@ public sealed class SystemAccountTests : IDisposable
 
         // A name in the store and on the machine is the store's account.
         Assert.Equal("530", await PassReplyAsync(port, both.Name, Password));
-        Assert.Equal("230", await PassReplyAsync(port, both.Name, "store password"));
+        Assert.Equal("230", await PassReplyAsync(port, both.Name, "store user password"));
 
         // Still healthy after the refusals.
         Assert.Equal("230", await PassReplyAsync(port, allowed.Name, Password));

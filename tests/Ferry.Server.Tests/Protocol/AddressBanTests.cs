@@ -1,5 +1,6 @@
 using System.Net;
 using Ferry.Server.Tests.Support;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Ferry.Server.Tests.Protocol;
@@ -22,6 +23,7 @@ public sealed class AddressBanTests
             options.BanFailedLogins = 6;
             options.BanWindow = TimeSpan.FromMinutes(10);
             options.BanDuration = TimeSpan.FromHours(1);
+            options.BanAllowList = []; // the tests ban loopback, which the default allow-list exempts
             configure?.Invoke(options);
         }, time: time);
 
@@ -146,6 +148,35 @@ public sealed class AddressBanTests
 
         await using var still = await server.ConnectAsync(from: Attacker);
         await still.CommandAsync("PWD", 257);
+    }
+
+    [Fact]
+    public async Task Loopback_is_not_banned_by_default_and_reaching_the_threshold_is_logged_once()
+    {
+        var log = new RecordingLog();
+        await using var server = await TestServer.StartAsync(options =>
+        {
+            options.MaxLoginAttempts = 3;
+            options.BanFailedLogins = 6;
+            options.BanAllowList = new FtpServerOptions().BanAllowList; // the default, whatever TestServer sets
+        }, log: log);
+
+        // Twelve failures: twice the threshold, within one window.
+        for (var connection = 0; connection < 4; connection++)
+        {
+            await using var ftp = await server.ConnectAsync(login: false, from: Attacker);
+            await FailAsync(ftp, 530);
+            await FailAsync(ftp, 530);
+            var third = await FailAsync(ftp, 421);
+            Assert.DoesNotContain("Too many failed logins from your address", third.Text, StringComparison.Ordinal);
+        }
+
+        await using var still = await server.ConnectAsync(from: Attacker);
+        await still.CommandAsync("PWD", 257);
+        Assert.Empty(log.Messages(1006));
+        var warning = Assert.Single(log.Messages(8000));
+        Assert.Equal("127.0.0.1 reached 6 failed logins within 00:10:00 and would have been banned; allow-listed by BanAllowList", warning);
+        Assert.Equal(LogLevel.Warning, log.Entries.First(entry => entry.EventId == 8000).Level);
     }
 
     [Fact]

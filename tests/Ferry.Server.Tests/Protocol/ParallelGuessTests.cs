@@ -74,6 +74,7 @@ public sealed class ParallelGuessTests
         await using var server = await TestServer.StartAsync(options =>
         {
             options.BanFailedLogins = BanThreshold;
+            options.BanAllowList = []; // bans of loopback are what this tests
             options.MaxLoginAttempts = 3;
             options.MaxUnauthenticatedSessionsPerAddress = 0; // the pre-login cap (16) would refuse most of the 50 at connect; this test is about the password checks
         }, log: log);
@@ -146,6 +147,7 @@ public sealed class ParallelGuessTests
         await using var server = await TestServer.StartAsync(options =>
         {
             options.BanFailedLogins = BanThreshold;
+            options.BanAllowList = []; // bans of loopback are what this tests
             options.MaxLoginChecksPerAddress = 2;
         });
         var clients = new List<WireClient>();
@@ -183,6 +185,7 @@ public sealed class ParallelGuessTests
         await using var server = await TestServer.StartAsync(options =>
         {
             options.BanFailedLogins = BanThreshold;
+            options.BanAllowList = []; // bans of loopback are what this tests
             options.VerifiedLoginCacheTime = ownerViaVerifiedCache ? TimeSpan.FromMinutes(2) : TimeSpan.Zero;
             options.AccountLoginThrottleMaxDelay = TimeSpan.FromSeconds(4);
         }, log: log);
@@ -219,7 +222,11 @@ public sealed class ParallelGuessTests
     public async Task An_unknown_user_name_is_throttled_like_a_real_one()
     {
         var log = new RecordingLog();
-        await using var server = await TestServer.StartAsync(options => options.BanFailedLogins = BanThreshold, log: log);
+        await using var server = await TestServer.StartAsync(options =>
+        {
+            options.BanFailedLogins = BanThreshold;
+            options.BanAllowList = []; // bans of loopback are what this tests
+        }, log: log);
         var attack = await GuessFromManyAddressesAsync(server, "no-such-user", log);
         try
         {

@@ -8,7 +8,7 @@ namespace Ferry.Server.Tests.Unit;
 public sealed class AddressBansTests
 {
     private static AddressBans Create(FakeTimeProvider time, int failures = 3, int ipv6Prefix = 64) =>
-        new(new FtpServerOptions { BanFailedLogins = failures, BanWindow = TimeSpan.FromMinutes(10), BanDuration = TimeSpan.FromHours(1), BanIPv6PrefixLength = ipv6Prefix }, time);
+        new(new FtpServerOptions { BanFailedLogins = failures, BanWindow = TimeSpan.FromMinutes(10), BanDuration = TimeSpan.FromHours(1), BanIPv6PrefixLength = ipv6Prefix, BanAllowList = [] }, time);
 
     [Fact]
     public void IPv6_addresses_of_one_64_share_a_ban_and_another_64_does_not()

@@ -11,7 +11,7 @@ public sealed class AddressLoginGateTests
 
     private static (AddressLoginGate Gate, AddressBans Bans) Create(int maxChecks = 2, int banFailures = 6)
     {
-        var options = new FtpServerOptions { MaxLoginChecksPerAddress = maxChecks, BanFailedLogins = banFailures };
+        var options = new FtpServerOptions { MaxLoginChecksPerAddress = maxChecks, BanFailedLogins = banFailures, BanAllowList = [] };
         var bans = new AddressBans(options, new FakeTimeProvider());
         return (new AddressLoginGate(bans, options), bans);
     }

@@ -37,6 +37,9 @@ public sealed class FerryLogParameterTests
         "ClientWentAway.activity",      // "transfer", "command loop", ...
         "ClientWentAway.reason",        // the socket error's description
         "AcceptStarved.error",          // accept(2)'s errno description
+        "OsPermissionRefused.verb",     // the command table's verb
+        "OsPermissionRefused.account",  // the process's own account name
+        "OsPermissionRefused.home",     // the user's home, from the user store (set by the admin)
     ];
 
     [Fact]

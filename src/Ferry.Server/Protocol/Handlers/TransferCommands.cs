@@ -33,7 +33,7 @@ internal static class TransferCommands
             return;
         }
 
-        if (await OpenForTransferAsync(connection, fs => fs.OpenReadAsync(path, offset, CancellationToken.None)) is not { } file)
+        if (await OpenForTransferAsync(connection, "RETR", path, fs => fs.OpenReadAsync(path, offset, CancellationToken.None)) is not { } file)
         {
             return;
         }
@@ -106,6 +106,7 @@ internal static class TransferCommands
             }
             catch (StorageException e)
             {
+                OsPermissionRefusal.LogOnce(connection, e, "STOU", candidate.Value);
                 await TransferRunner.RefuseAsync(connection, StorageReplies.For(e.Kind));
                 return;
             }
@@ -170,7 +171,7 @@ internal static class TransferCommands
 
         if (!mayOverwrite)
         {
-            if (await OpenForTransferAsync(connection, fs => fs.CreateNewAsync(path, CancellationToken.None), createOnly: path) is { } created)
+            if (await OpenForTransferAsync(connection, verb, path, fs => fs.CreateNewAsync(path, CancellationToken.None), createOnly: path) is { } created)
             {
                 await StartReceiveAsync(connection, verb, path, created, $"Ok to send data for {path.Name}.");
             }
@@ -190,7 +191,7 @@ internal static class TransferCommands
             return;
         }
 
-        if (await OpenForTransferAsync(connection, fs => fs.OpenWriteAsync(path, offset, CancellationToken.None)) is not { } file)
+        if (await OpenForTransferAsync(connection, verb, path, fs => fs.OpenWriteAsync(path, offset, CancellationToken.None)) is not { } file)
         {
             return;
         }
@@ -223,9 +224,11 @@ internal static class TransferCommands
 
     /// <summary>Opens the file a transfer needs; on failure replies, closes the prepared data connection and returns null.</summary>
     /// <param name="connection">The session.</param>
+    /// <param name="verb">The transfer command, for the log.</param>
+    /// <param name="path">The file, for the log.</param>
     /// <param name="open">Opens the file.</param>
     /// <param name="createOnly">Set when the file may only be created: that it exists already is then a permission denial (no Overwrite), not a storage error.</param>
-    private static async ValueTask<Stream?> OpenForTransferAsync(FtpConnection connection, Func<IFileSystem, ValueTask<Stream>> open, VirtualPath? createOnly = null)
+    private static async ValueTask<Stream?> OpenForTransferAsync(FtpConnection connection, string verb, VirtualPath path, Func<IFileSystem, ValueTask<Stream>> open, VirtualPath? createOnly = null)
     {
         if (connection.Session.DataChannel is null)
         {
@@ -237,20 +240,21 @@ internal static class TransferCommands
         {
             return await open(connection.Session.FileSystem!);
         }
-        catch (StorageException e) when (e.Kind == StorageErrorKind.AlreadyExists && createOnly is { } path)
+        catch (StorageException e) when (e.Kind == StorageErrorKind.AlreadyExists && createOnly is { } created)
         {
             // open(2) with O_EXCL says EEXIST for a directory too; that is not an overwrite.
-            if (await connection.Session.FileSystem!.GetEntryAsync(path, CancellationToken.None) is { IsDirectory: true })
+            if (await connection.Session.FileSystem!.GetEntryAsync(created, CancellationToken.None) is { IsDirectory: true })
             {
                 await TransferRunner.RefuseAsync(connection, StorageReplies.For(StorageErrorKind.IsADirectory));
                 return null;
             }
 
-            await PermissionGate.RefuseAsync(connection, UserPermissions.Overwrite, path, PermissionScope.Entry);
+            await PermissionGate.RefuseAsync(connection, UserPermissions.Overwrite, created, PermissionScope.Entry);
             return null;
         }
         catch (StorageException e)
         {
+            OsPermissionRefusal.LogOnce(connection, e, verb, path.Value);
             await TransferRunner.RefuseAsync(connection, StorageReplies.For(e.Kind));
             return null;
         }
