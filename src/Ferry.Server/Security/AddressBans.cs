@@ -236,7 +236,8 @@ internal sealed class AddressBans
         }
     }
 
-    private bool IsAllowListed(IPAddress address) => Array.Exists(_allowed, network => network.Contains(address));
+    /// <summary>The address is in <see cref="FtpServerOptions.BanAllowList"/>: never banned, and trusted like a recent login by the per-account throttle.</summary>
+    public bool IsAllowListed(IPAddress address) => Array.Exists(_allowed, network => network.Contains(address));
 
     private void DropExpiredFailures(Record record, DateTimeOffset now)
     {

@@ -169,6 +169,41 @@ public sealed class ParallelGuessTests
     }
 
     /// <summary>
+    /// A local script or load test opening 40 sessions of one account at once from loopback (in
+    /// BanAllowList by default), every login checked (the verified-login cache off): all of them
+    /// are pending before the first succeeds, which the per-account throttle would read as
+    /// guessing (seen in the login-storm benchmark: 104 logins refused with 421). An allow-listed
+    /// address is trusted like a recent login, so every session gets in.
+    /// </summary>
+    [Fact]
+    public async Task Forty_parallel_logins_of_one_account_from_an_allow_listed_address_all_get_in()
+    {
+        await using var server = await TestServer.StartAsync(options =>
+        {
+            options.VerifiedLoginCacheTime = TimeSpan.Zero;
+            options.MaxLoginChecksPerAddress = 0;
+            options.MaxUnauthenticatedSessionsPerAddress = 0;
+        });
+        await SlowDownAlicesHashAsync(server, TimeSpan.FromMilliseconds(50));
+        var clients = new List<WireClient>();
+        try
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                var ftp = await server.ConnectAsync(login: false);
+                clients.Add(ftp);
+                await ftp.CommandAsync("USER " + TestServer.UserName, 331);
+            }
+
+            await Task.WhenAll(clients.Select(ftp => ftp.CommandAsync("PASS " + TestServer.Password, 230)));
+        }
+        finally
+        {
+            await DisposeAllAsync(clients);
+        }
+    }
+
+    /// <summary>
     /// 50 addresses guess one account at once: its checks are spaced apart once it has failed ten
     /// times (checks in progress counted), and attempts whose turn is too far away are refused
     /// unchecked, so far fewer than 50 passwords are checked. Its owner still gets in at once: from
