@@ -51,6 +51,27 @@ public sealed class ParallelGuessTests
         }
     }
 
+    /// <summary>Opens <paramref name="sessions"/> sessions from 127.0.0.1, each at USER, then sends every right PASS at once; each must get 230.</summary>
+    private static async Task LogInAllAtOnceAsync(TestServer server, int sessions)
+    {
+        var clients = new List<WireClient>();
+        try
+        {
+            for (var i = 0; i < sessions; i++)
+            {
+                var ftp = await server.ConnectAsync(login: false);
+                clients.Add(ftp);
+                await ftp.CommandAsync("USER " + TestServer.UserName, 331);
+            }
+
+            await Task.WhenAll(clients.Select(ftp => ftp.CommandAsync("PASS " + TestServer.Password, 230)));
+        }
+        finally
+        {
+            await DisposeAllAsync(clients);
+        }
+    }
+
     private static async Task DisposeAllAsync(IEnumerable<WireClient> clients)
     {
         foreach (var client in clients)
@@ -150,22 +171,7 @@ public sealed class ParallelGuessTests
             options.BanAllowList = []; // bans of loopback are what this tests
             options.MaxLoginChecksPerAddress = 2;
         });
-        var clients = new List<WireClient>();
-        try
-        {
-            for (var i = 0; i < 8; i++)
-            {
-                var ftp = await server.ConnectAsync(login: false);
-                clients.Add(ftp);
-                await ftp.CommandAsync("USER " + TestServer.UserName, 331);
-            }
-
-            await Task.WhenAll(clients.Select(ftp => ftp.CommandAsync("PASS " + TestServer.Password, 230)));
-        }
-        finally
-        {
-            await DisposeAllAsync(clients);
-        }
+        await LogInAllAtOnceAsync(server, 8);
     }
 
     /// <summary>
@@ -185,22 +191,7 @@ public sealed class ParallelGuessTests
             options.MaxUnauthenticatedSessionsPerAddress = 0;
         });
         await SlowDownAlicesHashAsync(server, TimeSpan.FromMilliseconds(50));
-        var clients = new List<WireClient>();
-        try
-        {
-            for (var i = 0; i < 40; i++)
-            {
-                var ftp = await server.ConnectAsync(login: false);
-                clients.Add(ftp);
-                await ftp.CommandAsync("USER " + TestServer.UserName, 331);
-            }
-
-            await Task.WhenAll(clients.Select(ftp => ftp.CommandAsync("PASS " + TestServer.Password, 230)));
-        }
-        finally
-        {
-            await DisposeAllAsync(clients);
-        }
+        await LogInAllAtOnceAsync(server, 40);
     }
 
     /// <summary>
