@@ -18,13 +18,14 @@ namespace Ferry.Server.Connections;
 internal static class DataTls
 {
     // timeout: how long the client has to finish its handshake from now.
+    // clientSpoke: called once the client's first bytes (its ClientHello) are in, before any reply goes out.
     public static async Task<ProtectedDataConnection> AcceptAsync(
-        FtpConnection connection, Socket socket, bool passive, TimeSpan timeout, CancellationToken cancellationToken)
+        FtpConnection connection, Socket socket, bool passive, TimeSpan timeout, CancellationToken cancellationToken, Action? clientSpoke = null)
     {
         var network = new NetworkStream(socket, ownsSocket: false);
 
         // Read in large blocks (an upload's records); a download gives the buffer back after the handshake.
-        var readAhead = new ReadAheadStream(network, connection.Server.Options.TransferBufferSize);
+        var readAhead = new ReadAheadStream(network, connection.Server.Options.TransferBufferSize) { FirstRead = clientSpoke };
         var tls = new SslStream(readAhead, leaveInnerStreamOpen: true);
         var secured = new ProtectedDataConnection(tls, readAhead, network);
         try

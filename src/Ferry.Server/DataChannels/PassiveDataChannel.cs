@@ -31,7 +31,7 @@ internal sealed class PassiveDataChannel : IDataChannel
     // reservation: this listener's place in MaxPassiveListenersPerAddress, given back once a transfer has its connection, the wait is over or the channel closes.
     // secureAtAccept: the TLS handshake to start on the accepted connection (PROT P), or null.
     public PassiveDataChannel(Socket listener, IPAddress expectedPeer, TimeSpan timeout, TimeProvider time, ILogger logger, long sessionId, PassiveListenerReservation reservation,
-        Func<Socket, CancellationToken, Task<ProtectedDataConnection>>? secureAtAccept = null)
+        Func<Socket, Action, CancellationToken, Task<ProtectedDataConnection>>? secureAtAccept = null)
     {
         _listener = listener;
         _reservation = reservation;
@@ -122,27 +122,12 @@ internal sealed class PassiveDataChannel : IDataChannel
     /// arrives: a client that hangs up as soon as its side is done (basic-ftp with an empty
     /// upload) would otherwise find nobody answering its ClientHello.
     /// </summary>
-    private async Task<ProtectedDataConnection> SecureAsync(Func<Socket, CancellationToken, Task<ProtectedDataConnection>> secure)
+    private async Task<ProtectedDataConnection> SecureAsync(Func<Socket, Action, CancellationToken, Task<ProtectedDataConnection>> secure)
     {
         var socket = await _accepted;
 
-        // Queued before the handshake's first read, so it sees the ClientHello without taking it.
-        _ = WatchForClientHelloAsync(socket);
-        return await secure(socket, _lifetime.Token);
-    }
-
-    /// <summary>Completes <see cref="HandshakeBegun"/> when the client's first bytes (or its end) arrive; a peek, so nothing is consumed.</summary>
-    private async Task WatchForClientHelloAsync(Socket socket)
-    {
-        try
-        {
-            await socket.ReceiveAsync(new byte[1], SocketFlags.Peek, _lifetime.Token);
-            _handshakeBegun.TrySetResult();
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
-        {
-            // The channel closed, or the client reset the connection: the handshake reports that itself.
-        }
+        // HandshakeBegun completes as the ClientHello is read, before the handshake can answer it.
+        return await secure(socket, () => _handshakeBegun.TrySetResult(), _lifetime.Token);
     }
 
     private async Task<Socket> AcceptAsync(TimeSpan timeout, TimeProvider time)

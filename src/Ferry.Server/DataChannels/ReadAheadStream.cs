@@ -24,6 +24,13 @@ internal sealed class ReadAheadStream : Stream
         _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
     }
 
+    /// <summary>
+    /// Called once, when the first read from the peer completes and before its bytes reach the
+    /// reader: on a TLS data connection, the moment the ClientHello is in, strictly before any
+    /// reply of the handshake can go out (TransferRunner holds the 150 on it).
+    /// </summary>
+    public Action? FirstRead { get; set; }
+
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
@@ -56,11 +63,14 @@ internal sealed class ReadAheadStream : Stream
             if (_buffer is not { } buffer || destination.Length == 0 || destination.Length >= buffer.Length)
             {
                 // A zero-byte read is a wait for data (SslStream uses it); a large read needs no copy.
-                return await _inner.ReadAsync(destination, cancellationToken);
+                var read = await _inner.ReadAsync(destination, cancellationToken);
+                NoteFirstRead();
+                return read;
             }
 
             _start = 0;
             _end = await _inner.ReadAsync(buffer, cancellationToken);
+            NoteFirstRead();
         }
 
         return TakeBuffered(destination.Span);
@@ -73,11 +83,14 @@ internal sealed class ReadAheadStream : Stream
         {
             if (_buffer is not { } buffer || destination.Length == 0 || destination.Length >= buffer.Length)
             {
-                return _inner.Read(destination);
+                var read = _inner.Read(destination);
+                NoteFirstRead();
+                return read;
             }
 
             _start = 0;
             _end = _inner.Read(buffer);
+            NoteFirstRead();
         }
 
         return TakeBuffered(destination);
@@ -117,6 +130,13 @@ internal sealed class ReadAheadStream : Stream
         _disposed = true;
 
         base.Dispose(disposing);
+    }
+
+    private void NoteFirstRead()
+    {
+        var firstRead = FirstRead;
+        FirstRead = null;
+        firstRead?.Invoke();
     }
 
     private int TakeBuffered(Span<byte> destination)

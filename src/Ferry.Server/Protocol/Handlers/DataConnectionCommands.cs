@@ -241,8 +241,8 @@ internal static class DataConnectionCommands
         // Under PROT P the handshake starts once the client connects (see DataTls). The client has
         // the listener's wait to send its transfer command and TLS's own to finish the handshake.
         var options = connection.Server.Options;
-        Func<Socket, CancellationToken, Task<ProtectedDataConnection>>? secureAtAccept = connection.Session.DataProtection == DataProtection.Private
-            ? (socket, cancellationToken) => DataTls.AcceptAsync(connection, socket, passive: true, options.DataConnectionTimeout + options.TlsHandshakeTimeout, cancellationToken)
+        Func<Socket, Action, CancellationToken, Task<ProtectedDataConnection>>? secureAtAccept = connection.Session.DataProtection == DataProtection.Private
+            ? (socket, clientSpoke, cancellationToken) => DataTls.AcceptAsync(connection, socket, passive: true, options.DataConnectionTimeout + options.TlsHandshakeTimeout, cancellationToken, clientSpoke)
             : null;
         var channel = new PassiveDataChannel(listener, connection.RemoteAddress, options.DataConnectionTimeout,
             connection.Server.Time, connection.Logger, connection.Id, reservation, secureAtAccept);
