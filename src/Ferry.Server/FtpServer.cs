@@ -49,7 +49,7 @@ public sealed class FtpServer : IAsyncDisposable
         IUserStore users,
         ILoggerFactory? loggerFactory = null,
         TimeProvider? time = null,
-        Func<FtpUser, IFileSystem>? fileSystemFactory = null,
+        IFileSystemFactory? fileSystemFactory = null,
         TlsCertificateProvider? certificates = null,
         IPrivilegedSocketSource? socketSource = null,
         ISystemAccountVerifier? systemAccounts = null)
@@ -68,7 +68,7 @@ public sealed class FtpServer : IAsyncDisposable
                 options.SystemAccountReadOnly ? UserPermissions.ReadOnly : UserPermissions.All,
                 options.VerifiedLoginCacheTime,
                 time),
-            fileSystemFactory ?? (user => new LocalFileSystem(user.HomeDirectory, options.AllowHardLinkWrites)),
+            fileSystemFactory ?? new LocalFileSystemFactory(options),
             time ?? TimeProvider.System,
             (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Ferry"),
             certificates)

@@ -12,7 +12,7 @@ internal sealed class FtpServerContext
     public FtpServerContext(
         FtpServerOptions options,
         Authenticator authenticator,
-        Func<FtpUser, IFileSystem> fileSystemFactory,
+        IFileSystemFactory fileSystemFactory,
         TimeProvider time,
         ILogger logger,
         TlsCertificateProvider? certificates)
@@ -38,7 +38,7 @@ internal sealed class FtpServerContext
 
     public Authenticator Authenticator { get; }
 
-    public Func<FtpUser, IFileSystem> FileSystemFactory { get; }
+    public IFileSystemFactory FileSystemFactory { get; }
 
     public TimeProvider Time { get; }
 

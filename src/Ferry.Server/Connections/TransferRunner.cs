@@ -164,9 +164,15 @@ internal static class TransferRunner
                             return;
                         }
                     }
+                    if (resource is IUpload upload)
+                    {
+                        // Commit before 226, so a client that reads the file next sees all of it;
+                        // a resource not committed (any failure above) is disposed below: an abort.
+                        await upload.CommitAsync(token);
+                    }
+
                     if (resource is not null)
                     {
-                        // Close the file before 226, so a client that reads it next sees all of it.
                         await resource.DisposeAsync();
                         resource = null;
                     }

@@ -20,6 +20,6 @@ public enum FileSystemCapabilities
     /// <summary>SITE CHMOD.</summary>
     SetUnixMode = 16,
 
-    /// <summary>Files are local OS files: <see cref="IFileSystem.GetLocalFile"/> hands the opened descriptor to sendfile (RETR) and splice (STOR).</summary>
+    /// <summary>Files are local OS files: <see cref="IFileSystem.TryGetLocalFile"/> and <see cref="IUpload.TryGetLocalFile"/> hand the opened descriptor to sendfile (RETR) and splice (STOR).</summary>
     LocalFileHandle = 32,
 }

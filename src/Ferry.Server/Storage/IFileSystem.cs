@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Ferry.Server.Storage;
 
 /// <summary>
@@ -20,13 +22,11 @@ public interface IFileSystem : IDisposable
     ValueTask<Stream> OpenReadAsync(VirtualPath path, long offset, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Opens a file for writing. <paramref name="offset"/> 0 truncates; a positive offset writes
-    /// from there (upload resume); null appends.
+    /// Begins an upload to <paramref name="path"/>; nothing changes there until the upload is
+    /// committed. <paramref name="offset"/> is the REST offset for <see cref="UploadMode.Resume"/>
+    /// and 0 otherwise.
     /// </summary>
-    ValueTask<Stream> OpenWriteAsync(VirtualPath path, long? offset, CancellationToken cancellationToken);
-
-    /// <summary>Creates a new file that must not exist yet (STOU).</summary>
-    ValueTask<Stream> CreateNewAsync(VirtualPath path, CancellationToken cancellationToken);
+    ValueTask<IUpload> BeginUploadAsync(VirtualPath path, UploadMode mode, long offset, CancellationToken cancellationToken);
 
     ValueTask CreateDirectoryAsync(VirtualPath path, CancellationToken cancellationToken);
 
@@ -41,11 +41,10 @@ public interface IFileSystem : IDisposable
     ValueTask SetUnixModeAsync(VirtualPath path, UnixFileMode mode, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The local OS file behind <paramref name="opened"/>, a stream this file system returned, when
-    /// the backend has <see cref="FileSystemCapabilities.LocalFileHandle"/>: the very descriptor that
-    /// was opened and confined, for sendfile (RETR) and splice (STOR), so the fast paths never open
-    /// a path again. A FileStream because sendfile through SendPacketsElement takes one. Null for
-    /// any other stream.
+    /// The local OS file behind <paramref name="opened"/>, a stream <see cref="OpenReadAsync"/>
+    /// returned, when the backend has <see cref="FileSystemCapabilities.LocalFileHandle"/>: the very
+    /// descriptor that was opened and confined, for sendfile (RETR), so the fast path never opens a
+    /// path again. A FileStream because sendfile through SendPacketsElement takes one.
     /// </summary>
-    FileStream? GetLocalFile(Stream opened);
+    bool TryGetLocalFile(Stream opened, [NotNullWhen(true)] out FileStream? file);
 }

@@ -75,7 +75,7 @@ public sealed class TestServer : IAsyncDisposable
             BanFailedLogins = 0,
         };
         configure?.Invoke(options);
-        var server = new FtpServer(options, users, loggerFactory: log, time: time, fileSystemFactory: fileSystemFactory, certificates: certificates ?? SharedCertificates.Value);
+        var server = new FtpServer(options, users, loggerFactory: log, time: time, fileSystemFactory: fileSystemFactory is null ? null : new DelegateFileSystemFactory(fileSystemFactory), certificates: certificates ?? SharedCertificates.Value);
         await server.StartAsync();
         return new TestServer(directory, server, users, log);
     }

@@ -2,7 +2,6 @@ using Ferry.Server.Connections;
 using Ferry.Server.Diagnostics;
 using Ferry.Server.Security;
 using Ferry.Server.Storage;
-using Ferry.Server.Storage.Local;
 
 namespace Ferry.Server.Protocol.Handlers;
 
@@ -129,7 +128,7 @@ internal static class AccessCommands
         IFileSystem fileSystem;
         try
         {
-            fileSystem = anonymous ? new LocalFileSystem(user.HomeDirectory) : connection.Server.FileSystemFactory(user);
+            fileSystem = await connection.Server.FileSystemFactory.CreateAsync(user, connection.Closing);
         }
         catch (StorageException e)
         {

@@ -43,8 +43,7 @@ internal static class TransferCommands
         // sendfile only for plain binary from local disk: TLS and ASCII need the bytes in user space.
         // The file is the descriptor the backend opened and confined, never a path opened again.
         var localFile = !ascii && options.UseSendFile && session.DataProtection == DataProtection.Clear
-            && fileSystem.Capabilities.HasFlag(FileSystemCapabilities.LocalFileHandle)
-            ? fileSystem.GetLocalFile(file) : null;
+            && fileSystem.TryGetLocalFile(file, out var local) ? local : null;
         var sendFile = localFile is { IsAsync: true };
         var opening = string.Create(CultureInfo.InvariantCulture,
             $"Opening {(ascii ? "ASCII" : "BINARY")} mode data connection for {path.Name} ({entry.Size - offset} bytes).");
@@ -95,10 +94,10 @@ internal static class TransferCommands
             var candidate = attempt == 0 && argument.Length > 0
                 ? baseName
                 : baseName.Parent.Child(baseName.Name + "." + (attempt == 0 ? Random.Shared.Next(100000, 999999) : attempt).ToString(CultureInfo.InvariantCulture));
-            Stream file;
+            IUpload file;
             try
             {
-                file = await session.FileSystem!.CreateNewAsync(candidate, CancellationToken.None);
+                file = await session.FileSystem!.BeginUploadAsync(candidate, UploadMode.CreateNew, 0, CancellationToken.None);
             }
             catch (StorageException e) when (e.Kind == StorageErrorKind.AlreadyExists)
             {
@@ -171,7 +170,7 @@ internal static class TransferCommands
 
         if (!mayOverwrite)
         {
-            if (await OpenForTransferAsync(connection, verb, path, fs => fs.CreateNewAsync(path, CancellationToken.None), createOnly: path) is { } created)
+            if (await OpenForTransferAsync(connection, verb, path, fs => fs.BeginUploadAsync(path, UploadMode.CreateNew, 0, CancellationToken.None), createOnly: path) is { } created)
             {
                 await StartReceiveAsync(connection, verb, path, created, $"Ok to send data for {path.Name}.");
             }
@@ -191,7 +190,7 @@ internal static class TransferCommands
             return;
         }
 
-        if (await OpenForTransferAsync(connection, verb, path, fs => fs.OpenWriteAsync(path, offset, CancellationToken.None)) is not { } file)
+        if (await OpenForTransferAsync(connection, verb, path, fs => fs.BeginUploadAsync(path, offset switch { null => UploadMode.Append, 0 => UploadMode.Replace, _ => UploadMode.Resume }, offset ?? 0, CancellationToken.None)) is not { } file)
         {
             return;
         }
@@ -199,19 +198,18 @@ internal static class TransferCommands
         await StartReceiveAsync(connection, verb, path, file, $"Ok to send data for {path.Name}.");
     }
 
-    private static ValueTask StartReceiveAsync(FtpConnection connection, string verb, VirtualPath path, Stream file, string opening)
+    private static ValueTask StartReceiveAsync(FtpConnection connection, string verb, VirtualPath path, IUpload upload, string opening)
     {
         var session = connection.Session;
         var options = connection.Server.Options;
         var ascii = session.TransferType == TransferType.Ascii;
         var bufferSize = options.TransferBufferSize;
         // splice only for plain binary into local disk, as sendfile for RETR: TLS and ASCII need the bytes in user space.
-        var fileSystem = session.FileSystem!;
         var localFile = !ascii && options.UseSplice && session.DataProtection == DataProtection.Clear
-            && fileSystem.Capabilities.HasFlag(FileSystemCapabilities.LocalFileHandle)
-            ? fileSystem.GetLocalFile(file) : null;
+            && upload.TryGetLocalFile(out var local) ? local : null;
         var splice = localFile is not null;
-        return TransferRunner.StartAsync(connection, session.TakeDataChannel()!, verb, path, opening, file, (socket, network, transfer, token) =>
+        var file = upload.Content;
+        return TransferRunner.StartAsync(connection, session.TakeDataChannel()!, verb, path, opening, upload, (socket, network, transfer, token) =>
             {
                 FerryLog.UploadMethod(connection.Logger, connection.Id, verb, path.Value, splice ? "splice" : "the copy loop");
                 return splice
@@ -228,7 +226,8 @@ internal static class TransferCommands
     /// <param name="path">The file, for the log.</param>
     /// <param name="open">Opens the file.</param>
     /// <param name="createOnly">Set when the file may only be created: that it exists already is then a permission denial (no Overwrite), not a storage error.</param>
-    private static async ValueTask<Stream?> OpenForTransferAsync(FtpConnection connection, string verb, VirtualPath path, Func<IFileSystem, ValueTask<Stream>> open, VirtualPath? createOnly = null)
+    private static async ValueTask<T?> OpenForTransferAsync<T>(FtpConnection connection, string verb, VirtualPath path, Func<IFileSystem, ValueTask<T>> open, VirtualPath? createOnly = null)
+        where T : class
     {
         if (connection.Session.DataChannel is null)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -110,7 +111,20 @@ public sealed unsafe class LocalFileSystem : IFileSystem
         return ValueTask.FromResult<Stream>(stream);
     }
 
-    public ValueTask<Stream> OpenWriteAsync(VirtualPath path, long? offset, CancellationToken cancellationToken)
+    public ValueTask<IUpload> BeginUploadAsync(VirtualPath path, UploadMode mode, long offset, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var stream = mode switch
+        {
+            UploadMode.CreateNew => CreateNew(path),
+            UploadMode.Append => OpenWrite(path, offset: null),
+            UploadMode.Resume => OpenWrite(path, offset),
+            _ => OpenWrite(path, 0),
+        };
+        return ValueTask.FromResult<IUpload>(new InPlaceUpload(path, stream));
+    }
+
+    private FileStream OpenWrite(VirtualPath path, long? offset)
     {
         // Never O_TRUNC: the link count is checked on the opened file first, and a file that is
         // refused must be left as it was.
@@ -134,7 +148,7 @@ public sealed unsafe class LocalFileSystem : IFileSystem
 
             var stream = Wrap(handle, FileAccess.Write, isAsync: false);
             stream.Seek(position, SeekOrigin.Begin);
-            return ValueTask.FromResult<Stream>(stream);
+            return stream;
         }
         catch
         {
@@ -144,10 +158,10 @@ public sealed unsafe class LocalFileSystem : IFileSystem
     }
 
     /// <summary>O_CREAT|O_EXCL, which never follows a final symlink: a new inode with one link, so no hard-link check is needed.</summary>
-    public ValueTask<Stream> CreateNewAsync(VirtualPath path, CancellationToken cancellationToken)
+    private FileStream CreateNew(VirtualPath path)
     {
         var handle = OpenFile(path, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Exclusive, out _);
-        return ValueTask.FromResult<Stream>(Wrap(handle, FileAccess.Write, isAsync: false));
+        return Wrap(handle, FileAccess.Write, isAsync: false);
     }
 
     public ValueTask CreateDirectoryAsync(VirtualPath path, CancellationToken cancellationToken)
@@ -310,8 +324,12 @@ public sealed unsafe class LocalFileSystem : IFileSystem
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Every stream this file system opens is a FileStream over the descriptor it confined: that one goes to sendfile and splice.</summary>
-    public FileStream? GetLocalFile(Stream opened) => opened as FileStream;
+    /// <summary>Every stream this file system opens is a FileStream over the descriptor it confined: that one goes to sendfile.</summary>
+    public bool TryGetLocalFile(Stream opened, [NotNullWhen(true)] out FileStream? file)
+    {
+        file = opened as FileStream;
+        return file is not null;
+    }
 
     public void Dispose() => _root.Dispose();
 

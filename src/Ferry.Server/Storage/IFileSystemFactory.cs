@@ -1,0 +1,13 @@
+using Ferry.Server.Security;
+
+namespace Ferry.Server.Storage;
+
+/// <summary>
+/// Builds a logged-in user's file system (anonymous included), once per login. Asynchronous, and
+/// given the whole account, so a backend can read per-user settings and reach remote storage.
+/// A home that cannot be opened is a <see cref="StorageException"/>; the login then fails with 530.
+/// </summary>
+public interface IFileSystemFactory
+{
+    ValueTask<IFileSystem> CreateAsync(FtpUser user, CancellationToken cancellationToken);
+}

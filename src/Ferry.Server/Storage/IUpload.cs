@@ -1,0 +1,30 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Ferry.Server.Storage;
+
+/// <summary>
+/// One upload in progress. It ends in exactly one of two ways: <see cref="CommitAsync"/> after the
+/// last byte and before the 226, or disposal without a commit, which is an abort (ABOR, a storage
+/// error, the client gone, a stall, the server stopping). The backend decides what each means: the
+/// local one renames a temporary file over the target, or keeps or removes the partial data; an
+/// object store completes or aborts a multipart upload. Nothing the upload wrote is visible at its
+/// path as a finished file before the commit, unless the backend says otherwise.
+/// </summary>
+public interface IUpload : IAsyncDisposable
+{
+    /// <summary>Where the upload goes (what the client asked for; STOU's chosen name).</summary>
+    VirtualPath Path { get; }
+
+    /// <summary>Where the transfer writes the bytes, positioned where they belong.</summary>
+    Stream Content { get; }
+
+    /// <summary>
+    /// The local OS file behind <see cref="Content"/>, when the backend has
+    /// <see cref="FileSystemCapabilities.LocalFileHandle"/>: the confined descriptor itself, for
+    /// splice(2), so the fast path never opens a path again.
+    /// </summary>
+    bool TryGetLocalFile([NotNullWhen(true)] out FileStream? file);
+
+    /// <summary>Makes the upload the file at <see cref="Path"/>; a failure is a <see cref="StorageException"/> and leaves the upload aborted.</summary>
+    ValueTask CommitAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,31 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Ferry.Server.Storage.Local;
+
+/// <summary>An upload written straight into its target file: commit and abort both just close it.</summary>
+internal sealed class InPlaceUpload(VirtualPath path, FileStream file) : IUpload
+{
+    public VirtualPath Path { get; } = path;
+
+    public Stream Content => file;
+
+    public bool TryGetLocalFile([NotNullWhen(true)] out FileStream? local)
+    {
+        local = file;
+        return true;
+    }
+
+    public async ValueTask CommitAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await file.DisposeAsync();
+        }
+        catch (IOException e)
+        {
+            throw LocalErrors.Translate(e);
+        }
+    }
+
+    public ValueTask DisposeAsync() => file.DisposeAsync();
+}
