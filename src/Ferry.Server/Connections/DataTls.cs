@@ -36,8 +36,12 @@ internal static class DataTls
         }
         catch (Exception e) when (e is AuthenticationException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
+            // basic-ftp (Node) ending an empty upload sometimes closes before its own Finished
+            // is out (a packet trace shows ClientHello, the server's flight, then FIN): a
+            // resumed TLS 1.3 session of this login proves the connection was the client's.
+            var endedEarly = e is IOException && connection.Server.SessionReuse.ProvesOwnResumption(connection, tls);
             await secured.DisposeAsync();
-            throw new DataTlsException("TLS handshake on the data connection failed.", e);
+            throw new DataTlsException("TLS handshake on the data connection failed.", e) { EndedBeforeClientFinished = endedEarly };
         }
         catch
         {

@@ -125,6 +125,7 @@ internal static class TransferRunner
         var started = connection.Server.Time.GetTimestamp();
         var result = "failed";
         var token = transfer.AbortToken;
+        var uploading = direction is "STOR" or "APPE" or "STOU";
         try
         {
             await using (channel)
@@ -133,7 +134,6 @@ internal static class TransferRunner
                 {
                     var socket = await channel.OpenAsync(token);
                     await using var watchdog = transfer.StartWatchdog(connection.Server.Options.DataStallTimeout, connection.Server.Time);
-                    var uploading = direction is "STOR" or "APPE" or "STOU";
                     await using var secured = protect ? await SecureAsync(connection, channel, socket, token) : null;
                     if (!protect && channel.SecuredAtAccept is not null)
                     {
@@ -191,9 +191,26 @@ internal static class TransferRunner
                     result = "aborted";
                     await connection.ReplyAsync(FtpReplyCode.ConnectionClosedTransferAborted, "Connection closed; transfer aborted.");
                 }
+                catch (DataTlsException e) when (e.EndedBeforeClientFinished && uploading && resource is IUpload upload)
+                {
+                    // Not a failed connection: an empty upload whose client hung up before its TLS Finished (DataTls).
+                    try
+                    {
+                        await upload.CommitAsync(token);
+                        result = "ok (empty; the client ended before its TLS Finished)";
+                        await connection.ReplyAsync(FtpReplyCode.ClosingDataConnection, "Transfer complete.");
+                    }
+                    catch (StorageException storage)
+                    {
+                        result = "storage error " + storage.Kind;
+                        await connection.ReplyAsync(FtpReplyCode.LocalErrorInProcessing, "Requested action aborted: local error in processing.");
+                    }
+                }
                 catch (DataConnectionException e)
                 {
                     result = "no data connection";
+                    FerryLog.NoDataConnection(connection.Logger, connection.Id, direction, path.Value,
+                        e.InnerException is { } cause ? $"{e.Message} {cause.GetType().Name}: {cause.Message}" : e.Message);
                     await connection.ReplyAsync(FtpReplyCode.CannotOpenDataConnection, e is DataTlsException ? e.Message : "Cannot open data connection.");
                 }
                 catch (StorageException e)

@@ -16,4 +16,12 @@ internal sealed class DataTlsException : DataConnectionException
         : base(message, innerException)
     {
     }
+
+    /// <summary>
+    /// The client ended the connection after the server's TLS 1.3 handshake flight but before its
+    /// own Finished, on a session resumed from this login's control connection (see
+    /// <see cref="Security.Tls.SessionReuseGuard.ProvesOwnResumption"/>): nothing can have been
+    /// sent, so for an upload this is an empty file, not a failed connection.
+    /// </summary>
+    public bool EndedBeforeClientFinished { get; init; }
 }

@@ -138,6 +138,9 @@ internal static partial class FerryLog
     [LoggerMessage(1011, LogLevel.Information, "Session {SessionId}: the client went away during {Activity} ({Reason})")]
     public static partial void ClientWentAway(ILogger logger, long sessionId, string activity, string reason);
 
+    [LoggerMessage(1012, LogLevel.Debug, "Session {SessionId}: {Direction} {Path} got no data connection ({Reason})")]
+    public static partial void NoDataConnection(ILogger logger, long sessionId, string direction, ClientText path, string reason);
+
     [LoggerMessage(4010, LogLevel.Warning, "Stopping: {Count} session(s) still open after {Grace}; closing their sockets")]
     public static partial void StopAbortingSessions(ILogger logger, int count, TimeSpan grace);
 

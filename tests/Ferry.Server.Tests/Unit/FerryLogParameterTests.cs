@@ -36,6 +36,8 @@ public sealed class FerryLogParameterTests
         "ReleaseStepFailed.error",      // a runtime exception message (socket, TLS), not client text
         "ClientWentAway.activity",      // "transfer", "command loop", ...
         "ClientWentAway.reason",        // the socket error's description
+        "NoDataConnection.direction",
+        "NoDataConnection.reason",      // the DataConnectionException text and its cause (.NET/OpenSSL)
         "AcceptStarved.error",          // accept(2)'s errno description
         "OsPermissionRefused.verb",     // the command table's verb
         "OsPermissionRefused.account",  // the process's own account name

@@ -82,4 +82,17 @@ internal sealed class SessionReuseGuard
         FerryLog.SessionReuseMissing(connection.Logger, connection.Id, connection.RemoteAddress, user.Name, what, Policy.ToString());
         return null;
     }
+
+    /// <summary>
+    /// After a data handshake that ended early: whether it had resumed, in TLS 1.3, a session of
+    /// this login's control connection. In TLS 1.3 the ClientHello's PSK binder (RFC 8446 §4.2.11)
+    /// already proves the client holds the session's secret, so the connection is the client's own
+    /// even though its Finished never came; no application data can precede that Finished
+    /// (RFC 8446 §2; there is no 0-RTT here). TLS 1.2 has no binder: a session ticket alone can be
+    /// replayed, so a TLS 1.2 handshake never counts.
+    /// </summary>
+    public bool ProvesOwnResumption(FtpConnection connection, SslStream data) =>
+        Policy != SessionReusePolicy.Off && connection.Session.User is { } user
+        && TlsSessionProbe.Inspect(data) is { Protocol: "TLSv1.3", Resumed: true, Identity: { } identity }
+        && Registry.Matches(identity, user.Name, connection.RemoteAddress);
 }
