@@ -45,6 +45,10 @@ PASSIVE = {"ferry": (8000, 9999), "vsftpd": (6000, 7999), "pureftpd": (10000, 30
 # A second Ferry, only for the login storm: its verified-login cache off, so that it hashes every
 # login as the anchors do (the first Ferry runs with its defaults, the cache on).
 NO_CACHE_PORT, NO_CACHE_PASSIVE = 3213, (5000, 5999)
+# Ferry variants (--ferry-variant): the same Ferry with some settings changed, run in every
+# scenario beside the others, to price one feature (atomic uploads, upload checksums) in one run.
+VARIANT_PORTS = [3214, 3215, 3216]
+VARIANT_PASSIVE = [(4000, 4999), (3300, 3999), (2000, 2999)]
 
 
 def log(message):
@@ -283,7 +287,8 @@ def setup_pureftpd(work, hashed, max_sessions):
     return Server("pureftpd", "Pure-FTPd", "bench", PORTS["pureftpd"], command, home)
 
 
-def setup_ferry(work, hashed, cert, key, name="ferry", port=PORTS["ferry"], passive=PASSIVE["ferry"], login_cache=True):
+def setup_ferry(work, hashed, cert, key, name="ferry", port=PORTS["ferry"], passive=PASSIVE["ferry"], login_cache=True,
+                settings=None, label=None):
     """Ferry runs as the same unprivileged account that owns the files (setpriv), one process for all sessions."""
     home = os.path.join(work, name)
     data = os.path.join(home, "data")
@@ -303,6 +308,7 @@ def setup_ferry(work, hashed, cert, key, name="ferry", port=PORTS["ferry"], pass
             "IdleTimeout": "01:00:00", "LoginTimeout": "00:10:00",
         },
     }
+    config["Server"].update(settings or {})
     if not login_cache:
         # Every login hashed, as the anchors (which have no such cache) do: docs/benchmarks.md.
         config["Server"]["VerifiedLoginCacheTime"] = "00:00:00"
@@ -318,7 +324,7 @@ def setup_ferry(work, hashed, cert, key, name="ferry", port=PORTS["ferry"], pass
     subprocess.run(as_user + [FERRY, "user", "add", PBKDF2_USER, "--home", f"{home}/root", "--password-stdin",
                               "--config", path], cwd=home, input=PASSWORD + "\n", text=True, check=True,
                    capture_output=True)
-    label = "Ferry" if login_cache else "Ferry (login cache off)"
+    label = label or ("Ferry" if login_cache else "Ferry (login cache off)")
     return Server(name, label, "bench", port, as_user + [FERRY, "serve", "--config", path], home)
 
 
@@ -589,6 +595,21 @@ def sorted_debs(package):
 
 # ---------------------------------------------------------------------------------------- main
 
+def parse_variant(text):
+    """"inplace:AtomicUploads=false" -> ("ferry_inplace", {"AtomicUploads": False}); values are JSON when they parse."""
+    name, _, pairs = text.partition(":")
+    if not name.isidentifier() or not pairs:
+        sys.exit(f"bench: --ferry-variant {text!r}: expected NAME:KEY=VALUE[,KEY=VALUE]")
+    settings = {}
+    for pair in pairs.split(","):
+        key, _, value = pair.partition("=")
+        try:
+            settings[key] = json.loads(value)
+        except json.JSONDecodeError:
+            settings[key] = value
+    return "ferry_" + name, settings
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a subset that runs in under 2 minutes")
@@ -599,6 +620,8 @@ def main():
     parser.add_argument("--skip-10k", action="store_true", help="leave out the 10,000 idle sessions")
     parser.add_argument("--scenarios", default=None, help="comma-separated subset, e.g. retr_plain,login_storm")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder")
+    parser.add_argument("--ferry-variant", action="append", default=[], metavar="NAME:KEY=VALUE[,KEY=VALUE]",
+                        help="also run Ferry with these Server settings changed, as server ferry_NAME (at most 3)")
     args = parser.parse_args()
     # A SIGTERM (or Ctrl-C) still stops the servers, removes the account and the temp folder.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -610,6 +633,10 @@ def main():
     unknown = set(names) - set(PORTS)
     if unknown:
         sys.exit(f"bench: unknown servers {sorted(unknown)}; choose from {sorted(PORTS)}")
+    variants = [parse_variant(text) for text in args.ferry_variant]
+    if len(variants) > len(VARIANT_PORTS):
+        sys.exit(f"bench: at most {len(VARIANT_PORTS)} --ferry-variant")
+    names += [name for name, _ in variants]
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -632,6 +659,10 @@ def main():
         setups = {"ferry": lambda: setup_ferry(work, hashed, cert, key),
                   "vsftpd": lambda: setup_vsftpd(work, cert, key),
                   "pureftpd": lambda: setup_pureftpd(work, hashed, 20000)}
+        for index, (name, settings) in enumerate(variants):
+            setups[name] = (lambda index=index, name=name, settings=settings: setup_ferry(
+                work, hashed, cert, key, name, VARIANT_PORTS[index], VARIANT_PASSIVE[index], settings=settings,
+                label="Ferry (" + ", ".join(f"{k}={v}" for k, v in settings.items()) + ")"))
         servers = [setups[name]() for name in names]
         for server in servers:
             server.start()
@@ -673,7 +704,7 @@ def main():
 
         table = medians(samples)
         columns = [server.name for server in servers] + (["ferry_pbkdf2"] if ferry else []) + ([no_cache.name] if no_cache else [])
-        anchors = [server.name for server in servers if server.name != "ferry"]
+        anchors = [server.name for server in servers if not server.name.startswith("ferry")]
         checks = targets(table, anchors, limits) if ferry else {}
         meta = {"rounds": rounds, "quick": args.quick, "many": 20 if args.quick else 100, "big_mib": big_mib,
                 "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
