@@ -491,7 +491,8 @@ internal sealed class FtpConnection : IAsyncDisposable
                     continue;
                 }
 
-                await ExecuteAsync(CommandLineParser.Parse(line));
+                // Pipelined lines still to run: the client is sending, and will read our replies.
+                await ExecuteAsync(CommandLineParser.Parse(line), watchForHangUp: buffer.IsEmpty);
                 if (_tlsUpgradeRequested)
                 {
                     break;
@@ -534,7 +535,9 @@ internal sealed class FtpConnection : IAsyncDisposable
     /// client that hangs up would go unnoticed until the idle timeout, and a storage call that
     /// hangs would hold the session for ever. A FIN or reset cancels <see cref="Closing"/>, which
     /// every storage call of a handler is given. Data the client sends meanwhile (a pipelined
-    /// command) ends the watch; the command loop reads it next. Most commands finish
+    /// command, ABOR) ends the watch; the command loop reads it next. Not armed while pipelined
+    /// lines wait in the buffer, so a client that sends its commands and then shuts down its
+    /// sending side still gets every reply up to the last command. Most commands finish
     /// synchronously and pay nothing.
     /// </summary>
     private async ValueTask WatchingForHangUpAsync(ValueTask command, string verb)
@@ -616,7 +619,7 @@ internal sealed class FtpConnection : IAsyncDisposable
         _reader = PipeReader.Create(tls, ReaderOptions);
     }
 
-    private async ValueTask ExecuteAsync(FtpCommand command)
+    private async ValueTask ExecuteAsync(FtpCommand command, bool watchForHangUp)
     {
         if (command.Verb.Length == 0)
         {
@@ -637,7 +640,8 @@ internal sealed class FtpConnection : IAsyncDisposable
         var wasLoggedIn = Session.IsLoggedIn;
         try
         {
-            await WatchingForHangUpAsync(CommandDispatcher.DispatchAsync(this, command), command.Verb);
+            var dispatch = CommandDispatcher.DispatchAsync(this, command);
+            await (watchForHangUp ? WatchingForHangUpAsync(dispatch, command.Verb) : dispatch);
             if (Session.IsLoggedIn != wasLoggedIn)
             {
                 // The limit changed (LoginTimeout before login, IdleTimeout after): the timer was
