@@ -491,7 +491,8 @@ internal sealed class FtpConnection : IAsyncDisposable
                     continue;
                 }
 
-                await ExecuteAsync(CommandLineParser.Parse(line));
+                // Pipelined lines still to run: the client is sending, and will read our replies.
+                await ExecuteAsync(CommandLineParser.Parse(line), watchForHangUp: buffer.IsEmpty);
                 if (_tlsUpgradeRequested)
                 {
                     break;
@@ -528,6 +529,69 @@ internal sealed class FtpConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs a command that did not finish at once (it waits on storage, a transfer, a connect)
+    /// while watching the control connection: nobody reads it until the command returns, so a
+    /// client that hangs up would go unnoticed until the idle timeout, and a storage call that
+    /// hangs would hold the session for ever. A FIN or reset cancels <see cref="Closing"/>, which
+    /// every storage call of a handler is given. Data the client sends meanwhile (a pipelined
+    /// command, ABOR) ends the watch; the command loop reads it next. Not armed while pipelined
+    /// lines wait in the buffer, so a client that sends its commands and then shuts down its
+    /// sending side still gets every reply up to the last command. Most commands finish
+    /// synchronously and pay nothing.
+    /// </summary>
+    private async ValueTask WatchingForHangUpAsync(ValueTask command, string verb)
+    {
+        if (command.IsCompleted)
+        {
+            await command;
+            return;
+        }
+
+        using var stop = new CancellationTokenSource();
+        var watch = WatchForHangUpAsync(verb, stop.Token);
+        try
+        {
+            await command;
+        }
+        finally
+        {
+            await stop.CancelAsync();
+
+            // The peek is over before the command loop reads the socket again.
+            await watch;
+        }
+    }
+
+    private async Task WatchForHangUpAsync(string verb, CancellationToken stop)
+    {
+        bool gone;
+        try
+        {
+            // MSG_PEEK takes nothing out of the stream, so TLS records and commands stay for the reader.
+            gone = await _socket.ReceiveAsync(new byte[1], SocketFlags.Peek, stop) == 0;
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        catch (SocketException)
+        {
+            gone = true;
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+
+        if (gone)
+        {
+            FerryLog.ClientLeftDuringCommand(Logger, Id, verb);
+            RequestClose();
+            await _closing.CancelAsync();
+        }
+    }
+
     /// <summary>Handshakes TLS on the control connection and reads commands through it from then on.</summary>
     private async Task StartTlsAsync()
     {
@@ -555,7 +619,7 @@ internal sealed class FtpConnection : IAsyncDisposable
         _reader = PipeReader.Create(tls, ReaderOptions);
     }
 
-    private async ValueTask ExecuteAsync(FtpCommand command)
+    private async ValueTask ExecuteAsync(FtpCommand command, bool watchForHangUp)
     {
         if (command.Verb.Length == 0)
         {
@@ -576,7 +640,8 @@ internal sealed class FtpConnection : IAsyncDisposable
         var wasLoggedIn = Session.IsLoggedIn;
         try
         {
-            await CommandDispatcher.DispatchAsync(this, command);
+            var dispatch = CommandDispatcher.DispatchAsync(this, command);
+            await (watchForHangUp ? WatchingForHangUpAsync(dispatch, command.Verb) : dispatch);
             if (Session.IsLoggedIn != wasLoggedIn)
             {
                 // The limit changed (LoginTimeout before login, IdleTimeout after): the timer was

@@ -52,7 +52,8 @@ internal static class TransferRunner
             {
                 try
                 {
-                    await channel.OpenAsync(CancellationToken.None);
+                    // ABOR is not read until this command returns; a session closing (client gone, idle, stop) ends the connect.
+                    await channel.OpenAsync(connection.Closing);
                 }
                 catch (DataConnectionException)
                 {
@@ -84,7 +85,8 @@ internal static class TransferRunner
 
             // The transfer owns the throttle from here: its Dispose (when the transfer ends, however) releases the user's bucket.
             var transfer = new DataTransfer($"{direction} {path}") { Throttle = throttle };
-            connection.StartTransfer(transfer, t => RunAsync(connection, channel, protect, direction, path, resource, pump, t));
+            var uploading = connection.Session.Command?.DataUse == DataChannelUse.Upload;
+            connection.StartTransfer(transfer, t => RunAsync(connection, channel, protect, direction, uploading, path, resource, pump, t));
             started = true;
         }
         finally
@@ -117,6 +119,7 @@ internal static class TransferRunner
         IDataChannel channel,
         bool protect,
         string direction,
+        bool uploading,
         VirtualPath path,
         IAsyncDisposable? resource,
         Pump pump,

@@ -159,4 +159,11 @@ internal static partial class FerryLog
 
     [LoggerMessage(8001, LogLevel.Warning, "Session {SessionId}: the operating system refused {Verb} {Path} for {User} ({Error}); the server runs as '{Account}', which may not write in the home {Home}. If it should, run: chown -R {Account}: {Home}")]
     public static partial void OsPermissionRefused(ILogger logger, long sessionId, string verb, ClientText path, ClientText user, ClientText error, string account, string home);
+
+    // Command table columns and storage cancellation (issue 13, part 5): 5650-5699.
+    [LoggerMessage(5650, LogLevel.Debug, "Session {SessionId}: {Verb} refused with 502: the storage lacks {Capability}")]
+    public static partial void CommandNeedsCapability(ILogger logger, long sessionId, string verb, Storage.FileSystemCapabilities capability);
+
+    [LoggerMessage(5651, LogLevel.Debug, "Session {SessionId}: the client closed the control connection while {Verb} was running; cancelling it")]
+    public static partial void ClientLeftDuringCommand(ILogger logger, long sessionId, ClientText verb);
 }

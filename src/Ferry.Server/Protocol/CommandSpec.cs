@@ -1,4 +1,5 @@
 using Ferry.Server.Security;
+using Ferry.Server.Storage;
 
 namespace Ferry.Server.Protocol;
 
@@ -13,6 +14,21 @@ namespace Ferry.Server.Protocol;
 /// <param name="Syntax">The HELP line.</param>
 /// <param name="Feature">Its FEAT line (RFC 2389), if it has one.</param>
 /// <param name="Notes">What docs/rfc-compliance.md says about Ferry's support.</param>
+/// <param name="DataUse">
+/// The data connection it uses: a refusal closes the prepared one (the client gets the reply, then
+/// a FIN rather than a hang), and an upload's TLS reads ahead and checks close_notify.
+/// </param>
+/// <param name="Sequence">Its place in RNFR→RNTO or REST→RETR/STOR, which the dispatcher enforces.</param>
+/// <param name="RequiresCapability">
+/// What the session's storage must offer: without it the verb is left out of FEAT and HELP and the
+/// dispatcher answers 502, as a server without the verb would.
+/// </param>
+/// <param name="RequiresTls">Only offered (FEAT) when the server has a certificate.</param>
+/// <param name="SecretArgument">The argument is masked in the log (PASS).</param>
+/// <remarks>
+/// The columns after <paramref name="Notes"/> are optional so that most rows, which need none of
+/// them, stay one positional line; rows that need one name it (<c>DataUse: DataChannelUse.Download</c>).
+/// </remarks>
 internal sealed record CommandSpec(
     string Verb,
     CommandHandler? Handler,
@@ -23,7 +39,15 @@ internal sealed record CommandSpec(
     string Rfc,
     string Syntax,
     string? Feature,
-    string Notes)
+    string Notes,
+    DataChannelUse DataUse = DataChannelUse.None,
+    CommandSequence Sequence = CommandSequence.None,
+    FileSystemCapabilities RequiresCapability = FileSystemCapabilities.None,
+    bool RequiresTls = false,
+    bool SecretArgument = false)
 {
     public bool IsImplemented => Handler is not null;
+
+    /// <summary>Whether storage with <paramref name="capabilities"/> can carry out this verb.</summary>
+    public bool IsSupportedBy(FileSystemCapabilities capabilities) => capabilities.HasFlag(RequiresCapability);
 }

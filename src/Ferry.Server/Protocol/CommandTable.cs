@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Ferry.Server.Protocol.Handlers;
 using Ferry.Server.Security;
+using Ferry.Server.Storage;
 
 namespace Ferry.Server.Protocol;
 
@@ -21,7 +22,8 @@ internal static class CommandTable
     [
         // Access control (RFC 959 §4.1.1)
         new("USER", AccessCommands.UserAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 959 §4.1.1", "USER <name>", null, "Virtual users from the user store; anonymous/ftp when enabled."),
-        new("PASS", AccessCommands.PassAsync, NoLogin, ArgumentRule.Optional, Anyone, Sequential, "RFC 959 §4.1.1", "PASS <password>", null, "530 for any failure, the same reply and cost whether or not the user exists; 421 and close, unchecked, for a banned address or a user name being guessed from many addresses (the same for any name)."),
+        new("PASS", AccessCommands.PassAsync, NoLogin, ArgumentRule.Optional, Anyone, Sequential, "RFC 959 §4.1.1", "PASS <password>", null, "530 for any failure, the same reply and cost whether or not the user exists; 421 and close, unchecked, for a banned address or a user name being guessed from many addresses (the same for any name).",
+            SecretArgument: true),
         new("ACCT", AccessCommands.AcctAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 959 §4.1.1", "ACCT <account>", null, "No accounts are needed: 202 during or after a login, 503 before USER."),
         new("CWD", DirectoryCommands.CwdAsync, Login, ArgumentRule.Required, Anyone, Sequential, "RFC 959 §4.1.1", "CWD <path>", "TVFS", "Paths are Unix-style with '/' as separator (TVFS, RFC 3659 §6)."),
         new("XCWD", DirectoryCommands.CwdAsync, Login, ArgumentRule.Required, Anyone, Sequential, "RFC 775", "XCWD <path>", null, "Alias of CWD."),
@@ -41,14 +43,21 @@ internal static class CommandTable
         new("MODE", ParameterCommands.ModeAsync, Login, ArgumentRule.Required, Anyone, Sequential, "RFC 959 §4.1.2", "MODE <S>", null, "Stream mode only; B, C and Z get 504."),
 
         // FTP service commands (RFC 959 §4.1.3)
-        new("RETR", TransferCommands.RetrAsync, Login, ArgumentRule.Required, UserPermissions.Read, Sequential, "RFC 959 §4.1.3", "RETR <path>", null, "Binary from local disk uses sendfile(2); REST offsets honoured."),
-        new("STOR", TransferCommands.StorAsync, Login, ArgumentRule.Required, UserPermissions.Write, Sequential, "RFC 959 §4.1.3", "STOR <path>", null, "Binary into local disk uses splice(2); a REST offset resumes an upload. Replacing or resuming an existing file also needs Overwrite; without it the file must be new."),
-        new("STOU", TransferCommands.StouAsync, Login, ArgumentRule.Optional, UserPermissions.Write, Sequential, "RFC 959 §4.1.3, RFC 1123 §4.1.2.9", "STOU [<name>]", null, "150 FILE: <name> (RFC 1123 §4.1.2.9)."),
-        new("APPE", TransferCommands.AppeAsync, Login, ArgumentRule.Required, UserPermissions.Write, Sequential, "RFC 959 §4.1.3", "APPE <path>", null, "Creates the file when missing; appending to an existing one also needs Overwrite."),
+        new("RETR", TransferCommands.RetrAsync, Login, ArgumentRule.Required, UserPermissions.Read, Sequential, "RFC 959 §4.1.3", "RETR <path>", null, "Binary from local disk uses sendfile(2); REST offsets honoured.",
+            DataUse: DataChannelUse.Download, Sequence: CommandSequence.UsesRestartOffset),
+        new("STOR", TransferCommands.StorAsync, Login, ArgumentRule.Required, UserPermissions.Write, Sequential, "RFC 959 §4.1.3", "STOR <path>", null, "Binary into local disk uses splice(2); a REST offset resumes an upload. Replacing or resuming an existing file also needs Overwrite; without it the file must be new.",
+            DataUse: DataChannelUse.Upload, Sequence: CommandSequence.UsesRestartOffset),
+        new("STOU", TransferCommands.StouAsync, Login, ArgumentRule.Optional, UserPermissions.Write, Sequential, "RFC 959 §4.1.3, RFC 1123 §4.1.2.9", "STOU [<name>]", null, "150 FILE: <name> (RFC 1123 §4.1.2.9).",
+            DataUse: DataChannelUse.Upload),
+        new("APPE", TransferCommands.AppeAsync, Login, ArgumentRule.Required, UserPermissions.Write, Sequential, "RFC 959 §4.1.3", "APPE <path>", null, "Creates the file when missing; appending to an existing one also needs Overwrite.",
+            DataUse: DataChannelUse.Upload, RequiresCapability: FileSystemCapabilities.Append),
         new("ALLO", TransferCommands.AlloAsync, Login, ArgumentRule.Optional, Anyone, Sequential, "RFC 959 §4.1.3", "ALLO <bytes>", null, "No reservation is needed: 202."),
-        new("REST", TransferCommands.RestAsync, Login, ArgumentRule.Required, Anyone, Sequential, "RFC 959 §4.1.3, RFC 3659 §5", "REST <offset>", "REST STREAM", "Stream-mode byte offset for the next RETR, STOR (RFC 3659 §5)."),
-        new("RNFR", FileCommands.RnfrAsync, Login, ArgumentRule.Required, UserPermissions.Rename, Sequential, "RFC 959 §4.1.3", "RNFR <path>", null, "350 when the source exists; Rename is checked in the folder it leaves."),
-        new("RNTO", FileCommands.RntoAsync, Login, ArgumentRule.Required, UserPermissions.Rename, Sequential, "RFC 959 §4.1.3", "RNTO <path>", null, "503 unless it directly follows RNFR; Rename is checked in the folder it enters, and Overwrite onto an existing file."),
+        new("REST", TransferCommands.RestAsync, Login, ArgumentRule.Required, Anyone, Sequential, "RFC 959 §4.1.3, RFC 3659 §5", "REST <offset>", "REST STREAM", "Stream-mode byte offset for the next RETR, STOR (RFC 3659 §5).",
+            Sequence: CommandSequence.SetsRestartOffset, RequiresCapability: FileSystemCapabilities.ReadFromOffset),
+        new("RNFR", FileCommands.RnfrAsync, Login, ArgumentRule.Required, UserPermissions.Rename, Sequential, "RFC 959 §4.1.3", "RNFR <path>", null, "350 when the source exists; Rename is checked in the folder it leaves.",
+            Sequence: CommandSequence.StartsRename, RequiresCapability: FileSystemCapabilities.Rename),
+        new("RNTO", FileCommands.RntoAsync, Login, ArgumentRule.Required, UserPermissions.Rename, Sequential, "RFC 959 §4.1.3", "RNTO <path>", null, "503 unless it directly follows RNFR; Rename is checked in the folder it enters, and Overwrite onto an existing file.",
+            Sequence: CommandSequence.CompletesRename, RequiresCapability: FileSystemCapabilities.Rename),
         new("ABOR", TransferCommands.AborAsync, Login, ArgumentRule.None, Anyone, Concurrent, "RFC 959 §4.1.3", "ABOR", null, "426 for the transfer, then 226; 225 when none runs."),
         new("DELE", FileCommands.DeleAsync, Login, ArgumentRule.Required, UserPermissions.Delete, Sequential, "RFC 959 §4.1.3", "DELE <path>", null, "Files only; a directory gets 550."),
         new("RMD", DirectoryCommands.RmdAsync, Login, ArgumentRule.Required, UserPermissions.Delete, Sequential, "RFC 959 §4.1.3", "RMD <path>", null, "Empty directories only; the permission is the parent folder's."),
@@ -57,8 +66,10 @@ internal static class CommandTable
         new("XMKD", DirectoryCommands.MkdAsync, Login, ArgumentRule.Required, UserPermissions.MakeDirectory, Sequential, "RFC 775", "XMKD <path>", null, "Alias of MKD."),
         new("PWD", DirectoryCommands.PwdAsync, Login, ArgumentRule.None, Anyone, Sequential, "RFC 959 §4.1.3", "PWD", null, "257 with the quoted path, quotes doubled (RFC 959 Appendix II)."),
         new("XPWD", DirectoryCommands.PwdAsync, Login, ArgumentRule.None, Anyone, Sequential, "RFC 775", "XPWD", null, "Alias of PWD."),
-        new("LIST", ListingCommands.ListAsync, Login, ArgumentRule.Optional, UserPermissions.List, Sequential, "RFC 959 §4.1.3", "LIST [-a] [<path>]", null, "`ls -l` format; -a shows dot-files; streamed as the directory is read."),
-        new("NLST", ListingCommands.NlstAsync, Login, ArgumentRule.Optional, UserPermissions.List, Sequential, "RFC 959 §4.1.3", "NLST [-a] [<path>]", null, "Names only."),
+        new("LIST", ListingCommands.ListAsync, Login, ArgumentRule.Optional, UserPermissions.List, Sequential, "RFC 959 §4.1.3", "LIST [-a] [<path>]", null, "`ls -l` format; -a shows dot-files; streamed as the directory is read.",
+            DataUse: DataChannelUse.Listing),
+        new("NLST", ListingCommands.NlstAsync, Login, ArgumentRule.Optional, UserPermissions.List, Sequential, "RFC 959 §4.1.3", "NLST [-a] [<path>]", null, "Names only.",
+            DataUse: DataChannelUse.Listing),
         new("SITE", SiteCommands.SiteAsync, Login, ArgumentRule.Required, Anyone, Sequential, "RFC 959 §4.1.3", "SITE <HELP|CHMOD mode path>", null, "SITE HELP and SITE CHMOD (when the storage supports it; needs Overwrite). 550 for the home folder itself and for modes that let others write (o+w)."),
         new("SYST", InformationCommands.SystAsync, NoLogin, ArgumentRule.None, Anyone, Sequential, "RFC 959 §4.1.3", "SYST", null, "215 UNIX Type: L8, which every client expects for `ls -l` listings."),
         new("STAT", InformationCommands.StatAsync, Login, ArgumentRule.Optional, Anyone, Concurrent, "RFC 959 §4.1.3", "STAT [<path>]", null, "Without a path: server and transfer status; with one: a listing on the control connection (needs List)."),
@@ -70,15 +81,20 @@ internal static class CommandTable
         new("OPTS", InformationCommands.OptsAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 2389 §4", "OPTS <UTF8 ON|MLST facts>", "UTF8", "UTF8 ON/OFF (always UTF-8, RFC 2640); MLST fact selection (RFC 3659 §7.9)."),
         new("SIZE", FileCommands.SizeAsync, Login, ArgumentRule.Required, UserPermissions.List, Sequential, "RFC 3659 §4", "SIZE <path>", "SIZE", "TYPE I: bytes on storage; TYPE A: bytes as sent with CRLF line ends (RFC 3659 §4), for files up to 64 MiB; directories get 550."),
         new("MDTM", FileCommands.MdtmAsync, Login, ArgumentRule.Required, UserPermissions.List, Sequential, "RFC 3659 §3", "MDTM <path>", "MDTM", "UTC YYYYMMDDHHMMSS."),
-        new("MFMT", FileCommands.MfmtAsync, Login, ArgumentRule.Required, UserPermissions.Overwrite, Sequential, "draft-somers-ftp-mfxx §3", "MFMT <YYYYMMDDHHMMSS> <path>", "MFMT", "Sets the modification time (UTC)."),
+        new("MFMT", FileCommands.MfmtAsync, Login, ArgumentRule.Required, UserPermissions.Overwrite, Sequential, "draft-somers-ftp-mfxx §3", "MFMT <YYYYMMDDHHMMSS> <path>", "MFMT", "Sets the modification time (UTC).",
+            RequiresCapability: FileSystemCapabilities.SetModificationTime),
         new("MLST", ListingCommands.MlstAsync, Login, ArgumentRule.Optional, UserPermissions.List, Sequential, "RFC 3659 §7", "MLST [<path>]", null, "Facts type, size, modify, perm, unique, UNIX.mode; perm is what this user may do there, directory rules included."),
-        new("MLSD", ListingCommands.MlsdAsync, Login, ArgumentRule.Optional, UserPermissions.List, Sequential, "RFC 3659 §7", "MLSD [<path>]", null, "A missing directory gets 550 (rclone relies on it); streamed."),
+        new("MLSD", ListingCommands.MlsdAsync, Login, ArgumentRule.Optional, UserPermissions.List, Sequential, "RFC 3659 §7", "MLSD [<path>]", null, "A missing directory gets 550 (rclone relies on it); streamed.",
+            DataUse: DataChannelUse.Listing),
         new("HOST", AccessCommands.HostAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 7151 §3", "HOST <name>", "HOST", "Accepted before login (220); 503 after USER or login."),
 
         // Security extensions (RFC 2228, RFC 4217)
-        new("AUTH", SecurityCommands.AuthAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 2228 §3, RFC 4217 §4", "AUTH <TLS>", "AUTH TLS", "TLS 1.2/1.3; SSL, TLS-C and TLS-P as aliases; bytes sent behind AUTH are dropped (command injection defence)."),
-        new("PBSZ", SecurityCommands.PbszAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 2228 §3, RFC 4217 §8", "PBSZ 0", "PBSZ", "Always 0 with TLS; 503 before AUTH."),
-        new("PROT", SecurityCommands.ProtAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 2228 §3, RFC 4217 §9", "PROT <C|P>", "PROT", "P protects data connections; C is refused (534) where data TLS is required; S/E get 536."),
+        new("AUTH", SecurityCommands.AuthAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 2228 §3, RFC 4217 §4", "AUTH <TLS>", "AUTH TLS", "TLS 1.2/1.3; SSL, TLS-C and TLS-P as aliases; bytes sent behind AUTH are dropped (command injection defence).",
+            RequiresTls: true),
+        new("PBSZ", SecurityCommands.PbszAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 2228 §3, RFC 4217 §8", "PBSZ 0", "PBSZ", "Always 0 with TLS; 503 before AUTH.",
+            RequiresTls: true),
+        new("PROT", SecurityCommands.ProtAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 2228 §3, RFC 4217 §9", "PROT <C|P>", "PROT", "P protects data connections; C is refused (534) where data TLS is required; S/E get 536.",
+            RequiresTls: true),
         new("CCC", null, Login, ArgumentRule.None, Anyone, Sequential, "RFC 4217 §6", "CCC", null, "Not implemented (502): the control connection stays encrypted."),
     ];
 

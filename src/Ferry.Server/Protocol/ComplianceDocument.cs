@@ -1,4 +1,6 @@
 using System.Text;
+using Ferry.Server.Storage;
+using Ferry.Server.Storage.Local;
 
 namespace Ferry.Server.Protocol;
 
@@ -17,10 +19,13 @@ internal static class ComplianceDocument
 
             Every verb below is exercised over the wire by a test marked `[VerbTest("VERB")]`; a test
             fails when one is missing. "Login" means the verb gets `530` before login. Verbs not in
-            the table get `500`; verbs in it that are not implemented get `502`.
+            the table get `500`; verbs in it that are not implemented get `502`. "Storage needs" names
+            the capability the user's storage backend must have (`FileSystemCapabilities`): where it
+            lacks it, the verb gets `502` (as from a server without the verb, RFC 959 §4.2) and is
+            left out of FEAT and HELP. Local disk has every capability.
 
-            | Verb | Specified in | Status | Login | Notes |
-            |---|---|---|---|---|
+            | Verb | Specified in | Status | Login | Storage needs | Notes |
+            |---|---|---|---|---|---|
 
             """);
         foreach (var spec in CommandTable.All)
@@ -28,6 +33,7 @@ internal static class ComplianceDocument
             text.Append("| `").Append(spec.Verb).Append("` | ").Append(spec.Rfc).Append(" | ")
                 .Append(spec.IsImplemented ? "supported" : "not implemented (502)").Append(" | ")
                 .Append(spec.NeedsLogin ? "yes" : "no").Append(" | ")
+                .Append(spec.RequiresCapability == FileSystemCapabilities.None ? string.Empty : "`" + spec.RequiresCapability + "`").Append(" | ")
                 .Append(spec.Notes.Replace("|", "\\|", StringComparison.Ordinal)).Append(" |\n");
         }
 
@@ -35,12 +41,14 @@ internal static class ComplianceDocument
 
             ## FEAT (RFC 2389)
 
-            FEAT lists the `Feature` column of the table; MLST adds its facts, selected ones marked `*`:
+            FEAT lists the `Feature` column of the table, for the verbs the session's storage can carry
+            out (before login: what the file system factory's backends offer); AUTH, PBSZ and PROT only
+            with a certificate. MLST adds its facts, selected ones marked `*`. With local disk storage:
 
             ```
 
             """);
-        foreach (var line in Handlers.InformationCommands.FeatureLines(new Connections.FtpSession(), tlsAvailable: true))
+        foreach (var line in Handlers.InformationCommands.FeatureLines(new Connections.FtpSession(), LocalFileSystem.Supported, tlsAvailable: true))
         {
             text.Append(line).Append('\n');
         }

@@ -5,6 +5,6 @@ internal readonly record struct FtpCommand(string Verb, string Argument)
 {
     public bool HasArgument => Argument.Length > 0;
 
-    /// <summary>What the debug log shows: PASS arguments are masked.</summary>
-    public string ForLog => Verb == "PASS" ? "PASS ****" : HasArgument ? Verb + " " + Argument : Verb;
+    /// <summary>What the debug log shows: a secret argument (the table's column, PASS) is masked.</summary>
+    public string ForLog => CommandTable.Find(Verb) is { SecretArgument: true } ? Verb + " ****" : HasArgument ? Verb + " " + Argument : Verb;
 }

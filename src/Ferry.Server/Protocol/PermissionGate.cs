@@ -79,10 +79,10 @@ internal static class PermissionGate
     /// <summary>Answers 550 with the reason; a transfer command's prepared data connection is closed, as for a missing file.</summary>
     public static async ValueTask DenyAsync(FtpConnection connection, VirtualPath path, string reason)
     {
-        var verb = connection.Session.Command?.Verb ?? "-";
-        FerryLog.PermissionDenied(connection.Logger, connection.Id, connection.Session.UserNameForLog, verb, path.Value, reason);
+        var command = connection.Session.Command;
+        FerryLog.PermissionDenied(connection.Logger, connection.Id, connection.Session.UserNameForLog, command?.Verb ?? "-", path.Value, reason);
         await connection.ReplyAsync(FtpReplyCode.FileUnavailable, reason);
-        if (verb is "RETR" or "STOR" or "STOU" or "APPE" or "LIST" or "NLST" or "MLSD")
+        if (command is { DataUse: not DataChannelUse.None })
         {
             await connection.Session.SetDataChannelAsync(null);
         }

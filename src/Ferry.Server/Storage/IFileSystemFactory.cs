@@ -9,5 +9,12 @@ namespace Ferry.Server.Storage;
 /// </summary>
 public interface IFileSystemFactory
 {
+    /// <summary>
+    /// What the file systems this factory builds can do. FEAT and HELP before login answer from
+    /// it (there is no user's backend yet), so it must not promise more than every file system it
+    /// builds offers; after login the session's own <see cref="IFileSystem.Capabilities"/> decide.
+    /// </summary>
+    FileSystemCapabilities Capabilities { get; }
+
     ValueTask<IFileSystem> CreateAsync(FtpUser user, CancellationToken cancellationToken);
 }

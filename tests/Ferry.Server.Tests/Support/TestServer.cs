@@ -55,7 +55,7 @@ public sealed class TestServer : IAsyncDisposable
 
     public static async Task<TestServer> StartAsync(
         Action<FtpServerOptions>? configure = null, string listenAddress = "127.0.0.1", TlsCertificateProvider? certificates = null, TimeProvider? time = null, RecordingLog? log = null,
-        Func<FtpUser, Storage.IFileSystem>? fileSystemFactory = null)
+        Func<FtpUser, Storage.IFileSystem>? fileSystemFactory = null, Storage.FileSystemCapabilities? fileSystemCapabilities = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "ferry-test-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Path.Combine(directory, "root"));
@@ -75,7 +75,7 @@ public sealed class TestServer : IAsyncDisposable
             BanFailedLogins = 0,
         };
         configure?.Invoke(options);
-        var server = new FtpServer(options, users, loggerFactory: log, time: time, fileSystemFactory: fileSystemFactory is null ? null : new DelegateFileSystemFactory(fileSystemFactory), certificates: certificates ?? SharedCertificates.Value);
+        var server = new FtpServer(options, users, loggerFactory: log, time: time, fileSystemFactory: fileSystemFactory is null ? null : new DelegateFileSystemFactory(fileSystemFactory, fileSystemCapabilities ?? Storage.Local.LocalFileSystem.Supported), certificates: certificates ?? SharedCertificates.Value);
         await server.StartAsync();
         return new TestServer(directory, server, users, log);
     }

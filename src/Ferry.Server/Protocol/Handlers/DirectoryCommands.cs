@@ -9,7 +9,7 @@ internal static class DirectoryCommands
     public static async ValueTask CwdAsync(FtpConnection connection, string path)
     {
         var target = connection.Resolve(path);
-        var entry = await connection.Session.FileSystem!.GetEntryAsync(target, CancellationToken.None);
+        var entry = await connection.Session.FileSystem!.GetEntryAsync(target, connection.Closing);
         if (entry is not { IsDirectory: true })
         {
             await connection.ReplyAsync(FtpReplyCode.FileUnavailable, entry is null ? "No such directory." : "Not a directory.");
@@ -42,7 +42,7 @@ internal static class DirectoryCommands
             return;
         }
 
-        await connection.Session.FileSystem!.CreateDirectoryAsync(target, CancellationToken.None);
+        await connection.Session.FileSystem!.CreateDirectoryAsync(target, connection.Closing);
         await connection.ReplyAsync(FtpReplyCode.PathCreated, Quote(target) + " created.");
     }
 
@@ -53,7 +53,7 @@ internal static class DirectoryCommands
             return;
         }
 
-        await connection.Session.FileSystem!.DeleteDirectoryAsync(target, CancellationToken.None);
+        await connection.Session.FileSystem!.DeleteDirectoryAsync(target, connection.Closing);
         await connection.ReplyAsync(FtpReplyCode.FileActionOkay, "Directory removed.");
     }
 

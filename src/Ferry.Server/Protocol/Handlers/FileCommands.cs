@@ -19,24 +19,24 @@ internal static class FileCommands
             return;
         }
 
-        await connection.Session.FileSystem!.DeleteFileAsync(path, CancellationToken.None);
+        await connection.Session.FileSystem!.DeleteFileAsync(path, connection.Closing);
         await connection.ReplyAsync(FtpReplyCode.FileActionOkay, "File deleted.");
     }
 
     /// <summary>
     /// Rename needs the permission in the folder the entry leaves (RNFR) and in the one it enters
-    /// (RNTO): moving a file out of a read-only folder would delete it there.
+    /// (RNTO): moving a file out of a read-only folder would delete it there. Storage that cannot
+    /// rename never gets here: both rows require <see cref="FileSystemCapabilities.Rename"/>.
     /// </summary>
     public static async ValueTask RnfrAsync(FtpConnection connection, string argument)
     {
-        RequireRename(connection);
         if (await PermissionGate.ResolveAsync(connection, argument, PermissionScope.Entry) is not { } source
             || !await OutsideRulesAsync(connection, source))
         {
             return;
         }
 
-        if (source.IsRoot || await connection.Session.FileSystem!.GetEntryAsync(source, CancellationToken.None) is null)
+        if (source.IsRoot || await connection.Session.FileSystem!.GetEntryAsync(source, connection.Closing) is null)
         {
             await connection.ReplyAsync(FtpReplyCode.FileUnavailable, "No such file or directory.");
             return;
@@ -58,13 +58,13 @@ internal static class FileCommands
         }
 
         // Renaming onto a file replaces it, which is what Overwrite guards.
-        if (await fileSystem.GetEntryAsync(target, CancellationToken.None) is { IsDirectory: false }
+        if (await fileSystem.GetEntryAsync(target, connection.Closing) is { IsDirectory: false }
             && !await PermissionGate.AllowsAsync(connection, UserPermissions.Overwrite, target, PermissionScope.Entry))
         {
             return;
         }
 
-        await fileSystem.RenameAsync(source, target, CancellationToken.None);
+        await fileSystem.RenameAsync(source, target, connection.Closing);
         await connection.ReplyAsync(FtpReplyCode.FileActionOkay, "Rename successful.");
     }
 
@@ -81,7 +81,7 @@ internal static class FileCommands
             return;
         }
 
-        var entry = await fileSystem.GetEntryAsync(path, CancellationToken.None);
+        var entry = await fileSystem.GetEntryAsync(path, connection.Closing);
         if (entry is null || entry.IsDirectory)
         {
             await connection.ReplyAsync(FtpReplyCode.FileUnavailable, entry is null ? "No such file." : "Not a regular file.");
@@ -97,7 +97,7 @@ internal static class FileCommands
                 return;
             }
 
-            size = await AsciiTransferSizeAsync(fileSystem, path);
+            size = await AsciiTransferSizeAsync(fileSystem, path, connection.Closing);
         }
 
         await connection.ReplyAsync(FtpReplyCode.FileStatus, size.ToString(CultureInfo.InvariantCulture));
@@ -105,16 +105,16 @@ internal static class FileCommands
 
     private const long AsciiSizeLimit = 64 * 1024 * 1024;
 
-    private static async ValueTask<long> AsciiTransferSizeAsync(IFileSystem fileSystem, VirtualPath path)
+    private static async ValueTask<long> AsciiTransferSizeAsync(IFileSystem fileSystem, VirtualPath path, CancellationToken cancellationToken)
     {
-        await using var file = await fileSystem.OpenReadAsync(path, 0, CancellationToken.None);
+        await using var file = await fileSystem.OpenReadAsync(path, 0, cancellationToken);
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
         {
             var lineEndings = default(AsciiLineEndings);
             long total = 0;
             int read;
-            while ((read = await file.ReadAsync(buffer)) > 0)
+            while ((read = await file.ReadAsync(buffer, cancellationToken)) > 0)
             {
                 total += lineEndings.NetworkLength(buffer.AsSpan(0, read));
             }
@@ -135,7 +135,7 @@ internal static class FileCommands
             return;
         }
 
-        var entry = await connection.Session.FileSystem!.GetEntryAsync(path, CancellationToken.None);
+        var entry = await connection.Session.FileSystem!.GetEntryAsync(path, connection.Closing);
         await (entry is null
             ? connection.ReplyAsync(FtpReplyCode.FileUnavailable, "No such file.")
             : connection.ReplyAsync(FtpReplyCode.FileStatus, entry.LastModifiedUtc.ToString(TimestampFormat, CultureInfo.InvariantCulture)));
@@ -158,12 +158,7 @@ internal static class FileCommands
             return;
         }
 
-        if (!fileSystem.Capabilities.HasFlag(FileSystemCapabilities.SetModificationTime))
-        {
-            throw new StorageException(StorageErrorKind.NotSupported);
-        }
-
-        await fileSystem.SetModificationTimeAsync(target, time, CancellationToken.None);
+        await fileSystem.SetModificationTimeAsync(target, time, connection.Closing);
         await connection.ReplyAsync(FtpReplyCode.FileStatus, "Modify=" + time.ToString(TimestampFormat, CultureInfo.InvariantCulture) + "; " + path);
     }
 
@@ -203,13 +198,5 @@ internal static class FileCommands
 
         await PermissionGate.DenyAsync(connection, path, $"Permission denied: {rule} has its own permission rule, so {path} cannot be renamed.");
         return false;
-    }
-
-    private static void RequireRename(FtpConnection connection)
-    {
-        if (!connection.Session.FileSystem!.Capabilities.HasFlag(FileSystemCapabilities.Rename))
-        {
-            throw new StorageException(StorageErrorKind.NotSupported);
-        }
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Ferry.Server.Connections;
 using Ferry.Server.Protocol.Listing;
+using Ferry.Server.Storage;
 
 namespace Ferry.Server.Protocol.Handlers;
 
@@ -17,15 +18,20 @@ internal static class InformationCommands
 
     /// <summary>RFC 2389 §3.2: one feature per line, each indented by one space.</summary>
     public static ValueTask FeatAsync(FtpConnection connection, string argument) =>
-        connection.ReplyAsync(FtpReplyCode.SystemStatus, "Features:\n" + string.Join('\n', FeatureLines(connection.Session, connection.Server.Certificates is not null)) + "\nEnd");
+        connection.ReplyAsync(FtpReplyCode.SystemStatus, "Features:\n"
+            + string.Join('\n', FeatureLines(connection.Session, StorageCapabilities.Of(connection), connection.Server.Certificates is not null)) + "\nEnd");
 
-    /// <summary>The FEAT lines, from the command table; MLST lists its facts, the selected ones marked '*' (RFC 3659 §7.8).</summary>
-    internal static IEnumerable<string> FeatureLines(FtpSession session, bool tlsAvailable)
+    /// <summary>
+    /// The FEAT lines, from the command table: a verb whose storage capability is missing is not
+    /// offered (RFC 2389 §3: FEAT lists what the server supports now), nor the TLS verbs without a
+    /// certificate. MLST lists its facts, the selected ones marked '*' (RFC 3659 §7.8).
+    /// </summary>
+    internal static IEnumerable<string> FeatureLines(FtpSession session, FileSystemCapabilities capabilities, bool tlsAvailable)
     {
         var mlst = "MLST " + string.Concat(MlsxFormatter.SupportedFacts.Select(f => f + (session.MlstFacts.Contains(f) ? "*;" : ";")));
         return CommandTable.All
-            .Where(spec => spec.Feature is not null && spec.IsImplemented)
-            .Where(spec => tlsAvailable || spec.Verb is not ("AUTH" or "PBSZ" or "PROT"))
+            .Where(spec => spec.Feature is not null && spec.IsImplemented && spec.IsSupportedBy(capabilities))
+            .Where(spec => tlsAvailable || !spec.RequiresTls)
             .Select(spec => spec.Feature!)
             .Append(mlst)
             .Distinct()
@@ -65,15 +71,18 @@ internal static class InformationCommands
 
     public static ValueTask HelpAsync(FtpConnection connection, string argument)
     {
+        var capabilities = StorageCapabilities.Of(connection);
         if (argument.Length > 0)
         {
             var spec = CommandTable.Find(argument.Trim().ToUpperInvariant());
             return spec is null
                 ? connection.ReplyAsync(FtpReplyCode.SyntaxErrorInParameters, "Unknown command " + argument.Trim() + ".")
-                : connection.ReplyAsync(FtpReplyCode.HelpMessage, "Syntax: " + spec.Syntax + (spec.IsImplemented ? string.Empty : " (not implemented)"));
+                : connection.ReplyAsync(FtpReplyCode.HelpMessage, "Syntax: " + spec.Syntax
+                    + (!spec.IsImplemented ? " (not implemented)" : !spec.IsSupportedBy(capabilities) ? " (not available with this server's storage)" : string.Empty));
         }
 
-        var verbs = CommandTable.All.Where(s => s.IsImplemented).Select(s => s.Verb).Order(StringComparer.Ordinal).ToArray();
+        // Only what this session can use: a verb its storage cannot carry out gets 502, so it is not listed.
+        var verbs = CommandTable.All.Where(s => s.IsImplemented && s.IsSupportedBy(capabilities)).Select(s => s.Verb).Order(StringComparer.Ordinal).ToArray();
         var text = new StringBuilder("The following commands are recognized:\n");
         foreach (var row in verbs.Chunk(10))
         {

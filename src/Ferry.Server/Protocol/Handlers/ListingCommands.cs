@@ -30,7 +30,7 @@ internal static class ListingCommands
             return;
         }
 
-        var entry = await connection.Session.FileSystem!.GetEntryAsync(path, CancellationToken.None);
+        var entry = await connection.Session.FileSystem!.GetEntryAsync(path, connection.Closing);
         if (entry is null || !entry.IsDirectory)
         {
             // RFC 3659 §7.2.1: a file given to MLSD is a 501; a missing directory is 550 (rclone relies on it).
@@ -52,7 +52,7 @@ internal static class ListingCommands
             return;
         }
 
-        var entry = await session.FileSystem!.GetEntryAsync(path, CancellationToken.None);
+        var entry = await session.FileSystem!.GetEntryAsync(path, connection.Closing);
         if (entry is null)
         {
             await connection.ReplyAsync(FtpReplyCode.FileUnavailable, "No such file or directory.");
@@ -75,7 +75,7 @@ internal static class ListingCommands
         }
 
         var fileSystem = connection.Session.FileSystem!;
-        var entry = await fileSystem.GetEntryAsync(path, CancellationToken.None);
+        var entry = await fileSystem.GetEntryAsync(path, connection.Closing);
         if (entry is null)
         {
             await connection.ReplyAsync(FtpReplyCode.FileUnavailable, "No such file or directory.");
@@ -86,7 +86,7 @@ internal static class ListingCommands
         var text = new System.Text.StringBuilder($"Status of {path}:\n");
         if (entry.IsDirectory)
         {
-            await foreach (var child in fileSystem.ListAsync(path, CancellationToken.None))
+            await foreach (var child in fileSystem.ListAsync(path, connection.Closing))
             {
                 if ((options.ShowHidden || !child.Name.StartsWith('.')) && ListingName.IsListable(child.Name))
                 {
@@ -119,7 +119,7 @@ internal static class ListingCommands
             return;
         }
 
-        var entry = await connection.Session.FileSystem!.GetEntryAsync(path, CancellationToken.None);
+        var entry = await connection.Session.FileSystem!.GetEntryAsync(path, connection.Closing);
         if (entry is null)
         {
             await TransferRunner.RefuseAsync(connection, (FtpReplyCode.FileUnavailable, "No such file or directory."));
@@ -145,7 +145,7 @@ internal static class ListingCommands
         var policy = PermissionGate.Policy(connection);
         var owner = OwnerName(connection);
         var time = connection.Server.Time;
-        var verb = format switch { Format.Long => "LIST", Format.Names => "NLST", _ => "MLSD" };
+        var verb = session.Command!.Verb;
         await TransferRunner.StartAsync(connection, session.TakeDataChannel()!, verb, path, "Here comes the directory listing.", null, async (_, network, transfer, token) =>
         {
             using var writer = new ListingWriter(network);

@@ -15,7 +15,10 @@ internal static class SiteCommands
         switch (sub)
         {
             case "HELP":
-                await connection.ReplyAsync(FtpReplyCode.HelpMessage, "SITE commands:\nCHMOD <octal mode> <path>\nHELP\nEnd.");
+                // CHMOD only where the storage can change modes; elsewhere it gets 502 (below).
+                await connection.ReplyAsync(FtpReplyCode.HelpMessage, StorageCapabilities.Of(connection).HasFlag(FileSystemCapabilities.SetUnixMode)
+                    ? "SITE commands:\nCHMOD <octal mode> <path>\nHELP\nEnd."
+                    : "SITE commands:\nHELP\nEnd.");
                 break;
             case "CHMOD":
                 await ChmodAsync(connection, rest);
@@ -56,7 +59,7 @@ internal static class SiteCommands
             return;
         }
 
-        await session.FileSystem.SetUnixModeAsync(path, mode, CancellationToken.None);
+        await session.FileSystem.SetUnixModeAsync(path, mode, connection.Closing);
         await connection.ReplyAsync(FtpReplyCode.CommandOkay, "SITE CHMOD command successful.");
     }
 

@@ -20,7 +20,7 @@ internal static class TransferCommands
         }
 
         var fileSystem = session.FileSystem!;
-        var entry = await fileSystem.GetEntryAsync(path, CancellationToken.None);
+        var entry = await fileSystem.GetEntryAsync(path, connection.Closing);
         if (entry is null || entry.IsDirectory)
         {
             await TransferRunner.RefuseAsync(connection, (FtpReplyCode.FileUnavailable, entry is null ? "No such file." : "Not a regular file."));
@@ -33,7 +33,7 @@ internal static class TransferCommands
             return;
         }
 
-        if (await OpenForTransferAsync(connection, "RETR", path, fs => fs.OpenReadAsync(path, offset, CancellationToken.None)) is not { } file)
+        if (await OpenForTransferAsync(connection, "RETR", path, fs => fs.OpenReadAsync(path, offset, connection.Closing)) is not { } file)
         {
             return;
         }
@@ -63,9 +63,9 @@ internal static class TransferCommands
         }
     }
 
+    /// <summary>Appends; a REST offset before it is discarded by the dispatcher (the table's Sequence column).</summary>
     public static async ValueTask AppeAsync(FtpConnection connection, string argument)
     {
-        connection.Session.RestartOffset = 0;
         if (await PermissionGate.ResolveAsync(connection, argument, PermissionScope.Entry) is { } path)
         {
             await ReceiveAsync(connection, "APPE", path, offset: null);
@@ -76,7 +76,6 @@ internal static class TransferCommands
     public static async ValueTask StouAsync(FtpConnection connection, string argument)
     {
         var session = connection.Session;
-        session.RestartOffset = 0;
         var baseName = argument.Length > 0 ? connection.Resolve(argument) : session.CurrentDirectory.Child("ferry-upload");
         if (!await PermissionGate.AllowsAsync(connection, baseName, PermissionScope.Entry))
         {
@@ -97,7 +96,7 @@ internal static class TransferCommands
             IUpload file;
             try
             {
-                file = await session.FileSystem!.BeginUploadAsync(candidate, UploadMode.CreateNew, 0, CancellationToken.None);
+                file = await session.FileSystem!.BeginUploadAsync(candidate, UploadMode.CreateNew, 0, connection.Closing);
             }
             catch (StorageException e) when (e.Kind == StorageErrorKind.AlreadyExists)
             {
@@ -170,7 +169,7 @@ internal static class TransferCommands
 
         if (!mayOverwrite)
         {
-            if (await OpenForTransferAsync(connection, verb, path, fs => fs.BeginUploadAsync(path, UploadMode.CreateNew, 0, CancellationToken.None), createOnly: path) is { } created)
+            if (await OpenForTransferAsync(connection, verb, path, fs => fs.BeginUploadAsync(path, UploadMode.CreateNew, 0, connection.Closing), createOnly: path) is { } created)
             {
                 await StartReceiveAsync(connection, verb, path, created, $"Ok to send data for {path.Name}.");
             }
@@ -184,13 +183,13 @@ internal static class TransferCommands
             return;
         }
 
-        if (offset > 0 && ((await fileSystem.GetEntryAsync(path, CancellationToken.None))?.Size ?? 0) < offset)
+        if (offset > 0 && ((await fileSystem.GetEntryAsync(path, connection.Closing))?.Size ?? 0) < offset)
         {
             await TransferRunner.RefuseAsync(connection, (FtpReplyCode.RequestedActionNotTaken, "Invalid REST offset: the file is shorter."));
             return;
         }
 
-        if (await OpenForTransferAsync(connection, verb, path, fs => fs.BeginUploadAsync(path, offset switch { null => UploadMode.Append, 0 => UploadMode.Replace, _ => UploadMode.Resume }, offset ?? 0, CancellationToken.None)) is not { } file)
+        if (await OpenForTransferAsync(connection, verb, path, fs => fs.BeginUploadAsync(path, offset switch { null => UploadMode.Append, 0 => UploadMode.Replace, _ => UploadMode.Resume }, offset ?? 0, connection.Closing)) is not { } file)
         {
             return;
         }
@@ -242,7 +241,7 @@ internal static class TransferCommands
         catch (StorageException e) when (e.Kind == StorageErrorKind.AlreadyExists && createOnly is { } created)
         {
             // open(2) with O_EXCL says EEXIST for a directory too; that is not an overwrite.
-            if (await connection.Session.FileSystem!.GetEntryAsync(created, CancellationToken.None) is { IsDirectory: true })
+            if (await connection.Session.FileSystem!.GetEntryAsync(created, connection.Closing) is { IsDirectory: true })
             {
                 await TransferRunner.RefuseAsync(connection, StorageReplies.For(StorageErrorKind.IsADirectory));
                 return null;

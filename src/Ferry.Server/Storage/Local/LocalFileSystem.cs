@@ -43,10 +43,13 @@ public sealed unsafe class LocalFileSystem : IFileSystem
         _allowHardLinkWrites = allowHardLinkWrites;
     }
 
-    public FileSystemCapabilities Capabilities =>
+    /// <summary>Everything: local disk offers every capability (the factory reports it before login).</summary>
+    public static FileSystemCapabilities Supported =>
         FileSystemCapabilities.Append | FileSystemCapabilities.ReadFromOffset | FileSystemCapabilities.Rename
         | FileSystemCapabilities.SetModificationTime | FileSystemCapabilities.SetUnixMode
         | FileSystemCapabilities.LocalFileHandle;
+
+    public FileSystemCapabilities Capabilities => Supported;
 
     /// <summary>One openat2 (following a final symlink only while it stays inside) and one statx of the handle.</summary>
     public ValueTask<FileSystemEntry?> GetEntryAsync(VirtualPath path, CancellationToken cancellationToken)
