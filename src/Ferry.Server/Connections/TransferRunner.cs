@@ -128,7 +128,6 @@ internal static class TransferRunner
         var started = connection.Server.Time.GetTimestamp();
         var result = "failed";
         var token = transfer.AbortToken;
-        var uploading = direction is "STOR" or "APPE" or "STOU";
         try
         {
             await using (channel)
