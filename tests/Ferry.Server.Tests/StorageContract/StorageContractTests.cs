@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
+using Ferry.Server.Security;
 using Ferry.Server.Tests.Commands;
 using Ferry.Server.Tests.Support;
 
@@ -332,6 +333,58 @@ public abstract class StorageContractTests
         Assert.True(storage.DirectoryExists("dir"));
         Assert.Equal("x", storage.ReadText("file.txt"));
         await ftp.CommandAsync("NOOP", 200);
+    }
+
+    /// <summary>
+    /// A user without Overwrite uploads with "must not exist" semantics (UploadMode.CreateNew).
+    /// Two such uploads of one new name at once: exactly one wins and the file is its bytes, whole.
+    /// The second is refused when it begins (local disk today: O_EXCL) or when it commits (a backend
+    /// that writes elsewhere until the commit: the in-memory one, local disk with atomic uploads),
+    /// so "must not exist" has to be checked at the commit too, never by a plain replace.
+    /// </summary>
+    [Fact]
+    [VerbTest("STOR")]
+    public async Task Two_create_only_uploads_of_one_name_leave_exactly_one_whole_file()
+    {
+        await using var storage = await StartAsync();
+        var users = storage.Server.Users;
+        var alice = await users.FindAsync(TestServer.UserName, CancellationToken.None);
+        await users.UpdateAsync(alice! with { Permissions = UserPermissions.All & ~UserPermissions.Overwrite }, CancellationToken.None);
+        await using var first = await storage.Server.ConnectAsync();
+        await using var second = await storage.Server.ConnectAsync();
+        await first.CommandAsync("TYPE I", 200);
+        await second.CommandAsync("TYPE I", 200);
+        var winner = DataHelpers.Pattern(30_000);
+
+        using var firstData = await first.OpenPassiveAsync();
+        await first.SendAsync("STOR race.bin");
+        await first.ExpectAsync(150);
+        await firstData.SendAsync(winner, SocketFlags.None);
+
+        // The second begins while the first is still receiving.
+        using var secondData = await second.OpenPassiveAsync();
+        await second.SendAsync("STOR race.bin");
+        var secondOpening = await second.ReadReplyAsync();
+
+        firstData.Shutdown(SocketShutdown.Send);
+        firstData.Close();
+        await first.ExpectAsync(226);
+
+        if (secondOpening.Code == 150)
+        {
+            await secondData.SendAsync(Encoding.UTF8.GetBytes("the loser"), SocketFlags.None);
+            secondData.Shutdown(SocketShutdown.Send);
+            secondData.Close();
+            var end = await second.ReadReplyAsync();
+            Assert.True(end.Code is >= 400 and < 600, $"the second upload of a taken name must fail, got: {end}");
+        }
+        else
+        {
+            Assert.Equal(550, secondOpening.Code);
+        }
+
+        Assert.Equal(winner, storage.ReadFile("race.bin"));
+        await second.CommandAsync("NOOP", 200);
     }
 
     /// <summary>
