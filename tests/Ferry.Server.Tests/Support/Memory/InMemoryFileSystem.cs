@@ -64,6 +64,7 @@ public sealed class InMemoryFileSystem : IFileSystem
         }
 
         // A snapshot taken under the lock, handed out without it: a slow client never holds the tree.
+        // Each entry comes asynchronously, as from a remote store, so no caller can lean on a listing that completes synchronously.
         foreach (var entry in entries)
         {
             cancellationToken.ThrowIfCancellationRequested();
