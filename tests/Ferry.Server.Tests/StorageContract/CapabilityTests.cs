@@ -13,10 +13,9 @@ public sealed class CapabilityTests
 {
     /// <summary>
     /// RFC 2389 §3: FEAT lists what the server supports; MFMT (draft-somers-ftp-mfxx) is not that
-    /// here. Fails on a FEAT built from the command table alone (MFMT always listed). LEAD: remove
-    /// the Skip once capability-driven FEAT is merged.
+    /// here. Fails on a FEAT built from the command table alone (MFMT always listed).
     /// </summary>
-    [Fact(Skip = "enabled when capability-driven FEAT lands")]
+    [Fact]
     [VerbTest("FEAT", "MFMT")]
     public async Task Feat_on_a_backend_without_set_modification_time_omits_mfmt()
     {
@@ -31,7 +30,7 @@ public sealed class CapabilityTests
     public async Task Feat_on_a_backend_with_set_modification_time_lists_mfmt()
     {
         var factory = new InMemoryFileSystemFactory(new InMemoryVolume());
-        await using var server = await TestServer.StartAsync(fileSystemFactory: factory.Create);
+        await using var server = await TestServer.StartAsync(fileSystemFactory: factory.Create, fileSystemCapabilities: factory.Capabilities);
         await using var ftp = await server.ConnectAsync();
         Assert.Contains("MFMT", await FeaturesAsync(ftp));
     }
@@ -44,7 +43,7 @@ public sealed class CapabilityTests
         var volume = new InMemoryVolume();
         volume.WriteFile("file.txt", [1, 2, 3]);
         var factory = new InMemoryFileSystemFactory(volume, optional: FileSystemCapabilities.None);
-        await using var server = await TestServer.StartAsync(fileSystemFactory: factory.Create);
+        await using var server = await TestServer.StartAsync(fileSystemFactory: factory.Create, fileSystemCapabilities: factory.Capabilities);
         await using var ftp = await server.ConnectAsync();
         var before = (await ftp.CommandAsync("MDTM file.txt", 213)).Text;
         await ftp.CommandAsync("MFMT 20000101000000 file.txt", 502);
@@ -56,7 +55,7 @@ public sealed class CapabilityTests
     private static async Task<TestServer> StartWithoutMetadataChangesAsync()
     {
         var factory = new InMemoryFileSystemFactory(new InMemoryVolume(), optional: FileSystemCapabilities.None);
-        return await TestServer.StartAsync(fileSystemFactory: factory.Create);
+        return await TestServer.StartAsync(fileSystemFactory: factory.Create, fileSystemCapabilities: factory.Capabilities);
     }
 
     private static async Task<List<string>> FeaturesAsync(WireClient ftp)

@@ -20,7 +20,7 @@ public sealed class MemoryStorageContractTests : StorageContractTests
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2019, 3, 4, 5, 6, 7, TimeSpan.Zero));
         var factory = new InMemoryFileSystemFactory(new InMemoryVolume(clock));
-        await using var server = await TestServer.StartAsync(fileSystemFactory: factory.Create);
+        await using var server = await TestServer.StartAsync(fileSystemFactory: factory.Create, fileSystemCapabilities: factory.Capabilities);
         await using var ftp = await server.ConnectAsync();
         await ftp.CommandAsync("TYPE I", 200);
         await DataHelpers.UploadAsync(ftp, "STOR timed.bin", [1]);

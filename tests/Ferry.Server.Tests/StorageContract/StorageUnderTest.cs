@@ -59,7 +59,7 @@ public sealed class MemoryStorageUnderTest(TestServer server, InMemoryVolume vol
     public static async Task<StorageUnderTest> StartAsync()
     {
         var factory = new InMemoryFileSystemFactory(new InMemoryVolume());
-        return new MemoryStorageUnderTest(await TestServer.StartAsync(fileSystemFactory: factory.Create), factory.Volume);
+        return new MemoryStorageUnderTest(await TestServer.StartAsync(fileSystemFactory: factory.Create, fileSystemCapabilities: factory.Capabilities), factory.Volume);
     }
 
     public override void WriteFile(string path, byte[] content) => Volume.WriteFile(path, content);

@@ -18,7 +18,7 @@ public sealed class InMemoryFileSystem : IFileSystem
     /// <summary>The capabilities a test may leave out, to build a backend without MFMT or SITE CHMOD.</summary>
     public const FileSystemCapabilities OptionalCapabilities = FileSystemCapabilities.SetModificationTime | FileSystemCapabilities.SetUnixMode;
 
-    private const FileSystemCapabilities Always =
+    internal const FileSystemCapabilities Always =
         FileSystemCapabilities.Append | FileSystemCapabilities.ReadFromOffset | FileSystemCapabilities.Rename;
 
     private readonly InMemoryVolume _volume;

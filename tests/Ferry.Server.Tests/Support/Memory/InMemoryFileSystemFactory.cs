@@ -13,6 +13,8 @@ public sealed class InMemoryFileSystemFactory(InMemoryVolume volume, FileSystemC
 {
     public InMemoryVolume Volume { get; } = volume;
 
+    public FileSystemCapabilities Capabilities => InMemoryFileSystem.Always | optional;
+
     /// <summary>For <c>TestServer.StartAsync(fileSystemFactory: factory.Create)</c>.</summary>
     public IFileSystem Create(FtpUser user)
     {
