@@ -122,7 +122,7 @@ public sealed partial class ChecksumCommandTests
     }
 
     [Fact]
-    [VerbTest("HASH", "XSHA256", "STOR")]
+    [VerbTest("HASH", "XSHA256", "STOR", "MFMT")]
     public async Task An_upload_s_sha256_is_kept_logged_and_answered_from_the_kept_value_until_the_file_changes()
     {
         var log = new RecordingLog();
@@ -138,6 +138,11 @@ public sealed partial class ChecksumCommandTests
         Assert.Single(log.Messages(5550));
         Assert.Contains(log.Messages(5552), message => message.Contains(sha256, StringComparison.Ordinal) && message.Contains("/up.bin", StringComparison.Ordinal));
         Assert.Empty(log.Messages(5551));
+
+        // MFMT, which lftp, WinSCP and FileZilla send after an upload, changes no byte: the kept value stays.
+        await ftp.CommandAsync("MFMT 20200102030405 up.bin", 213);
+        Assert.Equal($"SHA-256 0-{content.Length} {sha256} up.bin", (await ftp.CommandAsync("HASH up.bin", 213)).Text);
+        Assert.Equal(2, log.Messages(5550).Count);
 
         // Proof that the kept value is what answers: a marker put in its place comes back.
         var kept = GetAttribute(server.PathOf("up.bin"), "user.ferry.sha256");
@@ -172,7 +177,7 @@ public sealed partial class ChecksumCommandTests
             await using var ftp = await server.ConnectAsync();
             await ftp.CommandAsync("TYPE I", 200);
             await DataHelpers.UploadAsync(ftp, "APPE log.txt", "second\n"u8.ToArray());
-            await ftp.CommandAsync("NOOP", 200);
+            await ftp.CommandAsync("PWD", 257); // NOOP would not wait: it is answered during a transfer, and the read-back is part of it.
             Assert.EndsWith(" " + Hex(SHA256.HashData("first\nsecond\n"u8)), GetAttribute(server.PathOf("log.txt"), "user.ferry.sha256"), StringComparison.Ordinal);
         }
 
@@ -181,7 +186,7 @@ public sealed partial class ChecksumCommandTests
             await using var ftp = await server.ConnectAsync();
             await ftp.CommandAsync("TYPE I", 200);
             await DataHelpers.UploadAsync(ftp, "STOR off.bin", new byte[1000]);
-            await ftp.CommandAsync("NOOP", 200);
+            await ftp.CommandAsync("PWD", 257); // NOOP would not wait: it is answered during a transfer, and the read-back is part of it.
             Assert.Null(TryGetAttribute(server.PathOf("off.bin"), "user.ferry.sha256"));
             Assert.Equal($"SHA-256 0-1000 {Hex(SHA256.HashData(new byte[1000]))} off.bin", (await ftp.CommandAsync("HASH off.bin", 213)).Text);
         }

@@ -4,6 +4,7 @@ using Ferry.Server.Connections;
 using Ferry.Server.DataChannels;
 using Ferry.Server.Security;
 using Ferry.Server.Storage;
+using Ferry.Server.Storage.Checksums;
 
 namespace Ferry.Server.Protocol.Handlers;
 
@@ -163,7 +164,8 @@ internal static class FileCommands
             throw new StorageException(StorageErrorKind.NotSupported);
         }
 
-        await fileSystem.SetModificationTimeAsync(target, time, CancellationToken.None);
+        // Through the helper so an upload's kept SHA-256 survives the MFMT that clients send after it.
+        await KeptChecksumAcrossTimeChange.SetModificationTimeAsync(fileSystem, target, time, CancellationToken.None);
         await connection.ReplyAsync(FtpReplyCode.FileStatus, "Modify=" + time.ToString(TimestampFormat, CultureInfo.InvariantCulture) + "; " + path);
     }
 
