@@ -13,6 +13,11 @@
 #   off-copy     UploadChecksum=Off, UseSplice=false: the copy loop, which hashing the bytes as
 #                they arrive would need (that option costs off-copy + the SHA-256 itself)
 # It is not bench/run.sh (no anchors, no root needed) and touches nothing outside a temp folder.
+#
+# Measured on the 2-core dev machine (issue 13, shared and noisy, 3 rounds, 1 GiB): server CPU
+# off-splice 0.64-1.19 s, after-splice 1.28-1.79 s (the read-back and SHA-256: about +0.6-0.8 s
+# per GiB), off-copy 0.62-0.73 s; STOR wall the same in all three (0.9-1.6 s: the read-back runs
+# after the 226); HASH right after the upload 0.000-0.012 s kept, 0.75-1.06 s computed.
 set -euo pipefail
 
 size_mib=1024
