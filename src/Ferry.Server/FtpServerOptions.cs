@@ -1,6 +1,7 @@
 using System.Net;
 using Ferry.Server.Security;
 using Ferry.Server.Security.Tls;
+using Ferry.Server.Storage.Checksums;
 
 namespace Ferry.Server;
 
@@ -319,6 +320,27 @@ public sealed class FtpServerOptions
     /// <summary>The largest <see cref="MinPasswordLength"/>: NIST SP 800-63B rev. 4 asks verifiers to accept passwords of at least 64 characters.</summary>
     public const int MaxMinPasswordLength = 64;
 
+    /// <summary>
+    /// The largest file (or X* range) HASH, XCRC, XMD5, XSHA1, XSHA256 and XSHA512 read to
+    /// compute a checksum, and the largest upload whose SHA-256 is kept (issue 13). Larger files
+    /// get 556 to HASH (draft-bryan-ftpext-hash §3.5: "cannot be processed for policy reasons")
+    /// and 550 to the X* commands; a kept checksum is answered whatever the size. Hashing runs
+    /// on the session's command loop and takes a core for about a second per GiB here, so the
+    /// default, 4 GiB, bounds what one command costs while covering ISO images and most
+    /// backups. ProFTPD's DigestMaxSize has no limit by default. 0 turns computing off (kept
+    /// checksums are still answered).
+    /// </summary>
+    public long MaxHashFileSize { get; set; } = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// Whether an upload's SHA-256 is computed and kept with the file, so HASH and XSHA256 right
+    /// after the upload answer at once (issue 13), and written to the transfer log. AfterUpload
+    /// (the default) reads the committed file back after the 226, while it is still in the page
+    /// cache: splice keeps STOR's bytes out of user space, and hashing as they arrive would
+    /// force the copy loop (bench/upload-checksum.sh measures both). Off: nothing is computed.
+    /// </summary>
+    public UploadChecksumMode UploadChecksum { get; set; } = UploadChecksumMode.AfterUpload;
+
     internal SystemAccountOptions SystemAccountRules => new()
     {
         Enabled = SystemAccounts,
@@ -527,6 +549,16 @@ public sealed class FtpServerOptions
         if (MinPasswordLength is < 1 or > MaxMinPasswordLength)
         {
             errors.Add($"MinPasswordLength: {MinPasswordLength} must be between 1 and {MaxMinPasswordLength}.");
+        }
+
+        if (MaxHashFileSize < 0)
+        {
+            errors.Add($"MaxHashFileSize: {MaxHashFileSize} must be 0 (computing off) or more bytes.");
+        }
+
+        if (!Enum.IsDefined(UploadChecksum))
+        {
+            errors.Add($"UploadChecksum: {UploadChecksum} must be Off or AfterUpload.");
         }
 
         return errors;

@@ -3,6 +3,7 @@ using Ferry.Server.Protocol.Listing;
 using Ferry.Server.Security;
 using Ferry.Server.Security.Tls;
 using Ferry.Server.Storage;
+using Ferry.Server.Storage.Checksums;
 
 namespace Ferry.Server.Connections;
 
@@ -67,6 +68,9 @@ internal sealed class FtpSession
 
     /// <summary>The MLSx facts selected by OPTS MLST (RFC 3659 §7.9); all by default, shared until changed.</summary>
     public IReadOnlySet<string> MlstFacts { get; set; } = MlsxFormatter.DefaultFacts;
+
+    /// <summary>The algorithm HASH uses, chosen by OPTS HASH until REIN (draft-bryan-ftpext-hash §3.2).</summary>
+    public ChecksumAlgorithm HashAlgorithm { get; set; } = ChecksumAlgorithm.Sha256;
 
     public string UserNameForLog => User?.Name ?? PendingUserName ?? "-";
 
@@ -144,5 +148,6 @@ internal sealed class FtpSession
         DataProtection = DataProtection.Clear;
         DataTlsResumed = DataTlsResumption.None;
         MlstFacts = MlsxFormatter.DefaultFacts;
+        HashAlgorithm = ChecksumAlgorithm.Sha256;
     }
 }

@@ -128,6 +128,7 @@ internal static class TransferRunner
         var started = connection.Server.Time.GetTimestamp();
         var result = "failed";
         var token = transfer.AbortToken;
+        var committed = false;
         try
         {
             await using (channel)
@@ -171,6 +172,7 @@ internal static class TransferRunner
                         // Commit before 226, so a client that reads the file next sees all of it;
                         // a resource not committed (any failure above) is disposed below: an abort.
                         await upload.CommitAsync(token);
+                        committed = true;
                     }
 
                     if (resource is not null)
@@ -246,6 +248,13 @@ internal static class TransferRunner
 
             FerryLog.Transfer(connection.Logger, connection.Id, direction, path.Value, connection.Session.UserNameForLog,
                 transfer.BytesTransferred, connection.Server.Time.GetElapsedTime(started).TotalSeconds, result);
+            if (committed)
+            {
+                // After the 226 and the transfer's log line (its duration is the transfer's alone),
+                // but before the transfer ends, so the next command (HASH) waits for the kept
+                // checksum rather than reading the file again.
+                await UploadChecksumKeeper.KeepAsync(connection, direction, path, token);
+            }
         }
     }
 

@@ -166,4 +166,16 @@ internal static partial class FerryLog
 
     [LoggerMessage(5651, LogLevel.Debug, "Session {SessionId}: the client closed the control connection while {Verb} was running; cancelling it")]
     public static partial void ClientLeftDuringCommand(ILogger logger, long sessionId, ClientText verb);
+    // Checksums (issue 13, HASH and the X* commands, kept upload checksums): 5550-5599.
+    [LoggerMessage(5550, LogLevel.Debug, "Session {SessionId}: {Verb} {Path}: {Algorithm} answered from the checksum kept with the file")]
+    public static partial void ChecksumKept(ILogger logger, long sessionId, string verb, ClientText path, string algorithm);
+
+    [LoggerMessage(5551, LogLevel.Debug, "Session {SessionId}: {Verb} {Path}: {Algorithm} computed over {Bytes} bytes in {Duration:0.000} s")]
+    public static partial void ChecksumComputed(ILogger logger, long sessionId, string verb, ClientText path, string algorithm, long bytes, double duration);
+
+    [LoggerMessage(5552, LogLevel.Information, "Session {SessionId}: {Direction} {Path} by {User}: SHA-256 {Checksum} ({Bytes} bytes, read back in {Duration:0.000} s)")]
+    public static partial void UploadChecksum(ILogger logger, long sessionId, string direction, ClientText path, ClientText user, string checksum, long bytes, double duration);
+
+    [LoggerMessage(5553, LogLevel.Debug, "Session {SessionId}: {Direction} {Path}: no SHA-256 kept ({Reason})")]
+    public static partial void UploadChecksumSkipped(ILogger logger, long sessionId, string direction, ClientText path, string reason);
 }

@@ -78,7 +78,7 @@ internal static class CommandTable
 
         // Extensions
         new("FEAT", InformationCommands.FeatAsync, NoLogin, ArgumentRule.None, Anyone, Sequential, "RFC 2389 §3", "FEAT", null, "From this table."),
-        new("OPTS", InformationCommands.OptsAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 2389 §4", "OPTS <UTF8 ON|MLST facts>", "UTF8", "UTF8 ON/OFF (always UTF-8, RFC 2640); MLST fact selection (RFC 3659 §7.9)."),
+        new("OPTS", InformationCommands.OptsAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 2389 §4", "OPTS <UTF8 ON|MLST facts|HASH [algorithm]>", "UTF8", "UTF8 ON/OFF (always UTF-8, RFC 2640); MLST fact selection (RFC 3659 §7.9); HASH algorithm query and selection (draft-bryan-ftpext-hash §3.2)."),
         new("SIZE", FileCommands.SizeAsync, Login, ArgumentRule.Required, UserPermissions.List, Sequential, "RFC 3659 §4", "SIZE <path>", "SIZE", "TYPE I: bytes on storage; TYPE A: bytes as sent with CRLF line ends (RFC 3659 §4), for files up to 64 MiB; directories get 550."),
         new("MDTM", FileCommands.MdtmAsync, Login, ArgumentRule.Required, UserPermissions.List, Sequential, "RFC 3659 §3", "MDTM <path>", "MDTM", "UTC YYYYMMDDHHMMSS."),
         new("MFMT", FileCommands.MfmtAsync, Login, ArgumentRule.Required, UserPermissions.Overwrite, Sequential, "draft-somers-ftp-mfxx §3", "MFMT <YYYYMMDDHHMMSS> <path>", "MFMT", "Sets the modification time (UTC).",
@@ -87,6 +87,14 @@ internal static class CommandTable
         new("MLSD", ListingCommands.MlsdAsync, Login, ArgumentRule.Optional, UserPermissions.List, Sequential, "RFC 3659 §7", "MLSD [<path>]", null, "A missing directory gets 550 (rclone relies on it); streamed.",
             DataUse: DataChannelUse.Listing),
         new("HOST", AccessCommands.HostAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 7151 §3", "HOST <name>", "HOST", "Accepted before login (220); 503 after USER or login."),
+
+        // Checksums (draft-bryan-ftpext-hash; the X* verbs are Serv-U's and ProFTPD mod_digest's, listed in the draft's Appendix B)
+        new("HASH", ChecksumCommands.HashAsync, Login, ArgumentRule.Required, UserPermissions.Read, Sequential, "draft-bryan-ftpext-hash-02 §3", "HASH <path>", "HASH", "213 <algorithm> 0-<size> <hex> <path> with the algorithm OPTS HASH selected (SHA-256 by default; SHA-1, SHA-512, MD5, CRC32). An upload's kept SHA-256 answers at once; otherwise files up to MaxHashFileSize are read (556 above it, 553 for a directory). RANG ranges are not implemented."),
+        new("XCRC", ChecksumCommands.XcrcAsync, Login, ArgumentRule.Required, UserPermissions.Read, Sequential, "draft-bryan-ftpext-hash-02 Appendix B", "XCRC <path> [<start> <end>]", "XCRC", "250 <HEX>: CRC-32 as ProFTPD mod_digest and Serv-U answer; an optional byte range (end exclusive); a quoted path may hold spaces."),
+        new("XMD5", ChecksumCommands.Xmd5Async, Login, ArgumentRule.Required, UserPermissions.Read, Sequential, "draft-bryan-ftpext-hash-02 Appendix B", "XMD5 <path> [<start> <end>]", "XMD5", "250 <HEX>: MD5, as XCRC."),
+        new("XSHA1", ChecksumCommands.Xsha1Async, Login, ArgumentRule.Required, UserPermissions.Read, Sequential, "draft-bryan-ftpext-hash-02 Appendix B", "XSHA1 <path> [<start> <end>]", "XSHA1", "250 <HEX>: SHA-1, as XCRC."),
+        new("XSHA256", ChecksumCommands.Xsha256Async, Login, ArgumentRule.Required, UserPermissions.Read, Sequential, "draft-bryan-ftpext-hash-02 Appendix B", "XSHA256 <path> [<start> <end>]", "XSHA256", "250 <HEX>: SHA-256, as XCRC; an upload's kept SHA-256 answers at once."),
+        new("XSHA512", ChecksumCommands.Xsha512Async, Login, ArgumentRule.Required, UserPermissions.Read, Sequential, "draft-bryan-ftpext-hash-02 Appendix B", "XSHA512 <path> [<start> <end>]", "XSHA512", "250 <HEX>: SHA-512, as XCRC."),
 
         // Security extensions (RFC 2228, RFC 4217)
         new("AUTH", SecurityCommands.AuthAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 2228 §3, RFC 4217 §4", "AUTH <TLS>", "AUTH TLS", "TLS 1.2/1.3; SSL, TLS-C and TLS-P as aliases; bytes sent behind AUTH are dropped (command injection defence).",

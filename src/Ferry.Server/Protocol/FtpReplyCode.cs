@@ -47,4 +47,7 @@ public enum FtpReplyCode
     ExceededStorageAllocation = 552,
     FileNameNotAllowed = 553,
     RequestedActionNotTaken = 554,
+
+    /// <summary>draft-bryan-ftpext-hash §3.5: the file cannot be processed for policy reasons (too large to hash).</summary>
+    FileRefusedByPolicy = 556,
 }

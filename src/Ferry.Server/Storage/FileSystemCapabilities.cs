@@ -22,4 +22,7 @@ public enum FileSystemCapabilities
 
     /// <summary>Files are local OS files: <see cref="IFileSystem.TryGetLocalFile"/> and <see cref="IUpload.TryGetLocalFile"/> hand the opened descriptor to sendfile (RETR) and splice (STOR).</summary>
     LocalFileHandle = 32,
+
+    /// <summary>A checksum can be kept with a file (<see cref="IFileSystem.KeepChecksumAsync"/>), so HASH after an upload answers without reading it.</summary>
+    KeptChecksums = 64,
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Ferry.Server.Storage.Checksums;
 
 namespace Ferry.Server.Storage;
 
@@ -47,4 +48,23 @@ public interface IFileSystem : IDisposable
     /// path again. A FileStream because sendfile through SendPacketsElement takes one.
     /// </summary>
     bool TryGetLocalFile(Stream opened, [NotNullWhen(true)] out FileStream? file);
+
+    /// <summary>
+    /// The checksum kept with the file behind <paramref name="opened"/> (a stream
+    /// <see cref="OpenReadAsync"/> returned) when the backend has
+    /// <see cref="FileSystemCapabilities.KeptChecksums"/> and one was kept for the file as it is
+    /// now; null otherwise, and whenever the file changed after it was kept. By default none is.
+    /// </summary>
+    ValueTask<string?> GetKeptChecksumAsync(Stream opened, ChecksumAlgorithm algorithm, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<string?>(null);
+
+    /// <summary>
+    /// Keeps <paramref name="checksum"/>, computed from every byte of <paramref name="opened"/>,
+    /// with that file, bound to its content: a later change drops it. Kept only while the file is
+    /// still as <paramref name="readFrom"/> (its entry taken before it was opened) describes it,
+    /// so a change during the reading is never kept. Best effort: by default, and where the
+    /// storage cannot keep it, nothing happens.
+    /// </summary>
+    ValueTask KeepChecksumAsync(Stream opened, ChecksumAlgorithm algorithm, string checksum, FileSystemEntry readFrom, CancellationToken cancellationToken) =>
+        ValueTask.CompletedTask;
 }

@@ -25,6 +25,7 @@ public sealed partial class VerbLiteralTests
         [("Protocol/Handlers/DataConnectionCommands.cs", "EPRT")] = "the handler's own verb in its reply texts",
         [("Protocol/Handlers/InformationCommands.cs", "MLST")] = "the OPTS MLST option (RFC 3659 §7.9), not the verb",
         [("Protocol/Handlers/SiteCommands.cs", "HELP")] = "the SITE HELP sub-command, not the verb",
+        [("Protocol/Handlers/InformationCommands.cs", "HASH")] = "the OPTS HASH option (draft-bryan-ftpext-hash §4), and HASH's FEAT line, which stars the session's selection",
     };
 
     [Fact]

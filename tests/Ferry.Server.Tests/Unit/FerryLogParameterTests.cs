@@ -38,6 +38,14 @@ public sealed class FerryLogParameterTests
         "ClientWentAway.reason",        // the socket error's description
         "NoDataConnection.direction",
         "NoDataConnection.reason",      // the DataConnectionException text and its cause (.NET/OpenSSL)
+        "ChecksumKept.verb",            // the command table's verb
+        "ChecksumKept.algorithm",       // a ChecksumAlgorithm's name
+        "ChecksumComputed.verb",
+        "ChecksumComputed.algorithm",
+        "UploadChecksum.direction",
+        "UploadChecksum.checksum",      // hex digits computed by the server
+        "UploadChecksumSkipped.direction",
+        "UploadChecksumSkipped.reason", // fixed texts in UploadChecksumKeeper
         "AcceptStarved.error",          // accept(2)'s errno description
         "OsPermissionRefused.verb",     // the command table's verb
         "OsPermissionRefused.account",  // the process's own account name

@@ -4,6 +4,7 @@ using Ferry.Server.Connections;
 using Ferry.Server.DataChannels;
 using Ferry.Server.Security;
 using Ferry.Server.Storage;
+using Ferry.Server.Storage.Checksums;
 
 namespace Ferry.Server.Protocol.Handlers;
 
@@ -158,7 +159,8 @@ internal static class FileCommands
             return;
         }
 
-        await fileSystem.SetModificationTimeAsync(target, time, connection.Closing);
+        // Through the helper so an upload's kept SHA-256 survives the MFMT that clients send after it.
+        await KeptChecksumAcrossTimeChange.SetModificationTimeAsync(fileSystem, target, time, connection.Closing);
         await connection.ReplyAsync(FtpReplyCode.FileStatus, "Modify=" + time.ToString(TimestampFormat, CultureInfo.InvariantCulture) + "; " + path);
     }
 

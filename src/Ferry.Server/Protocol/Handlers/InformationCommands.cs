@@ -32,7 +32,7 @@ internal static class InformationCommands
         return CommandTable.All
             .Where(spec => spec.Feature is not null && spec.IsImplemented && spec.IsSupportedBy(capabilities))
             .Where(spec => tlsAvailable || !spec.RequiresTls)
-            .Select(spec => spec.Feature!)
+            .Select(spec => spec.Verb == "HASH" ? ChecksumCommands.FeatureLine(session) : spec.Feature!)
             .Append(mlst)
             .Distinct()
             .Order(StringComparer.Ordinal)
@@ -64,6 +64,8 @@ internal static class InformationCommands
                 connection.Session.MlstFacts = selected;
                 var list = string.Concat(MlsxFormatter.SupportedFacts.Where(selected.Contains).Select(f => f + ";"));
                 return connection.ReplyAsync(FtpReplyCode.CommandOkay, "MLST OPTS " + list);
+            case "HASH":
+                return ChecksumCommands.OptsHashAsync(connection, value);
             default:
                 return connection.ReplyAsync(FtpReplyCode.SyntaxErrorInParameters, "Option not understood: " + option);
         }

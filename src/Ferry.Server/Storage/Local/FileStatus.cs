@@ -54,6 +54,9 @@ internal struct FileStatus
 
     public readonly long Size => (long)_size;
 
+    /// <summary>The MLSx unique fact's value (<see cref="FileSystemEntry.UniqueId"/>): device and inode.</summary>
+    public readonly UInt128 UniqueId => new(Device, _inode);
+
     /// <summary>
     /// The device in stat(2)'s st_dev encoding (glibc's makedev), so the unique fact reads as
     /// `stat -c '%d %i'` and Python's os.stat would print it.
@@ -79,8 +82,11 @@ internal struct FileStatus
             new UInt128(Device, _inode));
     }
 
+    /// <summary>st_mtime to the nanosecond, which a kept checksum is bound to (a write in the same 100 ns tick is still seen).</summary>
+    public readonly (long Seconds, uint Nanoseconds) ModifiedExactly => (_modifiedSeconds, _modifiedNanoseconds);
+
     /// <summary>st_mtime to 100 ns ticks, as FileSystemInfo.LastWriteTimeUtc does; clamped to what DateTime can hold.</summary>
-    private readonly DateTime ModifiedUtc =>
+    public readonly DateTime ModifiedUtc =>
         _modifiedSeconds < MinUnixSeconds ? DateTime.MinValue
         : _modifiedSeconds > MaxUnixSeconds ? DateTime.MaxValue
         : DateTime.UnixEpoch.AddTicks((_modifiedSeconds * TimeSpan.TicksPerSecond) + (_modifiedNanoseconds / 100));

@@ -15,7 +15,7 @@ namespace Ferry.Server.Storage.Local;
 /// ftruncate on it), entries through their parent directory's descriptor (mkdirat, unlinkat,
 /// renameat2), so the thing changed is the thing that was confined.
 /// </summary>
-public sealed unsafe class LocalFileSystem : IFileSystem
+public sealed unsafe partial class LocalFileSystem : IFileSystem
 {
     /// <summary>What .NET's FileStream and Directory.CreateDirectory create with; the umask narrows it.</summary>
     private const uint NewFileMode = 0b110_110_110;
@@ -47,7 +47,7 @@ public sealed unsafe class LocalFileSystem : IFileSystem
     public static FileSystemCapabilities Supported =>
         FileSystemCapabilities.Append | FileSystemCapabilities.ReadFromOffset | FileSystemCapabilities.Rename
         | FileSystemCapabilities.SetModificationTime | FileSystemCapabilities.SetUnixMode
-        | FileSystemCapabilities.LocalFileHandle;
+        | FileSystemCapabilities.LocalFileHandle | FileSystemCapabilities.KeptChecksums;
 
     public FileSystemCapabilities Capabilities => Supported;
 

@@ -1,0 +1,54 @@
+using Ferry.Server.Diagnostics;
+using Ferry.Server.Storage;
+using Ferry.Server.Storage.Checksums;
+
+namespace Ferry.Server.Connections;
+
+/// <summary>
+/// An upload's SHA-256, computed from the committed file through the storage contract and kept
+/// with it (<see cref="IFileSystem.KeepChecksumAsync"/>), so HASH and XSHA256 right after the
+/// upload answer without reading it, and written to the transfer log
+/// (<see cref="FtpServerOptions.UploadChecksum"/>). The file is read back right after the 226
+/// while it is still in the page cache: STOR's splice keeps the bytes out of user space, so
+/// hashing them as they arrive would cost the copy loop (bench/upload-checksum.sh). Best effort:
+/// a failure here never changes the upload's outcome, which the client already has.
+/// </summary>
+internal static class UploadChecksumKeeper
+{
+    public static async ValueTask KeepAsync(FtpConnection connection, string direction, VirtualPath path, CancellationToken transferAborted)
+    {
+        var options = connection.Server.Options;
+        if (options.UploadChecksum == UploadChecksumMode.Off || connection.Session.FileSystem is not { } fileSystem)
+        {
+            return;
+        }
+
+        // ABOR (the transfer's token) or the session closing (timeout, server stop) stops the reading.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(transferAborted, connection.Closing);
+        var began = connection.Server.Time.GetTimestamp();
+        try
+        {
+            if (await fileSystem.GetEntryAsync(path, stop.Token) is not { IsDirectory: false } entry)
+            {
+                FerryLog.UploadChecksumSkipped(connection.Logger, connection.Id, direction, path.Value, "the file is gone");
+                return;
+            }
+
+            if (entry.Size > options.MaxHashFileSize)
+            {
+                FerryLog.UploadChecksumSkipped(connection.Logger, connection.Id, direction, path.Value, "larger than MaxHashFileSize");
+                return;
+            }
+
+            await using var content = await fileSystem.OpenReadAsync(path, 0, stop.Token);
+            var checksum = await FileChecksum.ComputeAsync(content, ChecksumAlgorithm.Sha256, entry.Size, stop.Token);
+            await fileSystem.KeepChecksumAsync(content, ChecksumAlgorithm.Sha256, checksum, entry, stop.Token);
+            FerryLog.UploadChecksum(connection.Logger, connection.Id, direction, path.Value, connection.Session.UserNameForLog,
+                checksum, entry.Size, connection.Server.Time.GetElapsedTime(began).TotalSeconds);
+        }
+        catch (Exception e) when (e is StorageException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            FerryLog.UploadChecksumSkipped(connection.Logger, connection.Id, direction, path.Value, e.GetType().Name);
+        }
+    }
+}
