@@ -1,6 +1,7 @@
 using System.Net;
 using Ferry.Server.Security;
 using Ferry.Server.Security.Tls;
+using Ferry.Server.Storage;
 
 namespace Ferry.Server;
 
@@ -319,6 +320,19 @@ public sealed class FtpServerOptions
     /// <summary>The largest <see cref="MinPasswordLength"/>: NIST SP 800-63B rev. 4 asks verifiers to accept passwords of at least 64 characters.</summary>
     public const int MaxMinPasswordLength = 64;
 
+    /// <summary>
+    /// What an aborted STOR or STOU leaves behind (issue 13). Uploads write a hidden temporary
+    /// file beside the target and rename it over the target on success, so a reader never sees a
+    /// half-written file under the target's name either way. Keep (the default): the partial data
+    /// stays under a hidden name that no listing shows, SIZE and MDTM of the target name answer it
+    /// while no file has that name, and REST+STOR or APPE continue it, so `curl -C -` and
+    /// `lftp put -c` resume; the commit renames it over the target. Delete: it is removed, as
+    /// ProFTPD does with HiddenStores (which refuses REST for such uploads); Pure-FTPd's
+    /// --notruncate leaves its temporary files behind instead. Keep, because a feed consumer
+    /// never sees the partial either way and a large upload over a flaky link can resume.
+    /// </summary>
+    public AbortedUploads AbortedUploads { get; set; } = AbortedUploads.Keep;
+
     internal SystemAccountOptions SystemAccountRules => new()
     {
         Enabled = SystemAccounts,
@@ -527,6 +541,11 @@ public sealed class FtpServerOptions
         if (MinPasswordLength is < 1 or > MaxMinPasswordLength)
         {
             errors.Add($"MinPasswordLength: {MinPasswordLength} must be between 1 and {MaxMinPasswordLength}.");
+        }
+
+        if (!Enum.IsDefined(AbortedUploads))
+        {
+            errors.Add($"AbortedUploads: {AbortedUploads} must be Keep or Delete.");
         }
 
         return errors;

@@ -156,4 +156,17 @@ internal static partial class FerryLog
 
     [LoggerMessage(8001, LogLevel.Warning, "Session {SessionId}: the operating system refused {Verb} {Path} for {User} ({Error}); the server runs as '{Account}', which may not write in the home {Home}. If it should, run: chown -R {Account}: {Home}")]
     public static partial void OsPermissionRefused(ILogger logger, long sessionId, string verb, ClientText path, ClientText user, ClientText error, string account, string home);
+
+    // Atomic uploads on local disk (issue 13, part 1): 5500-5549.
+    [LoggerMessage(5500, LogLevel.Debug, "Aborted upload to {Path}: {Bytes} byte(s) kept under a hidden name for a resume")]
+    public static partial void AbortedUploadKept(ILogger logger, ClientText path, long bytes);
+
+    [LoggerMessage(5501, LogLevel.Debug, "Aborted upload to {Path}: its temporary file was removed ({Reason})")]
+    public static partial void AbortedUploadRemoved(ILogger logger, ClientText path, string reason);
+
+    [LoggerMessage(5502, LogLevel.Information, "Removed {Count} temporary upload file(s) left by an earlier run of the server in a folder")]
+    public static partial void StaleUploadsRemoved(ILogger logger, int count);
+
+    [LoggerMessage(5503, LogLevel.Warning, "Cleaning up after the upload to {Path} failed ({Error}); a hidden temporary file may remain until the next start")]
+    public static partial void UploadCleanupFailed(ILogger logger, ClientText path, string error);
 }

@@ -81,7 +81,8 @@ internal static class FileCommands
             return;
         }
 
-        var entry = await fileSystem.GetEntryAsync(path, CancellationToken.None);
+        // A kept partial answers for a name with no file, so a client resumes where it stopped (RFC 3659 §4, §5).
+        var entry = await fileSystem.GetResumableEntryAsync(path, CancellationToken.None);
         if (entry is null || entry.IsDirectory)
         {
             await connection.ReplyAsync(FtpReplyCode.FileUnavailable, entry is null ? "No such file." : "Not a regular file.");
@@ -135,7 +136,7 @@ internal static class FileCommands
             return;
         }
 
-        var entry = await connection.Session.FileSystem!.GetEntryAsync(path, CancellationToken.None);
+        var entry = await connection.Session.FileSystem!.GetResumableEntryAsync(path, CancellationToken.None);
         await (entry is null
             ? connection.ReplyAsync(FtpReplyCode.FileUnavailable, "No such file.")
             : connection.ReplyAsync(FtpReplyCode.FileStatus, entry.LastModifiedUtc.ToString(TimestampFormat, CultureInfo.InvariantCulture)));
