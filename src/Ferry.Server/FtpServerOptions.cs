@@ -297,12 +297,14 @@ public sealed class FtpServerOptions
     public TimeSpan AccountLoginThrottleMaxDelay { get; set; } = TimeSpan.FromSeconds(4);
 
     /// <summary>
-    /// Whether a regular file with more than one hard link may be changed in place: STOR over it,
-    /// APPE, a REST+STOR resume, SITE CHMOD, MFMT. Off: such a file shares its inode with another
-    /// name, which a local user may have made outside the home (`ln /etc/x ~alice/x`), and a
-    /// change would reach that file too (issue 11, finding 7); the client gets 550 naming this
-    /// setting. Reading, renaming and deleting the name are unaffected. vsftpd and ProFTPD have no
-    /// such check (they write through); off is the safe side until uploads write a new inode.
+    /// Whether a regular file with more than one hard link may be changed in place: APPE, a
+    /// REST+STOR resume, SITE CHMOD, MFMT (and STOR through a symlink to it). Off: such a file
+    /// shares its inode with another name, which a local user may have made outside the home
+    /// (`ln /etc/x ~alice/x`), and a change would reach that file too (issue 11, finding 7); the
+    /// client gets 550 naming this setting. Reading, renaming and deleting the name are
+    /// unaffected, and so is STOR over it, which writes a new inode and renames it over the name
+    /// (issue 13), leaving the shared one alone. vsftpd and ProFTPD have no such check (they write
+    /// through).
     /// </summary>
     public bool AllowHardLinkWrites { get; set; }
 

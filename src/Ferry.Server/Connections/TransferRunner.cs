@@ -124,6 +124,18 @@ internal static class TransferRunner
     {
         var started = connection.Server.Time.GetTimestamp();
         var result = "failed";
+
+        // A failed transfer's file is aborted before its final reply, so a client that reconnects
+        // at once (curl -C -, lftp put -c) finds what the abort left: a kept partial, or nothing.
+        async ValueTask AbortResourceAsync()
+        {
+            if (resource is not null)
+            {
+                await DisposeQuietlyAsync(resource);
+                resource = null;
+            }
+        }
+
         var token = transfer.AbortToken;
         try
         {
@@ -182,22 +194,26 @@ internal static class TransferRunner
                 }
                 catch (Exception) when (transfer.Stalled)
                 {
+                    await AbortResourceAsync();
                     result = "stalled";
                     await connection.ReplyAsync(FtpReplyCode.ConnectionClosedTransferAborted,
                         $"No data moved for {connection.Server.Options.DataStallTimeout.TotalSeconds:0} s; transfer aborted.");
                 }
                 catch (Exception) when (transfer.AbortRequested)
                 {
+                    await AbortResourceAsync();
                     result = "aborted";
                     await connection.ReplyAsync(FtpReplyCode.ConnectionClosedTransferAborted, "Connection closed; transfer aborted.");
                 }
                 catch (DataConnectionException e)
                 {
+                    await AbortResourceAsync();
                     result = "no data connection";
                     await connection.ReplyAsync(FtpReplyCode.CannotOpenDataConnection, e is DataTlsException ? e.Message : "Cannot open data connection.");
                 }
                 catch (StorageException e)
                 {
+                    await AbortResourceAsync();
                     result = "storage error " + e.Kind;
                     var reply = e.Kind is StorageErrorKind.InsufficientStorage or StorageErrorKind.QuotaExceeded
                         ? StorageReplies.For(e.Kind)
@@ -206,11 +222,13 @@ internal static class TransferRunner
                 }
                 catch (Exception e) when (ClientDisconnect.IsClientGone(e))
                 {
+                    await AbortResourceAsync();
                     result = "data connection lost";
                     await connection.ReplyAsync(FtpReplyCode.ConnectionClosedTransferAborted, "Data connection closed; transfer aborted.");
                 }
                 catch (Exception e)
                 {
+                    await AbortResourceAsync();
                     // A bug, not a client's doing: still one final reply, so the client never hangs.
                     result = "internal error";
                     FerryLog.TransferFailed(connection.Logger, connection.Id, e);

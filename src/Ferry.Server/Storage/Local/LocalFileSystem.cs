@@ -232,12 +232,8 @@ public sealed unsafe class LocalFileSystem : IFileSystem
                     upload = NewInFlight(path, folder, createNew: true, mode: null);
                     break;
                 case UploadMode.Replace:
-                    if (exists)
-                    {
-                        // The old inode is left alone by a rename, but the refusal stays as documented for AllowHardLinkWrites.
-                        RefuseSharedInode(existing);
-                    }
-
+                    // No hard-link check: the rename gives the name a new inode and leaves the
+                    // shared one, and every other name of it, as it was (issue 11, finding 7).
                     upload = NewInFlight(path, folder, createNew: false, exists ? UploadFileMode.Replacing(existing) : null);
                     break;
                 default:
