@@ -335,6 +335,18 @@ public sealed class FtpServerOptions
     /// </summary>
     public AbortedUploads AbortedUploads { get; set; } = AbortedUploads.Keep;
 
+    /// <summary>
+    /// Whether an upload's data is flushed to disk (fdatasync) before the rename that publishes it
+    /// and before the 226 (issue 13). On: after a crash or power cut the name holds the old file
+    /// or the whole new one, never a new name over blocks that were not written yet (ext4's
+    /// auto_da_alloc only covers a rename over an existing file, XFS and btrfs not even that), and
+    /// a 226 means the bytes are on disk, as a feed consumer expects. It costs a disk flush per
+    /// file: measured on ext4 (bench/atomic-uploads.sh), 1,000 files of 4 KiB went from 99 to 24
+    /// files/s and a 1 GiB overwrite from 3.4 s to 6.6 s. Off: the rename is still atomic for
+    /// readers while the machine runs, which is all vsftpd and ProFTPD offer (they never sync).
+    /// </summary>
+    public bool SyncUploads { get; set; } = true;
+
     internal SystemAccountOptions SystemAccountRules => new()
     {
         Enabled = SystemAccounts,

@@ -194,6 +194,16 @@ public sealed class AtomicUploadTests
     }
 
     [Fact]
+    [VerbTest("STOR")]
+    public async Task A_name_too_long_is_refused_before_the_transfer_starts()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var ftp = await server.ConnectAsync();
+        Assert.Equal(553, (await DataHelpers.TryUploadAsync(ftp, "STOR " + new string('n', 256), "x")).Code);
+        Assert.Empty(HiddenFiles(server));
+    }
+
+    [Fact]
     [VerbTest("STOR", "SITE")]
     public async Task A_replaced_file_keeps_its_mode()
     {
@@ -219,7 +229,11 @@ public sealed class AtomicUploadTests
         await first.CommitAsync(CancellationToken.None);
         var lost = await Assert.ThrowsAsync<StorageException>(async () => await second.CommitAsync(CancellationToken.None));
         Assert.Equal(StorageErrorKind.AlreadyExists, lost.Kind);
+        await second.DisposeAsync();
         Assert.Equal("first", await File.ReadAllTextAsync(server.PathOf("once.txt")));
+
+        // The loser's bytes are no partial of the winner's file: nothing is kept.
+        Assert.Empty(HiddenFiles(server));
         await Assert.ThrowsAsync<StorageException>(async () => await fileSystem.BeginUploadAsync(path, UploadMode.CreateNew, 0, CancellationToken.None));
     }
 

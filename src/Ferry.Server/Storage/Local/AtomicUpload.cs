@@ -13,7 +13,7 @@ namespace Ferry.Server.Storage.Local;
 /// rename acts in the folder that was confined even if a path on the way is swapped meanwhile.
 /// </summary>
 /// <remarks>
-/// Durability: the commit calls fdatasync(2) on the new file before the rename, so after a crash
+/// Durability (<see cref="FtpServerOptions.SyncUploads"/>, on by default): the commit calls fdatasync(2) on the new file before the rename, so after a crash
 /// the target holds the old bytes or the new ones, never a new name with blocks still unwritten
 /// (ext4 with data=ordered guards a rename-over only by its auto_da_alloc heuristic; XFS and btrfs
 /// give no such promise). The folder itself is not fsynced: after a crash the rename may be lost,
@@ -30,8 +30,10 @@ internal sealed class AtomicUpload : IUpload
     private readonly uint? _mode;
     private readonly bool _workingIsPartial;
     private readonly AbortedUploads _aborted;
+    private readonly bool _sync;
     private readonly ILogger _logger;
     private bool _committed;
+    private bool _lostRace;
     private bool _disposed;
 
     /// <param name="path">The target, for the contract and the log.</param>
@@ -42,9 +44,11 @@ internal sealed class AtomicUpload : IUpload
     /// <param name="createNew">STOU and STOR without Overwrite: the rename must not replace anything (RENAME_NOREPLACE), so two uploads of one name cannot both win.</param>
     /// <param name="mode">The mode to give the new file at commit (<see cref="UploadFileMode.Replacing"/>), or null to keep the one it was created with.</param>
     /// <param name="aborted">What an abort leaves.</param>
+    /// <param name="sync">Whether the commit calls fdatasync before the rename (<see cref="FtpServerOptions.SyncUploads"/>).</param>
     /// <param name="logger">For what an abort did.</param>
-    public AtomicUpload(VirtualPath path, int folder, byte[] working, bool workingIsPartial, FileStream file, bool createNew, uint? mode, AbortedUploads aborted, ILogger logger)
+    public AtomicUpload(VirtualPath path, int folder, byte[] working, bool workingIsPartial, FileStream file, bool createNew, uint? mode, AbortedUploads aborted, bool sync, ILogger logger)
     {
+        _sync = sync;
         Path = path;
         _folder = folder;
         _working = working;
@@ -83,7 +87,7 @@ internal sealed class AtomicUpload : IUpload
             throw LocalErrors.Translate(e);
         }
 
-        if (JailNative.SyncData(descriptor) != 0)
+        if (_sync && JailNative.SyncData(descriptor) != 0)
         {
             throw LocalErrors.FromErrno(Marshal.GetLastPInvokeError());
         }
@@ -97,7 +101,14 @@ internal sealed class AtomicUpload : IUpload
         cancellationToken.ThrowIfCancellationRequested();
         if (RenameWorking(_target, _createNew ? JailNative.NoReplace : 0) != 0)
         {
-            throw LocalErrors.FromErrno(Marshal.GetLastPInvokeError());
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == JailNative.EEXIST)
+            {
+                // Another create-only upload of this name won: this one's bytes are no partial of that file.
+                _lostRace = true;
+            }
+
+            throw LocalErrors.FromErrno(errno);
         }
 
         _committed = true;
@@ -164,9 +175,9 @@ internal sealed class AtomicUpload : IUpload
             return;
         }
 
-        if (_aborted == AbortedUploads.Delete || written == 0)
+        if (_aborted == AbortedUploads.Delete || written == 0 || _lostRace)
         {
-            Remove(written == 0 ? "nothing was written" : "AbortedUploads is Delete");
+            Remove(_lostRace ? "another upload created the name first" : written == 0 ? "nothing was written" : "AbortedUploads is Delete");
             return;
         }
 

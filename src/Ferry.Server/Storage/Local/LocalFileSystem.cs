@@ -25,9 +25,13 @@ public sealed unsafe class LocalFileSystem : IFileSystem
     /// <summary>How often a fresh in-flight name is tried when one exists already (64 random bits: never, in practice).</summary>
     private const int InFlightNameAttempts = 4;
 
+    /// <summary>NAME_MAX (limits.h) plus the terminating NUL: the longest name a Linux file system takes.</summary>
+    private const int MaxNameBytes = 255 + 1;
+
     private readonly ConfinedRoot _root;
     private readonly bool _allowHardLinkWrites;
     private readonly AbortedUploads _abortedUploads;
+    private readonly bool _syncUploads;
     private readonly StaleUploadSweeper _sweeper;
     private readonly ILogger _logger;
 
@@ -47,8 +51,9 @@ public sealed unsafe class LocalFileSystem : IFileSystem
     /// <summary>With <paramref name="useOpenat2"/> false every lookup takes the component walk, as on a kernel without openat2 (tests).</summary>
     internal LocalFileSystem(
         string rootDirectory, bool allowHardLinkWrites, bool useOpenat2, AbortedUploads abortedUploads = AbortedUploads.Keep,
-        StaleUploadSweeper? sweeper = null, ILogger? logger = null)
+        StaleUploadSweeper? sweeper = null, ILogger? logger = null, bool syncUploads = true)
     {
+        _syncUploads = syncUploads;
         _root = ConfinedRoot.Open(rootDirectory, useOpenat2);
         _allowHardLinkWrites = allowHardLinkWrites;
         _abortedUploads = abortedUploads;
@@ -212,7 +217,14 @@ public sealed unsafe class LocalFileSystem : IFileSystem
                 throw LocalErrors.FromErrno(-folder);
             }
 
-            var exists = StatusAt(folder, UploadNames.Terminated(path.Name), out var existing);
+            var target = UploadNames.Terminated(path.Name);
+            if (target.Length > MaxNameBytes)
+            {
+                // Refused before the 150, as open(2) of the name itself would have been (ENAMETOOLONG).
+                throw new StorageException(StorageErrorKind.InvalidName);
+            }
+
+            var exists = StatusAt(folder, target, out var existing);
             if (exists && existing.IsSymbolicLink)
             {
                 return null;
@@ -292,7 +304,7 @@ public sealed unsafe class LocalFileSystem : IFileSystem
 
             _ = JailNative.Advise(descriptor, 0, 0, JailNative.AdviseSequential);
             var file = Wrap(new SafeFileHandle(descriptor, ownsHandle: true), FileAccess.Write, isAsync: false);
-            return new AtomicUpload(path, folder, name, workingIsPartial: false, file, createNew, mode, _abortedUploads, _logger);
+            return new AtomicUpload(path, folder, name, workingIsPartial: false, file, createNew, mode, _abortedUploads, _syncUploads, _logger);
         }
     }
 
@@ -339,7 +351,7 @@ public sealed unsafe class LocalFileSystem : IFileSystem
             _ = JailNative.Advise(descriptor, 0, 0, JailNative.AdviseSequential);
             var file = Wrap(handle, FileAccess.Write, isAsync: false);
             file.Seek(position, SeekOrigin.Begin);
-            return new AtomicUpload(path, folder, partialName, workingIsPartial: true, file, createNew: false, mode, _abortedUploads, _logger);
+            return new AtomicUpload(path, folder, partialName, workingIsPartial: true, file, createNew: false, mode, _abortedUploads, _syncUploads, _logger);
         }
         catch
         {

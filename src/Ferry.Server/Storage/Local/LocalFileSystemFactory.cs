@@ -16,6 +16,6 @@ public sealed class LocalFileSystemFactory(FtpServerOptions options, ILogger? lo
     {
         cancellationToken.ThrowIfCancellationRequested();
         return ValueTask.FromResult<IFileSystem>(
-            new LocalFileSystem(user.HomeDirectory, options.AllowHardLinkWrites, useOpenat2: true, options.AbortedUploads, _sweeper, _logger));
+            new LocalFileSystem(user.HomeDirectory, options.AllowHardLinkWrites, useOpenat2: true, options.AbortedUploads, _sweeper, _logger, options.SyncUploads));
     }
 }
