@@ -127,6 +127,21 @@ public sealed class AtomicUploadTests
     }
 
     [Fact]
+    [VerbTest("STOR", "DELE", "SIZE")]
+    public async Task DELE_of_the_name_discards_a_kept_partial()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var ftp = await server.ConnectAsync();
+        await InterruptUploadAsync(server, ftp, "STOR new.bin", RandomNumberGenerator.GetBytes(Size / 2), "reset");
+        Assert.Single(HiddenFiles(server));
+
+        await ftp.CommandAsync("DELE new.bin", 250);
+        Assert.Empty(HiddenFiles(server));
+        await ftp.CommandAsync("SIZE new.bin", 550);
+        await ftp.CommandAsync("DELE new.bin", 550);
+    }
+
+    [Fact]
     [VerbTest("STOR", "SIZE")]
     public async Task With_AbortedUploads_Delete_nothing_is_left()
     {

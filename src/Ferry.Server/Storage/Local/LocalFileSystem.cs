@@ -466,7 +466,17 @@ public sealed unsafe class LocalFileSystem : IFileSystem
             throw new StorageException(StorageErrorKind.IsADirectory);
         }
 
-        InParent(path, EntryChange.RemoveFile);
+        try
+        {
+            InParent(path, EntryChange.RemoveFile);
+        }
+        catch (StorageException e) when (e.Kind == StorageErrorKind.NotFound)
+        {
+            // DELE of a name with no file but a kept partial (which SIZE answers) discards the
+            // partial: the user's only way to free the space it takes, since it cannot be named.
+            InParent(path.Parent.Child(UploadNames.PartialPrefix + path.Name), EntryChange.RemoveFile);
+        }
+
         return ValueTask.CompletedTask;
     }
 
