@@ -346,9 +346,12 @@ public sealed class CurlTests
         }
 
         Assert.Equal(0, server.Server.ActiveSessions);
-        Assert.True(new FileInfo(server.PathOf("slow.bin")).Length < 4 * 1024 * 1024);
+
+        // Atomic uploads (issue 13): the cut upload is not under its name, and what arrived is kept for a resume.
+        Assert.False(File.Exists(server.PathOf("slow.bin")), "a cut upload is visible under its name");
+        Assert.True(new FileInfo(server.PathOf(".ferry-partial.slow.bin")).Length < 4 * 1024 * 1024);
         var list = (await CurlAsync("--list-only", Url(server, "/"))).AssertSuccess();
-        Assert.Contains("slow.bin", list.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain("slow.bin", list.StdOut, StringComparison.Ordinal);
     }
 
     [Fact]

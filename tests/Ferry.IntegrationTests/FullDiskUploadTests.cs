@@ -38,7 +38,8 @@ public sealed class FullDiskUploadTests
             Assert.Contains(server.Log.Messages(6120), m => m.EndsWith("receives through " + (useSplice ? "splice" : "the copy loop"), StringComparison.Ordinal));
             Assert.Empty(server.Log.Messages(6121));
 
-            // The session goes on: the partial file can go, and then a small upload fits.
+            // The session goes on: the partial file (kept under a hidden name, issue 13) can go by
+            // its upload's name, and then a small upload fits.
             await ftp.CommandAsync("NOOP", 200);
             await ftp.CommandAsync("DELE full.bin", 250);
             var small = FileTree.RandomBytes(100_000);

@@ -127,6 +127,18 @@ internal static class TransferRunner
     {
         var started = connection.Server.Time.GetTimestamp();
         var result = "failed";
+
+        // A failed transfer's file is aborted before its final reply, so a client that reconnects
+        // at once (curl -C -, lftp put -c) finds what the abort left: a kept partial, or nothing.
+        async ValueTask AbortResourceAsync()
+        {
+            if (resource is not null)
+            {
+                await DisposeQuietlyAsync(resource);
+                resource = null;
+            }
+        }
+
         var token = transfer.AbortToken;
         var committed = false;
         try
@@ -186,12 +198,14 @@ internal static class TransferRunner
                 }
                 catch (Exception) when (transfer.Stalled)
                 {
+                    await AbortResourceAsync();
                     result = "stalled";
                     await connection.ReplyAsync(FtpReplyCode.ConnectionClosedTransferAborted,
                         $"No data moved for {connection.Server.Options.DataStallTimeout.TotalSeconds:0} s; transfer aborted.");
                 }
                 catch (Exception) when (transfer.AbortRequested)
                 {
+                    await AbortResourceAsync();
                     result = "aborted";
                     await connection.ReplyAsync(FtpReplyCode.ConnectionClosedTransferAborted, "Connection closed; transfer aborted.");
                 }
@@ -212,6 +226,7 @@ internal static class TransferRunner
                 }
                 catch (DataConnectionException e)
                 {
+                    await AbortResourceAsync();
                     result = "no data connection";
                     FerryLog.NoDataConnection(connection.Logger, connection.Id, direction, path.Value,
                         e.InnerException is { } cause ? $"{e.Message} {cause.GetType().Name}: {cause.Message}" : e.Message);
@@ -219,6 +234,7 @@ internal static class TransferRunner
                 }
                 catch (StorageException e)
                 {
+                    await AbortResourceAsync();
                     result = "storage error " + e.Kind;
                     var reply = e.Kind is StorageErrorKind.InsufficientStorage or StorageErrorKind.QuotaExceeded
                         ? StorageReplies.For(e.Kind)
@@ -227,11 +243,13 @@ internal static class TransferRunner
                 }
                 catch (Exception e) when (ClientDisconnect.IsClientGone(e))
                 {
+                    await AbortResourceAsync();
                     result = "data connection lost";
                     await connection.ReplyAsync(FtpReplyCode.ConnectionClosedTransferAborted, "Data connection closed; transfer aborted.");
                 }
                 catch (Exception e)
                 {
+                    await AbortResourceAsync();
                     // A bug, not a client's doing: still one final reply, so the client never hangs.
                     result = "internal error";
                     FerryLog.TransferFailed(connection.Logger, connection.Id, e);

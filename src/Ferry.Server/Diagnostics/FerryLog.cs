@@ -178,4 +178,16 @@ internal static partial class FerryLog
 
     [LoggerMessage(5553, LogLevel.Debug, "Session {SessionId}: {Direction} {Path}: no SHA-256 kept ({Reason})")]
     public static partial void UploadChecksumSkipped(ILogger logger, long sessionId, string direction, ClientText path, string reason);
+    // Atomic uploads on local disk (issue 13, part 1): 5500-5549.
+    [LoggerMessage(5500, LogLevel.Debug, "Aborted upload to {Path}: {Bytes} byte(s) kept under a hidden name for a resume")]
+    public static partial void AbortedUploadKept(ILogger logger, ClientText path, long bytes);
+
+    [LoggerMessage(5501, LogLevel.Debug, "Aborted upload to {Path}: its temporary file was removed ({Reason})")]
+    public static partial void AbortedUploadRemoved(ILogger logger, ClientText path, string reason);
+
+    [LoggerMessage(5502, LogLevel.Information, "Removed {Count} temporary upload file(s) left by an earlier run of the server in a folder")]
+    public static partial void StaleUploadsRemoved(ILogger logger, int count);
+
+    [LoggerMessage(5503, LogLevel.Warning, "Cleaning up after the upload to {Path} failed ({Error}); a hidden temporary file may remain until the next start")]
+    public static partial void UploadCleanupFailed(ILogger logger, ClientText path, string error);
 }

@@ -16,6 +16,14 @@ public interface IFileSystem : IDisposable
     /// <summary>Null when nothing exists at <paramref name="path"/>.</summary>
     ValueTask<FileSystemEntry?> GetEntryAsync(VirtualPath path, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// What SIZE and MDTM answer and a REST offset is checked against: the file at
+    /// <paramref name="path"/>, or, for a backend that keeps aborted uploads for a resume, while no
+    /// file has that name, the data kept for it. Defaults to <see cref="GetEntryAsync"/>.
+    /// </summary>
+    ValueTask<FileSystemEntry?> GetResumableEntryAsync(VirtualPath path, CancellationToken cancellationToken) =>
+        GetEntryAsync(path, cancellationToken);
+
     /// <summary>Streams a directory's entries as they are read, never the whole directory at once.</summary>
     IAsyncEnumerable<FileSystemEntry> ListAsync(VirtualPath directory, CancellationToken cancellationToken);
 

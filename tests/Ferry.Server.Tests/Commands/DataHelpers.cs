@@ -100,6 +100,18 @@ internal static class DataHelpers
         return await ftp.ReadReplyAsync();
     }
 
+    /// <summary>
+    /// How many bytes of an upload to <paramref name="name"/> (in the root) are on disk: uploads
+    /// write a hidden in-flight file and rename it over the name at the commit, and an abort keeps
+    /// them as a hidden partial (issue 13), so the largest of the three.
+    /// </summary>
+    public static long UploadedLength(TestServer server, string name) =>
+        Directory.GetFiles(server.Root, ".ferry-upload.*").Append(server.PathOf(name)).Append(KeptPartial(server, name))
+            .Select(path => new FileInfo(path)).Where(file => file.Exists).Select(file => file.Length).DefaultIfEmpty(0).Max();
+
+    /// <summary>Where an aborted upload to <paramref name="name"/> (in the root) keeps its bytes for a resume (AbortedUploads=Keep).</summary>
+    public static string KeptPartial(TestServer server, string name) => server.PathOf(".ferry-partial." + name);
+
     public static string WriteFile(TestServer server, string relative, string content) =>
         WriteFile(server, relative, Encoding.UTF8.GetBytes(content));
 

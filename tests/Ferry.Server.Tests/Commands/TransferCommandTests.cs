@@ -504,7 +504,9 @@ public sealed class TransferCommandTests
         await ftp.ExpectAsync(426);
         await ftp.ExpectAsync(226);
         await ftp.CommandAsync("NOOP", 200);
-        Assert.True(File.Exists(server.PathOf("partial.bin")));
-        Assert.InRange(new FileInfo(server.PathOf("partial.bin")).Length, 0, 50_000);
+
+        // Atomic uploads (issue 13): an aborted one is never under its name; what arrived is kept for a resume.
+        Assert.False(File.Exists(server.PathOf("partial.bin")), "an aborted upload is visible under its name");
+        Assert.InRange(DataHelpers.UploadedLength(server, "partial.bin"), 0, 50_000);
     }
 }

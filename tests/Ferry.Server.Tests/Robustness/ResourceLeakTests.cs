@@ -119,11 +119,19 @@ public sealed class ResourceLeakTests
         await Probe.AssertSocketsBackAsync(socketsBefore, margin: 4);
         await Probe.AssertFileDescriptorsBackAsync(fdsBefore, margin: 16);
 
-        // The partial uploads are not locked: an exclusive open and a delete both work.
+        // Every abort ended its in-flight file (issue 13: uploads write a hidden file renamed at the
+        // commit), none is under its own name, and the kept partials are not locked: an exclusive
+        // open and a delete both work. A partial exists where bytes reached the disk before the reset.
+        Assert.Empty(Directory.GetFiles(server.Root, ".ferry-upload.*"));
         foreach (var name in Enumerable.Range(0, 50).Select(i => $"partial-{i}.bin").Append("warmup.bin"))
         {
-            var path = server.PathOf(name);
-            Assert.True(File.Exists(path), $"{name} should exist (the upload started)");
+            Assert.False(File.Exists(server.PathOf(name)), $"{name}: an aborted upload is visible under its name");
+            var path = Commands.DataHelpers.KeptPartial(server, name);
+            if (!File.Exists(path))
+            {
+                continue;
+            }
+
             using (new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
             {
             }

@@ -44,7 +44,7 @@ public sealed class SpliceUploadResetTests
         Assert.Equal(Cycles + 1, server.Log.Messages(SpliceUploadTests.UploadMethodEvent).Count(m => m.EndsWith("through splice", StringComparison.Ordinal)));
 
         // Each partial upload kept what arrived before the reset, and the server still serves.
-        Assert.All(Enumerable.Range(0, Cycles), cycle => Assert.True(new FileInfo(server.PathOf($"reset-{cycle}.bin")).Length >= SentBeforeReset));
+        Assert.All(Enumerable.Range(0, Cycles), cycle => Assert.True(new FileInfo(DataHelpers.KeptPartial(server, $"reset-{cycle}.bin")).Length >= SentBeforeReset));
         await using var ftp = await server.ConnectAsync();
         await ftp.CommandAsync("TYPE I", 200);
         var content = SpliceUploadTests.Random(3 * 1024 * 1024);
@@ -68,7 +68,7 @@ public sealed class SpliceUploadResetTests
             sent += await data.SendAsync(chunk.AsMemory(sent), SocketFlags.None);
         }
 
-        var written = await Probe.EventuallyAsync(() => new FileInfo(server.PathOf(name)).Length >= SentBeforeReset, TimeSpan.FromSeconds(10));
+        var written = await Probe.EventuallyAsync(() => DataHelpers.UploadedLength(server, name) >= SentBeforeReset, TimeSpan.FromSeconds(10));
         Assert.True(written, $"{name}: the first {SentBeforeReset} bytes never reached the file");
         Probe.Reset(data);
         if (resetControlToo)

@@ -9,8 +9,9 @@ namespace Ferry.Server.Tests.Security;
 /// <summary>
 /// Issue 11, finding 7: a hard link in a home to a file outside it (a local user's
 /// `ln /outside/file ~alice/file`) is the same inode, so writing through it in place writes the
-/// outside file. Until uploads write a new inode, every in-place change of a file with more than
-/// one link is refused unless AllowHardLinkWrites is on.
+/// outside file. Every in-place change of a file with more than one link is refused unless
+/// AllowHardLinkWrites is on; STOR is not in place any more (issue 13: a new inode renamed over
+/// the name), so it replaces the name and leaves the outside file alone, setting or not.
 /// </summary>
 public sealed partial class HardLinkTests
 {
@@ -29,7 +30,6 @@ public sealed partial class HardLinkTests
 
         var replies = new List<FtpReplyText>
         {
-            await DataHelpers.TryUploadAsync(ftp, "STOR linked.txt", "overwritten"),
             await DataHelpers.TryUploadAsync(ftp, "APPE linked.txt", "appended"),
         };
         await ftp.CommandAsync("REST 4", 350);
@@ -51,6 +51,12 @@ public sealed partial class HardLinkTests
         Assert.Equal(Original, Encoding.UTF8.GetString(data));
         await ftp.CommandAsync("RNFR linked.txt", 350);
         await ftp.CommandAsync("RNTO renamed.txt", 250);
+        AssertUntouched(outside);
+
+        // STOR gives the name a new inode: the name holds the upload, the outside file is as it was.
+        Assert.Equal(226, (await DataHelpers.TryUploadAsync(ftp, "STOR renamed.txt", "overwritten")).Code);
+        Assert.Equal("overwritten", await File.ReadAllTextAsync(server.PathOf("renamed.txt")));
+        AssertUntouched(outside);
         await ftp.CommandAsync("DELE renamed.txt", 250);
         AssertUntouched(outside);
 
@@ -70,15 +76,19 @@ public sealed partial class HardLinkTests
         await using var ftp = await server.ConnectAsync();
         await ftp.CommandAsync("TYPE I", 200);
 
-        Assert.Equal(226, (await DataHelpers.TryUploadAsync(ftp, "STOR linked.txt", "overwritten")).Code);
         Assert.Equal(226, (await DataHelpers.TryUploadAsync(ftp, "APPE linked.txt", " and appended")).Code);
         await ftp.CommandAsync("SITE CHMOD 600 linked.txt", 200);
         await ftp.CommandAsync("MFMT 20200101000000 linked.txt", 213);
 
         // The same inode: what the setting allows reaches the other name, as it would with vsftpd.
-        Assert.Equal("overwritten and appended", await File.ReadAllTextAsync(outside));
+        Assert.Equal(Original + " and appended", await File.ReadAllTextAsync(outside));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(outside));
         Assert.Equal(new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc), File.GetLastWriteTimeUtc(outside));
+
+        // STOR is never in place (issue 13): it replaces the name, and the outside file keeps what it had.
+        Assert.Equal(226, (await DataHelpers.TryUploadAsync(ftp, "STOR linked.txt", "overwritten")).Code);
+        Assert.Equal("overwritten", await File.ReadAllTextAsync(server.PathOf("linked.txt")));
+        Assert.Equal(Original + " and appended", await File.ReadAllTextAsync(outside));
     }
 
     /// <summary>A file next to the home (outside it) and a hard link to it in the home, named linked.txt.</summary>

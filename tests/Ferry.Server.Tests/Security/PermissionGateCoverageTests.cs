@@ -36,6 +36,12 @@ public sealed class PermissionGateCoverageTests
         ["MLSD"] = ["MLSD /locked"],
         ["STAT"] = ["STAT /locked"],
         ["SITE"] = ["SITE CHMOD 600 /locked/file.txt"],
+        ["HASH"] = ["HASH /locked/file.txt"],
+        ["XCRC"] = ["XCRC /locked/file.txt"],
+        ["XMD5"] = ["XMD5 /locked/file.txt"],
+        ["XSHA1"] = ["XSHA1 /locked/file.txt"],
+        ["XSHA256"] = ["XSHA256 /locked/file.txt"],
+        ["XSHA512"] = ["XSHA512 /locked/file.txt"],
     };
 
     [Fact]

@@ -9,8 +9,6 @@ namespace Ferry.Server.Tests.StorageContract;
 public sealed class MemoryStorageContractTests : StorageContractTests
 {
     /// <summary>A Replace upload writes a private buffer published only at commit: an abort leaves the old file.</summary>
-    protected override bool AbortedReplaceKeepsOldContent => true;
-
     protected override Task<StorageUnderTest> StartAsync() => MemoryStorageUnderTest.StartAsync();
 
     /// <summary>RFC 3659 §3: MDTM of an upload is the time of its commit, read from the volume's clock (a fake one here).</summary>

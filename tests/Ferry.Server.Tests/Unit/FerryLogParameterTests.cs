@@ -46,6 +46,8 @@ public sealed class FerryLogParameterTests
         "UploadChecksum.checksum",      // hex digits computed by the server
         "UploadChecksumSkipped.direction",
         "UploadChecksumSkipped.reason", // fixed texts in UploadChecksumKeeper
+        "AbortedUploadRemoved.reason",  // fixed texts of the upload's abort path
+        "UploadCleanupFailed.error",    // an errno's description
         "AcceptStarved.error",          // accept(2)'s errno description
         "OsPermissionRefused.verb",     // the command table's verb
         "OsPermissionRefused.account",  // the process's own account name

@@ -82,7 +82,8 @@ internal static class FileCommands
             return;
         }
 
-        var entry = await fileSystem.GetEntryAsync(path, connection.Closing);
+        // A kept partial answers for a name with no file, so a client resumes where it stopped (RFC 3659 §4, §5).
+        var entry = await fileSystem.GetResumableEntryAsync(path, connection.Closing);
         if (entry is null || entry.IsDirectory)
         {
             await connection.ReplyAsync(FtpReplyCode.FileUnavailable, entry is null ? "No such file." : "Not a regular file.");
@@ -136,7 +137,7 @@ internal static class FileCommands
             return;
         }
 
-        var entry = await connection.Session.FileSystem!.GetEntryAsync(path, connection.Closing);
+        var entry = await connection.Session.FileSystem!.GetResumableEntryAsync(path, connection.Closing);
         await (entry is null
             ? connection.ReplyAsync(FtpReplyCode.FileUnavailable, "No such file.")
             : connection.ReplyAsync(FtpReplyCode.FileStatus, entry.LastModifiedUtc.ToString(TimestampFormat, CultureInfo.InvariantCulture)));

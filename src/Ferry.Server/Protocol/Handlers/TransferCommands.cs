@@ -183,7 +183,7 @@ internal static class TransferCommands
             return;
         }
 
-        if (offset > 0 && ((await fileSystem.GetEntryAsync(path, connection.Closing))?.Size ?? 0) < offset)
+        if (offset > 0 && ((await fileSystem.GetResumableEntryAsync(path, connection.Closing))?.Size ?? 0) < offset)
         {
             await TransferRunner.RefuseAsync(connection, (FtpReplyCode.RequestedActionNotTaken, "Invalid REST offset: the file is shorter."));
             return;

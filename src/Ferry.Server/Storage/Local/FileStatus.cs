@@ -13,7 +13,7 @@ internal struct FileStatus
     private const int DirectoryType = 0x4000; // S_IFDIR
     private const int SymbolicLinkType = 0xA000; // S_IFLNK
     private const int RegularFileType = 0x8000; // S_IFREG
-    private const int PermissionBits = 0xFFF; // rwx for all three plus setuid, setgid and sticky, as .NET's UnixFileMode
+    private const int PermissionMask = 0xFFF; // rwx for all three plus setuid, setgid and sticky, as .NET's UnixFileMode
 
     // The earliest and latest seconds since 1970 a DateTime holds (years 1 and 9999).
     private const long MinUnixSeconds = -62_135_596_800;
@@ -57,6 +57,12 @@ internal struct FileStatus
     /// <summary>The MLSx unique fact's value (<see cref="FileSystemEntry.UniqueId"/>): device and inode.</summary>
     public readonly UInt128 UniqueId => new(Device, _inode);
 
+    /// <summary>st_ino: with <see cref="Device"/>, what names one file.</summary>
+    public readonly ulong Inode => _inode;
+
+    /// <summary>st_mode without the file type: rwx for all three plus setuid, setgid and sticky.</summary>
+    public readonly uint PermissionBits => (uint)(_mode & PermissionMask);
+
     /// <summary>
     /// The device in stat(2)'s st_dev encoding (glibc's makedev), so the unique fact reads as
     /// `stat -c '%d %i'` and Python's os.stat would print it.
@@ -78,7 +84,7 @@ internal struct FileStatus
             isDirectory,
             isDirectory ? 0 : (long)_size,
             ModifiedUtc,
-            (UnixFileMode)(_mode & PermissionBits),
+            (UnixFileMode)(_mode & PermissionMask),
             new UInt128(Device, _inode));
     }
 

@@ -19,6 +19,7 @@ internal static unsafe partial class JailNative
     public const int ENOTDIR = 20;
     public const int EISDIR = 21;
     public const int EINVAL = 22;
+    public const int ENAMETOOLONG = 36;
     public const int ENOSYS = 38;
     public const int ELOOP = 40;
     public const int EOPNOTSUPP = 95;
@@ -80,6 +81,13 @@ internal static unsafe partial class JailNative
 
     [LibraryImport("libc", EntryPoint = "chmod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int ChangeMode(string path, uint mode);
+
+    /// <summary>fdatasync(2): the file's data (and the size that reaches it) on disk before the rename publishes it.</summary>
+    [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+    public static partial int SyncData(int descriptor);
+
+    [LibraryImport("libc", EntryPoint = "fchmod", SetLastError = true)]
+    public static partial int ChangeModeOf(int descriptor, uint mode);
 
     [LibraryImport("libc", EntryPoint = "ftruncate", SetLastError = true)]
     public static partial int Truncate(int descriptor, long length);

@@ -2,6 +2,8 @@ using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Win32.SafeHandles;
 
 namespace Ferry.Server.Storage.Local;
@@ -17,12 +19,21 @@ namespace Ferry.Server.Storage.Local;
 /// </summary>
 public sealed unsafe partial class LocalFileSystem : IFileSystem
 {
-    /// <summary>What .NET's FileStream and Directory.CreateDirectory create with; the umask narrows it.</summary>
-    private const uint NewFileMode = 0b110_110_110;
+    /// <summary>What .NET's Directory.CreateDirectory creates with; the umask narrows it (files: <see cref="UploadFileMode"/>).</summary>
     private const uint NewDirectoryMode = 0b111_111_111;
+
+    /// <summary>How often a fresh in-flight name is tried when one exists already (64 random bits: never, in practice).</summary>
+    private const int InFlightNameAttempts = 4;
+
+    /// <summary>NAME_MAX (limits.h) plus the terminating NUL: the longest name a Linux file system takes.</summary>
+    private const int MaxNameBytes = 255 + 1;
 
     private readonly ConfinedRoot _root;
     private readonly bool _allowHardLinkWrites;
+    private readonly AbortedUploads _abortedUploads;
+    private readonly bool _syncUploads;
+    private readonly StaleUploadSweeper _sweeper;
+    private readonly ILogger _logger;
 
     /// <summary>Opens the user's root; a missing or unreadable one is a <see cref="StorageException"/>.</summary>
     /// <param name="rootDirectory">The user's home.</param>
@@ -31,16 +42,23 @@ public sealed unsafe partial class LocalFileSystem : IFileSystem
     /// other hard links are allowed (<see cref="FtpServerOptions.AllowHardLinkWrites"/>): they
     /// change the shared inode, which another name outside the root may lead to.
     /// </param>
-    public LocalFileSystem(string rootDirectory, bool allowHardLinkWrites = false)
-        : this(rootDirectory, allowHardLinkWrites, useOpenat2: true)
+    /// <param name="abortedUploads">What an aborted STOR or STOU leaves (<see cref="FtpServerOptions.AbortedUploads"/>).</param>
+    public LocalFileSystem(string rootDirectory, bool allowHardLinkWrites = false, AbortedUploads abortedUploads = AbortedUploads.Keep)
+        : this(rootDirectory, allowHardLinkWrites, useOpenat2: true, abortedUploads)
     {
     }
 
     /// <summary>With <paramref name="useOpenat2"/> false every lookup takes the component walk, as on a kernel without openat2 (tests).</summary>
-    internal LocalFileSystem(string rootDirectory, bool allowHardLinkWrites, bool useOpenat2)
+    internal LocalFileSystem(
+        string rootDirectory, bool allowHardLinkWrites, bool useOpenat2, AbortedUploads abortedUploads = AbortedUploads.Keep,
+        StaleUploadSweeper? sweeper = null, ILogger? logger = null, bool syncUploads = false)
     {
+        _syncUploads = syncUploads;
         _root = ConfinedRoot.Open(rootDirectory, useOpenat2);
         _allowHardLinkWrites = allowHardLinkWrites;
+        _abortedUploads = abortedUploads;
+        _logger = logger ?? NullLogger.Instance;
+        _sweeper = sweeper ?? new StaleUploadSweeper(_logger);
     }
 
     /// <summary>Everything: local disk offers every capability (the factory reports it before login).</summary>
@@ -52,25 +70,33 @@ public sealed unsafe partial class LocalFileSystem : IFileSystem
     public FileSystemCapabilities Capabilities => Supported;
 
     /// <summary>One openat2 (following a final symlink only while it stays inside) and one statx of the handle.</summary>
-    public ValueTask<FileSystemEntry?> GetEntryAsync(VirtualPath path, CancellationToken cancellationToken)
+    public ValueTask<FileSystemEntry?> GetEntryAsync(VirtualPath path, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(EntryOf(path));
+
+    private FileSystemEntry? EntryOf(VirtualPath path)
     {
+        if (UploadNames.IsReserved(path))
+        {
+            return null;
+        }
+
         var root = _root.Enter();
         try
         {
             if (path.IsRoot)
             {
-                return ValueTask.FromResult(StatusOf(root, DirectoryNative.ListingMask, out var home) == 0 ? home.ToEntry(path.Name) : null);
+                return StatusOf(root, DirectoryNative.ListingMask, out var home) == 0 ? home.ToEntry(path.Name) : null;
             }
 
             var descriptor = Open(root, path, OpenFlags.PathOnly, 0);
             if (descriptor < 0)
             {
-                return ValueTask.FromResult<FileSystemEntry?>(null);
+                return null;
             }
 
             try
             {
-                return ValueTask.FromResult(StatusOf(descriptor, DirectoryNative.ListingMask, out var status) == 0 ? status.ToEntry(path.Name) : null);
+                return StatusOf(descriptor, DirectoryNative.ListingMask, out var status) == 0 ? status.ToEntry(path.Name) : null;
             }
             finally
             {
@@ -88,6 +114,9 @@ public sealed unsafe partial class LocalFileSystem : IFileSystem
     {
         // Local reads are synchronous; the interface is async for object-store backends.
         await Task.CompletedTask;
+
+        RefuseReserved(directory, StorageErrorKind.NotFound);
+        SweepFolder(directory);
 
         // The errno says what is wrong: ENOENT not found, ENOTDIR a file, EACCES not readable.
         using var reader = OpenDirectory(directory);
@@ -107,6 +136,7 @@ public sealed unsafe partial class LocalFileSystem : IFileSystem
 
     public ValueTask<Stream> OpenReadAsync(VirtualPath path, long offset, CancellationToken cancellationToken)
     {
+        RefuseReserved(path, StorageErrorKind.NotFound);
         var handle = OpenFile(path, OpenFlags.ReadOnly, out _);
         // Asynchronous: SendPacketsElement (sendfile) accepts only async-opened streams.
         var stream = Wrap(handle, FileAccess.Read, isAsync: true);
@@ -114,9 +144,29 @@ public sealed unsafe partial class LocalFileSystem : IFileSystem
         return ValueTask.FromResult<Stream>(stream);
     }
 
+    /// <summary>
+    /// STOR and STOU (and APPE to a name with no file) write a hidden file beside the target that
+    /// the commit renames over it (<see cref="AtomicUpload"/>). REST+STOR and APPE continue the
+    /// target's kept partial when there is one (see <see cref="AbortedUploads"/>), and otherwise
+    /// change the existing file in place, as RFC 959 §4.1.3 and RFC 3659 §5 define them: the
+    /// bytes before the offset are the file's own, so there is nothing to swap in atomically
+    /// without copying the whole file. A name that is a symlink is written through in place too,
+    /// as before: a rename would replace the link itself.
+    /// </summary>
     public ValueTask<IUpload> BeginUploadAsync(VirtualPath path, UploadMode mode, long offset, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        RefuseReserved(path, StorageErrorKind.InvalidName);
+        if (path.IsRoot)
+        {
+            throw new StorageException(StorageErrorKind.IsADirectory);
+        }
+
+        if (BeginAtomic(path, mode, offset) is { } atomic)
+        {
+            return ValueTask.FromResult<IUpload>(atomic);
+        }
+
         var stream = mode switch
         {
             UploadMode.CreateNew => CreateNew(path),
@@ -125,6 +175,240 @@ public sealed unsafe partial class LocalFileSystem : IFileSystem
             _ => OpenWrite(path, 0),
         };
         return ValueTask.FromResult<IUpload>(new InPlaceUpload(path, stream));
+    }
+
+    /// <summary>
+    /// For SIZE and MDTM, and the REST offset check: the file at <paramref name="path"/>, or,
+    /// while no file has that name, the partial an aborted upload left for it, so a client that
+    /// asks SIZE before resuming (curl -C -, lftp put -c, FileZilla) resumes where it stopped.
+    /// </summary>
+    public ValueTask<FileSystemEntry?> GetResumableEntryAsync(VirtualPath path, CancellationToken cancellationToken)
+    {
+        var entry = EntryOf(path);
+        return ValueTask.FromResult(entry is not null || path.IsRoot || UploadNames.IsReserved(path) ? entry : PartialEntry(path));
+    }
+
+    /// <summary>The kept partial for <paramref name="path"/> as an entry of that name, or null.</summary>
+    private FileSystemEntry? PartialEntry(VirtualPath path)
+    {
+        var root = _root.Enter();
+        var folder = -1;
+        try
+        {
+            folder = Open(root, path.Parent, OpenFlags.PathOnly | OpenFlags.Directory, 0);
+            return folder >= 0 && StatusAt(folder, UploadNames.PartialOf(path.Name), out var partial) && partial.IsRegularFile
+                ? partial.ToEntry(path.Name)
+                : null;
+        }
+        finally
+        {
+            CloseUnlessRoot(folder, -1);
+            _root.Exit();
+        }
+    }
+
+    /// <summary>The atomic upload for <paramref name="mode"/>, or null where the upload is written in place.</summary>
+    private AtomicUpload? BeginAtomic(VirtualPath path, UploadMode mode, long offset)
+    {
+        var root = _root.Enter();
+        var folder = -1;
+        try
+        {
+            folder = Open(root, path.Parent, OpenFlags.PathOnly | OpenFlags.Directory, 0);
+            if (folder < 0)
+            {
+                throw LocalErrors.FromErrno(-folder);
+            }
+
+            var target = UploadNames.Terminated(path.Name);
+            if (target.Length > MaxNameBytes)
+            {
+                // Refused before the 150, as open(2) of the name itself would have been (ENAMETOOLONG).
+                throw new StorageException(StorageErrorKind.InvalidName);
+            }
+
+            var exists = StatusAt(folder, target, out var existing);
+            if (exists && existing.IsSymbolicLink)
+            {
+                return null;
+            }
+
+            // "Must not exist" means anything, as O_CREAT|O_EXCL: a folder of that name is AlreadyExists too.
+            if (exists && mode == UploadMode.CreateNew)
+            {
+                throw new StorageException(StorageErrorKind.AlreadyExists);
+            }
+
+            if (exists && !existing.IsRegularFile)
+            {
+                throw new StorageException(existing.IsDirectory ? StorageErrorKind.IsADirectory : StorageErrorKind.PermissionDenied);
+            }
+
+            AtomicUpload? upload;
+            switch (mode)
+            {
+                case UploadMode.CreateNew:
+                    upload = NewInFlight(path, folder, createNew: true, mode: null);
+                    break;
+                case UploadMode.Replace:
+                    // No hard-link check: the rename gives the name a new inode and leaves the
+                    // shared one, and every other name of it, as it was (issue 11, finding 7).
+                    upload = NewInFlight(path, folder, createNew: false, exists ? UploadFileMode.Replacing(existing) : null);
+                    break;
+                default:
+                    var partialName = UploadNames.PartialOf(path.Name);
+                    var hasPartial = StatusAt(folder, partialName, out var partial) && partial.IsRegularFile;
+
+                    // With no file, the partial is what SIZE answered; with one, a REST offset the
+                    // partial holds can only come from a client that knows how far its own upload got.
+                    upload = hasPartial && (!exists || (mode == UploadMode.Resume && partial.Size >= offset))
+                        ? ContinuePartial(path, folder, partialName, mode == UploadMode.Resume ? offset : null, exists ? UploadFileMode.Replacing(existing) : null)
+                        : !exists && mode == UploadMode.Append
+                            ? NewInFlight(path, folder, createNew: false, mode: null)
+                            : null;
+                    break;
+            }
+
+            if (upload is not null)
+            {
+                folder = -1;
+            }
+
+            return upload;
+        }
+        finally
+        {
+            CloseUnlessRoot(folder, -1);
+            _root.Exit();
+        }
+    }
+
+    /// <summary>A new hidden file in the folder (O_CREAT|O_EXCL, mode <see cref="UploadFileMode.Create"/>); the folder's leftovers are swept first.</summary>
+    private AtomicUpload NewInFlight(VirtualPath path, int folder, bool createNew, uint? mode)
+    {
+        _sweeper.SweepOnce(folder);
+        for (var attempt = 0; ; attempt++)
+        {
+            var name = UploadNames.NewInFlight();
+            int descriptor;
+            fixed (byte* bytes = name)
+            {
+                descriptor = JailNative.OpenAt(folder, bytes,
+                    OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.NoFollow | OpenFlags.CloseOnExec | OpenFlags.NoControllingTerminal,
+                    UploadFileMode.Create);
+            }
+
+            if (descriptor < 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == JailNative.EEXIST && attempt < InFlightNameAttempts)
+                {
+                    continue;
+                }
+
+                throw LocalErrors.FromErrno(errno);
+            }
+
+            _ = JailNative.Advise(descriptor, 0, 0, JailNative.AdviseSequential);
+            var file = Wrap(new SafeFileHandle(descriptor, ownsHandle: true), FileAccess.Write, isAsync: false);
+            return new AtomicUpload(path, folder, name, workingIsPartial: false, file, createNew, mode, _abortedUploads, _syncUploads, _logger);
+        }
+    }
+
+    /// <summary>The kept partial, opened without following a link, cut to the REST offset (RFC 3659 §5: the bytes from there on are replaced) or positioned at its end for APPE.</summary>
+    private AtomicUpload ContinuePartial(VirtualPath path, int folder, byte[] partialName, long? offset, uint? mode)
+    {
+        int descriptor;
+        fixed (byte* bytes = partialName)
+        {
+            descriptor = JailNative.OpenAt(folder, bytes,
+                OpenFlags.WriteOnly | OpenFlags.NoFollow | OpenFlags.CloseOnExec | OpenFlags.NoControllingTerminal | OpenFlags.NonBlocking, 0);
+        }
+
+        if (descriptor < 0)
+        {
+            throw LocalErrors.FromErrno(Marshal.GetLastPInvokeError());
+        }
+
+        var handle = new SafeFileHandle(descriptor, ownsHandle: true);
+        try
+        {
+            if (StatusOf(descriptor, DirectoryNative.ChangeMask, out var status) != 0)
+            {
+                throw LocalErrors.FromErrno(Marshal.GetLastPInvokeError());
+            }
+
+            if (!status.IsRegularFile)
+            {
+                throw new StorageException(StorageErrorKind.PermissionDenied);
+            }
+
+            RefuseSharedInode(status);
+            var position = offset ?? status.Size;
+            if (position > status.Size)
+            {
+                throw new StorageException(StorageErrorKind.NotFound);
+            }
+
+            if (position != status.Size && JailNative.Truncate(descriptor, position) != 0)
+            {
+                throw LocalErrors.FromErrno(Marshal.GetLastPInvokeError());
+            }
+
+            _ = JailNative.Advise(descriptor, 0, 0, JailNative.AdviseSequential);
+            var file = Wrap(handle, FileAccess.Write, isAsync: false);
+            file.Seek(position, SeekOrigin.Begin);
+            return new AtomicUpload(path, folder, partialName, workingIsPartial: true, file, createNew: false, mode, _abortedUploads, _syncUploads, _logger);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>lstat-style statx of <paramref name="name"/> (NUL-terminated) in <paramref name="folder"/>; false when missing, any other failure is the errno's exception.</summary>
+    private static bool StatusAt(int folder, byte[] name, out FileStatus status)
+    {
+        fixed (FileStatus* result = &status)
+        fixed (byte* bytes = name)
+        {
+            if (DirectoryNative.Statx(folder, bytes, DirectoryNative.AtSymlinkNoFollow, DirectoryNative.ChangeMask, result) == 0)
+            {
+                return true;
+            }
+        }
+
+        var errno = Marshal.GetLastPInvokeError();
+        return errno is JailNative.ENOENT or JailNative.ENAMETOOLONG ? false : throw LocalErrors.FromErrno(errno);
+    }
+
+    /// <summary>The reserved upload names answer as <paramref name="kind"/>: the user cannot address them.</summary>
+    private static void RefuseReserved(VirtualPath path, StorageErrorKind kind)
+    {
+        if (UploadNames.IsReserved(path))
+        {
+            throw new StorageException(kind);
+        }
+    }
+
+    /// <summary>Sweeps leftovers of a killed server from a folder the first time this process lists it.</summary>
+    private void SweepFolder(VirtualPath directory)
+    {
+        var root = _root.Enter();
+        try
+        {
+            var folder = Open(root, directory, OpenFlags.PathOnly | OpenFlags.Directory, 0);
+            if (folder >= 0)
+            {
+                _sweeper.SweepOnce(folder);
+                JailNative.Close(folder);
+            }
+        }
+        finally
+        {
+            _root.Exit();
+        }
     }
 
     private FileStream OpenWrite(VirtualPath path, long? offset)
@@ -169,6 +453,7 @@ public sealed unsafe partial class LocalFileSystem : IFileSystem
 
     public ValueTask CreateDirectoryAsync(VirtualPath path, CancellationToken cancellationToken)
     {
+        RefuseReserved(path, StorageErrorKind.InvalidName);
         if (path.IsRoot)
         {
             throw new StorageException(StorageErrorKind.AlreadyExists);
@@ -182,17 +467,29 @@ public sealed unsafe partial class LocalFileSystem : IFileSystem
     /// <summary>unlinkat removes the name itself; a symlink is removed, never what it points to. A directory is EISDIR.</summary>
     public ValueTask DeleteFileAsync(VirtualPath path, CancellationToken cancellationToken)
     {
+        RefuseReserved(path, StorageErrorKind.NotFound);
         if (path.IsRoot)
         {
             throw new StorageException(StorageErrorKind.IsADirectory);
         }
 
-        InParent(path, EntryChange.RemoveFile);
+        try
+        {
+            InParent(path, EntryChange.RemoveFile);
+        }
+        catch (StorageException e) when (e.Kind == StorageErrorKind.NotFound)
+        {
+            // DELE of a name with no file but a kept partial (which SIZE answers) discards the
+            // partial: the user's only way to free the space it takes, since it cannot be named.
+            InParent(path.Parent.Child(UploadNames.PartialPrefix + path.Name), EntryChange.RemoveFile);
+        }
+
         return ValueTask.CompletedTask;
     }
 
     public ValueTask DeleteDirectoryAsync(VirtualPath path, CancellationToken cancellationToken)
     {
+        RefuseReserved(path, StorageErrorKind.NotFound);
         if (path.IsRoot)
         {
             throw new StorageException(StorageErrorKind.PermissionDenied);
@@ -209,6 +506,8 @@ public sealed unsafe partial class LocalFileSystem : IFileSystem
     /// </summary>
     public ValueTask RenameAsync(VirtualPath from, VirtualPath to, CancellationToken cancellationToken)
     {
+        RefuseReserved(from, StorageErrorKind.NotFound);
+        RefuseReserved(to, StorageErrorKind.InvalidName);
         if (from.IsRoot || to.IsRoot)
         {
             throw new StorageException(StorageErrorKind.PermissionDenied);
@@ -265,6 +564,7 @@ public sealed unsafe partial class LocalFileSystem : IFileSystem
     /// <summary>utimensat on the confined handle (AT_EMPTY_PATH), the access time left alone as File.SetLastWriteTimeUtc did.</summary>
     public ValueTask SetModificationTimeAsync(VirtualPath path, DateTime timeUtc, CancellationToken cancellationToken)
     {
+        RefuseReserved(path, StorageErrorKind.NotFound);
         var sinceEpoch = timeUtc.ToUniversalTime() - DateTime.UnixEpoch;
         var seconds = (long)Math.Floor(sinceEpoch.TotalSeconds);
         var times = stackalloc long[4];
@@ -297,6 +597,7 @@ public sealed unsafe partial class LocalFileSystem : IFileSystem
     /// <summary>fchmodat2(AT_EMPTY_PATH) on the confined handle; where the kernel lacks it (before 6.6), chmod of the handle's /proc/self/fd link, which is that very inode.</summary>
     public ValueTask SetUnixModeAsync(VirtualPath path, UnixFileMode mode, CancellationToken cancellationToken)
     {
+        RefuseReserved(path, StorageErrorKind.NotFound);
         var root = _root.Enter();
         var descriptor = -1;
         try
@@ -440,7 +741,7 @@ public sealed unsafe partial class LocalFileSystem : IFileSystem
         int descriptor;
         try
         {
-            descriptor = Open(root, path, flags | OpenFlags.NoControllingTerminal | OpenFlags.NonBlocking, NewFileMode);
+            descriptor = Open(root, path, flags | OpenFlags.NoControllingTerminal | OpenFlags.NonBlocking, UploadFileMode.Create);
         }
         finally
         {
@@ -554,6 +855,11 @@ public sealed unsafe partial class LocalFileSystem : IFileSystem
     {
         while (reader.MoveNext(out var status))
         {
+            if (UploadNames.IsReserved(reader.CurrentName))
+            {
+                continue;
+            }
+
             if (!status.IsSymbolicLink)
             {
                 return status.ToEntry(Encoding.UTF8.GetString(reader.CurrentName));

@@ -1,15 +1,23 @@
 using Ferry.Server.Security;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ferry.Server.Storage.Local;
 
 /// <summary>The default backend: each user's home folder on local disk.</summary>
-public sealed class LocalFileSystemFactory(FtpServerOptions options) : IFileSystemFactory
+public sealed class LocalFileSystemFactory(FtpServerOptions options, ILogger? logger = null) : IFileSystemFactory
 {
     public FileSystemCapabilities Capabilities => LocalFileSystem.Supported;
+
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
+
+    /// <summary>One for the server, so each folder is swept for a killed server's leftovers once per process, not once per login.</summary>
+    private readonly StaleUploadSweeper _sweeper = new(logger ?? NullLogger.Instance);
 
     public ValueTask<IFileSystem> CreateAsync(FtpUser user, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult<IFileSystem>(new LocalFileSystem(user.HomeDirectory, options.AllowHardLinkWrites));
+        return ValueTask.FromResult<IFileSystem>(
+            new LocalFileSystem(user.HomeDirectory, options.AllowHardLinkWrites, useOpenat2: true, options.AbortedUploads, _sweeper, _logger, options.SyncUploads));
     }
 }
