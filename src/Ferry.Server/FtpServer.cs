@@ -68,7 +68,7 @@ public sealed class FtpServer : IAsyncDisposable
                 options.SystemAccountReadOnly ? UserPermissions.ReadOnly : UserPermissions.All,
                 options.VerifiedLoginCacheTime,
                 time),
-            fileSystemFactory ?? new LocalFileSystemFactory(options),
+            fileSystemFactory ?? new LocalFileSystemFactory(options, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Ferry")),
             time ?? TimeProvider.System,
             (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Ferry"),
             certificates)

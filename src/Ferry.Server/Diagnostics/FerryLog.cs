@@ -156,4 +156,14 @@ internal static partial class FerryLog
 
     [LoggerMessage(8001, LogLevel.Warning, "Session {SessionId}: the operating system refused {Verb} {Path} for {User} ({Error}); the server runs as '{Account}', which may not write in the home {Home}. If it should, run: chown -R {Account}: {Home}")]
     public static partial void OsPermissionRefused(ILogger logger, long sessionId, string verb, ClientText path, ClientText user, ClientText error, string account, string home);
+
+    // Quotas and upload modes (issue 13 part 4): 5600-5649.
+    [LoggerMessage(5600, LogLevel.Information, "Quota usage of {User} counted: {Bytes} bytes in {Files} files ({Milliseconds:0} ms)")]
+    public static partial void QuotaUsageCounted(ILogger logger, string user, long bytes, long files, double milliseconds);
+
+    [LoggerMessage(5601, LogLevel.Information, "Quota usage of {User} taken from the user store (ferry user quota --scan at {At:u}): {Bytes} bytes in {Files} files")]
+    public static partial void QuotaUsageAdopted(ILogger logger, string user, long bytes, long files, DateTimeOffset at);
+
+    [LoggerMessage(5602, LogLevel.Warning, "Setting the owner of {Path} (user {User}) to {Uid}:{Gid} failed ({Error}); the entry is kept. The server needs CAP_CHOWN (root) for UploadOwner/UploadGroup")]
+    public static partial void UploadChownFailed(ILogger logger, ClientText user, ClientText path, int uid, int gid, string error);
 }
