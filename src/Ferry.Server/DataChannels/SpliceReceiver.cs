@@ -90,7 +90,11 @@ internal static class SpliceReceiver
 
                 transfer.AddBytes(moved);
                 // Past the quota: the bytes stay in the pipe, which is closed; none reach the file.
-                budget.Check(transfer.BytesTransferred);
+                if (budget.Exceeded(transfer.BytesTransferred))
+                {
+                    await using var rest = new NetworkStream(socket, ownsSocket: false);
+                    await budget.RefuseAsync(rest, cancellationToken);
+                }
                 var unspliced = DrainToFile(pipe, fileHandle, ref offset, (int)moved);
                 if (unspliced > 0)
                 {

@@ -142,7 +142,10 @@ internal static class TransferPump
                     break;
                 }
 
-                budget.Check(transfer.BytesTransferred);
+                if (budget.Exceeded(transfer.BytesTransferred))
+                {
+                    await budget.RefuseAsync(network, cancellationToken);
+                }
 
                 if (throttle is not null)
                 {

@@ -28,13 +28,52 @@ internal readonly struct UploadBudget(IUploadAllowance? allowance)
         return (int)Math.Min(wanted, allowance.Granted - received + 1);
     }
 
-    /// <summary>Throws QuotaExceeded (552) once more was received than granted; nothing past the grant is written.</summary>
-    public void Check(long received)
+    /// <summary>Bytes read and dropped after the quota is reached, at most, so a client still sending sees the 552.</summary>
+    internal const int DrainLimit = 16 * 1024 * 1024;
+
+    /// <summary>How long the drain may take, at most.</summary>
+    internal static readonly TimeSpan DrainTime = TimeSpan.FromSeconds(5);
+
+    /// <summary>True once more was received than granted: the caller writes nothing more and calls <see cref="RefuseAsync"/>.</summary>
+    public bool Exceeded(long received) => allowance is not null && received > allowance.Granted;
+
+    /// <summary>
+    /// Ends an upload past its quota with QuotaExceeded (552); nothing past the grant is written.
+    /// Most clients (curl, ftplib) write the whole file before they read the control connection,
+    /// and one whose send fails on a closed data connection reports that and never reads the 552
+    /// (curl: exit 55, "Send failure: Broken pipe"). So the rest is read and dropped, up to
+    /// <see cref="DrainLimit"/> bytes or <see cref="DrainTime"/>, whichever comes first, before
+    /// the data connection is closed: bounded, so the quota cannot be used to pin a session.
+    /// </summary>
+    public async Task RefuseAsync(Stream network, CancellationToken cancellationToken)
     {
-        if (allowance is not null && received > allowance.Granted)
+        allowance?.Exceeded();
+        using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        drain.CancelAfter(DrainTime);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
         {
-            allowance.Exceeded();
-            throw new StorageException(StorageErrorKind.QuotaExceeded);
+            var drained = 0L;
+            while (drained < DrainLimit)
+            {
+                var read = await network.ReadAsync(buffer, drain.Token);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                drained += read;
+            }
         }
+        catch (Exception e) when (e is OperationCanceledException or IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            // The client went on past the drain's bounds, or went away: the 552 stands either way.
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        throw new StorageException(StorageErrorKind.QuotaExceeded);
     }
 }
