@@ -40,6 +40,7 @@ public sealed class FerryLogParameterTests
         "OsPermissionRefused.verb",     // the command table's verb
         "OsPermissionRefused.account",  // the process's own account name
         "OsPermissionRefused.home",     // the user's home, from the user store (set by the admin)
+        "UploadChownFailed.error",      // fchown(2)'s errno description
     ];
 
     [Fact]
