@@ -372,6 +372,42 @@ public sealed class FtpServerOptions
     /// </summary>
     public bool SyncUploads { get; set; }
 
+    // Quotas and upload modes (issue 13 part 4).
+
+    /// <summary>
+    /// The byte quota of every user whose account sets none (`ferry user set --quota-bytes`); 0:
+    /// no limit. Off by default, as in vsftpd, ProFTPD and Pure-FTPd, which all need a quota
+    /// configured; an upload that would pass it gets 552 (RFC 959) and leaves nothing behind.
+    /// </summary>
+    public long DefaultQuotaBytes { get; set; }
+
+    /// <summary>The file-count quota of every user whose account sets none (`--quota-files`); 0: no limit (folders never count).</summary>
+    public long DefaultQuotaFiles { get; set; }
+
+    /// <summary>
+    /// The umask of uploaded files and created folders, in octal, applied with an explicit
+    /// fchmod so the process umask cannot change it; a user's own (`ferry user set --umask`)
+    /// wins. Files get 0666 and folders 0777 less these bits. 022 (0644 files, 0755 folders):
+    /// ProFTPD's Umask default and what Debian's vsftpd.conf sets; vsftpd's built-in 077 would
+    /// hide a drop folder's files from the process that picks them up, which is the point of a
+    /// file-exchange server. Ferry made 0666/0777 less the process umask before, 0644 under the
+    /// usual 022, so this keeps that.
+    /// </summary>
+    public string UploadUmask { get; set; } = "022";
+
+    /// <summary>
+    /// The owner given to uploaded files and created folders (a user name or a numeric uid),
+    /// with fchown on the opened descriptor, as vsftpd's chown_uploads/chown_username; empty:
+    /// the server's own user. Needs CAP_CHOWN (root, or a privileged helper): without it the
+    /// upload is kept and a warning logged.
+    /// </summary>
+    public string UploadOwner { get; set; } = string.Empty;
+
+    /// <summary>The group given to uploaded files and created folders (a group name or a numeric gid); empty: the server's own group (or the folder's, with setgid).</summary>
+    public string UploadGroup { get; set; } = string.Empty;
+
+    internal UnixFileMode ParsedUploadUmask => (UnixFileMode)UploadModes.ParseUmask(UploadUmask)!.Value;
+
     internal SystemAccountOptions SystemAccountRules => new()
     {
         Enabled = SystemAccounts,
@@ -595,6 +631,26 @@ public sealed class FtpServerOptions
         if (!Enum.IsDefined(AbortedUploads))
         {
             errors.Add($"AbortedUploads: {AbortedUploads} must be Keep or Delete.");
+        }
+
+        if (DefaultQuotaBytes < 0 || DefaultQuotaFiles < 0)
+        {
+            errors.Add($"DefaultQuotaBytes, DefaultQuotaFiles: {DefaultQuotaBytes}, {DefaultQuotaFiles} must be 0 (no limit) or more.");
+        }
+
+        if (UploadModes.ParseUmask(UploadUmask) is null)
+        {
+            errors.Add($"UploadUmask: '{UploadUmask}' must be an octal umask of up to 3 digits, such as 022, 027 or 077.");
+        }
+
+        if (UploadModes.ResolveOwner(UploadOwner) is null)
+        {
+            errors.Add($"UploadOwner: '{UploadOwner}' is no user of this system (a name or a numeric uid, or empty).");
+        }
+
+        if (UploadModes.ResolveGroup(UploadGroup) is null)
+        {
+            errors.Add($"UploadGroup: '{UploadGroup}' is no group of this system (a name or a numeric gid, or empty).");
         }
 
         return errors;

@@ -25,6 +25,9 @@ internal sealed class DataTransfer : IDisposable
     /// <summary>The rate limits this transfer obeys; null when none applies.</summary>
     public TransferThrottle? Throttle { get; init; }
 
+    /// <summary>How many bytes an upload may take (its quota); null: no limit.</summary>
+    public Quotas.IUploadAllowance? Allowance { get; set; }
+
     /// <summary>True when the watchdog ended the transfer because no byte moved for the stall timeout.</summary>
     public bool Stalled { get; private set; }
 

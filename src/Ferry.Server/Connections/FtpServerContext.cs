@@ -1,4 +1,5 @@
 using Ferry.Server.DataChannels;
+using Ferry.Server.Quotas;
 using Ferry.Server.Security;
 using Ferry.Server.Security.Tls;
 using Ferry.Server.Storage;
@@ -20,7 +21,8 @@ internal sealed class FtpServerContext
         Certificates = certificates;
         Options = options;
         Authenticator = authenticator;
-        FileSystemFactory = fileSystemFactory;
+        Quotas = new QuotaRegistry(options, time, logger);
+        FileSystemFactory = new QuotaFileSystemFactory(fileSystemFactory, Quotas);
         Time = time;
         Logger = logger;
         RateLimits = new RateLimitRegistry(options, time);
@@ -38,7 +40,11 @@ internal sealed class FtpServerContext
 
     public Authenticator Authenticator { get; }
 
+    /// <summary>Every login's backend, under its user's quota when one applies.</summary>
     public IFileSystemFactory FileSystemFactory { get; }
+
+    /// <summary>Quota usage per user, shared by the user's sessions.</summary>
+    public QuotaRegistry Quotas { get; }
 
     public TimeProvider Time { get; }
 

@@ -239,6 +239,14 @@ internal static class TransferRunner
                     var reply = e.Kind is StorageErrorKind.InsufficientStorage or StorageErrorKind.QuotaExceeded
                         ? StorageReplies.For(e.Kind)
                         : (FtpReplyCode.LocalErrorInProcessing, "Requested action aborted: local error in processing.");
+                    // The abort before the reply: a client that reads the 552 and looks (LIST,
+                    // SITE QUOTA) finds the refused upload gone and not counted.
+                    if (resource is not null)
+                    {
+                        await DisposeQuietlyAsync(resource);
+                        resource = null;
+                    }
+
                     await connection.ReplyAsync(reply);
                 }
                 catch (Exception e) when (ClientDisconnect.IsClientGone(e))

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Ferry.Server.Connections;
+using Ferry.Server.Quotas;
 using Microsoft.Win32.SafeHandles;
 
 namespace Ferry.Server.DataChannels;
@@ -59,6 +60,7 @@ internal static class SpliceReceiver
         var offset = file.Position;
         var throttle = transfer.Throttle;
         var chunk = Math.Min(pipe.Capacity, throttle?.ChunkSize ?? int.MaxValue);
+        var budget = new UploadBudget(transfer.Allowance);
 
         // As SendFileAsync: ABOR, a stall or shutdown closes the socket, so no wait can outlast it.
         await using var abort = cancellationToken.Register(static s => ((Socket)s!).Dispose(), socket);
@@ -67,7 +69,7 @@ internal static class SpliceReceiver
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var moved = SpliceInterop.FromSocket(socketHandle, pipe.WriteEnd, chunk);
+                var moved = SpliceInterop.FromSocket(socketHandle, pipe.WriteEnd, budget.NextRead(transfer.BytesTransferred, chunk));
                 if (moved == -SpliceInterop.EAGAIN)
                 {
                     // Nothing to read yet. A zero-byte receive is .NET's readiness wait on Linux:
@@ -87,6 +89,12 @@ internal static class SpliceReceiver
                 }
 
                 transfer.AddBytes(moved);
+                // Past the quota: the bytes stay in the pipe, which is closed; none reach the file.
+                if (budget.Exceeded(transfer.BytesTransferred))
+                {
+                    await using var rest = new NetworkStream(socket, ownsSocket: false);
+                    await budget.RefuseAsync(rest, cancellationToken);
+                }
                 var unspliced = DrainToFile(pipe, fileHandle, ref offset, (int)moved);
                 if (unspliced > 0)
                 {

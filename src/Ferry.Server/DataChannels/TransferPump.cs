@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Ferry.Server.Connections;
+using Ferry.Server.Quotas;
 using Ferry.Server.Storage;
 
 namespace Ferry.Server.DataChannels;
@@ -128,16 +129,22 @@ internal static class TransferPump
         var readSize = Math.Min(buffer.Length, throttle?.ChunkSize ?? int.MaxValue);
         var converted = ascii ? ArrayPool<byte>.Shared.Rent(bufferSize + 1) : null;
         var lineEndings = default(AsciiLineEndings);
+        var budget = new UploadBudget(transfer.Allowance);
         try
         {
             var ended = false;
             ValueTask<int>? probe = null;
             while (!ended)
             {
-                (var read, ended, probe) = await FillAsync(network, buffer.AsMemory(0, readSize), probe, transfer, cancellationToken);
+                (var read, ended, probe) = await FillAsync(network, buffer.AsMemory(0, budget.NextRead(transfer.BytesTransferred, readSize)), probe, transfer, cancellationToken);
                 if (read == 0)
                 {
                     break;
+                }
+
+                if (budget.Exceeded(transfer.BytesTransferred))
+                {
+                    await budget.RefuseAsync(network, cancellationToken);
                 }
 
                 if (throttle is not null)

@@ -190,4 +190,13 @@ internal static partial class FerryLog
 
     [LoggerMessage(5503, LogLevel.Warning, "Cleaning up after the upload to {Path} failed ({Error}); a hidden temporary file may remain until the next start")]
     public static partial void UploadCleanupFailed(ILogger logger, ClientText path, string error);
+    // Quotas and upload modes (issue 13 part 4): 5600-5649.
+    [LoggerMessage(5600, LogLevel.Information, "Quota usage of {User} counted: {Bytes} bytes in {Files} files ({Milliseconds:0} ms)")]
+    public static partial void QuotaUsageCounted(ILogger logger, ClientText user, long bytes, long files, double milliseconds);
+
+    [LoggerMessage(5601, LogLevel.Information, "Quota usage of {User} taken from the user store (ferry user quota --scan at {At:u}): {Bytes} bytes in {Files} files")]
+    public static partial void QuotaUsageAdopted(ILogger logger, ClientText user, long bytes, long files, DateTimeOffset at);
+
+    [LoggerMessage(5602, LogLevel.Warning, "Setting the owner of {Path} (user {User}) to {Uid}:{Gid} failed ({Error}); the entry is kept. The server needs CAP_CHOWN (root) for UploadOwner/UploadGroup")]
+    public static partial void UploadChownFailed(ILogger logger, ClientText user, ClientText path, int uid, int gid, string error);
 }

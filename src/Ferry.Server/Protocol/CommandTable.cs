@@ -70,7 +70,7 @@ internal static class CommandTable
             DataUse: DataChannelUse.Listing),
         new("NLST", ListingCommands.NlstAsync, Login, ArgumentRule.Optional, UserPermissions.List, Sequential, "RFC 959 §4.1.3", "NLST [-a] [<path>]", null, "Names only.",
             DataUse: DataChannelUse.Listing),
-        new("SITE", SiteCommands.SiteAsync, Login, ArgumentRule.Required, Anyone, Sequential, "RFC 959 §4.1.3", "SITE <HELP|CHMOD mode path>", null, "SITE HELP and SITE CHMOD (when the storage supports it; needs Overwrite). 550 for the home folder itself and for modes that let others write (o+w)."),
+        new("SITE", SiteCommands.SiteAsync, Login, ArgumentRule.Required, Anyone, Sequential, "RFC 959 §4.1.3", "SITE <HELP|CHMOD mode path|QUOTA>", null, "SITE HELP, SITE QUOTA (bytes and files used of the limits) and SITE CHMOD (when the storage supports it; needs Overwrite). 550 for the home folder itself and for modes that let others write (o+w)."),
         new("SYST", InformationCommands.SystAsync, NoLogin, ArgumentRule.None, Anyone, Sequential, "RFC 959 §4.1.3", "SYST", null, "215 UNIX Type: L8, which every client expects for `ls -l` listings."),
         new("STAT", InformationCommands.StatAsync, Login, ArgumentRule.Optional, Anyone, Concurrent, "RFC 959 §4.1.3", "STAT [<path>]", null, "Without a path: server and transfer status; with one: a listing on the control connection (needs List)."),
         new("HELP", InformationCommands.HelpAsync, NoLogin, ArgumentRule.Optional, Anyone, Sequential, "RFC 959 §4.1.3", "HELP [<verb>]", null, "From this table."),
@@ -86,6 +86,7 @@ internal static class CommandTable
         new("MLST", ListingCommands.MlstAsync, Login, ArgumentRule.Optional, UserPermissions.List, Sequential, "RFC 3659 §7", "MLST [<path>]", null, "Facts type, size, modify, perm, unique, UNIX.mode; perm is what this user may do there, directory rules included."),
         new("MLSD", ListingCommands.MlsdAsync, Login, ArgumentRule.Optional, UserPermissions.List, Sequential, "RFC 3659 §7", "MLSD [<path>]", null, "A missing directory gets 550 (rclone relies on it); streamed.",
             DataUse: DataChannelUse.Listing),
+        new("AVBL", QuotaCommands.AvblAsync, Login, ArgumentRule.Optional, UserPermissions.List, Sequential, "draft-peterson-streamlined-ftp-command-extensions §4", "AVBL [<path>]", "AVBL", "213 with the bytes the user may still store there: what the quota leaves, at most the disk's free space; without a quota the disk's free space (statvfs). 550 for a missing path or a file."),
         new("HOST", AccessCommands.HostAsync, NoLogin, ArgumentRule.Required, Anyone, Sequential, "RFC 7151 §3", "HOST <name>", "HOST", "Accepted before login (220); 503 after USER or login."),
 
         // Checksums (draft-bryan-ftpext-hash; the X* verbs are Serv-U's and ProFTPD mod_digest's, listed in the draft's Appendix B)

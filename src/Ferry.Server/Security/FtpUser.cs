@@ -7,10 +7,18 @@ namespace Ferry.Server.Security;
 /// <param name="Permissions">What the user may do.</param>
 /// <param name="Disabled">Logins refused.</param>
 /// <param name="RequireTls">This account must log in over TLS and protect its data connections, whatever the server-wide settings say.</param>
+/// <param name="QuotaBytes">The account's byte quota; null: the server's DefaultQuotaBytes; 0: none.</param>
+/// <param name="QuotaFiles">The account's file-count quota; null: the server's DefaultQuotaFiles; 0: none.</param>
+/// <param name="Umask">The umask of the account's uploads and new folders; null: the server's UploadUmask.</param>
+/// <param name="ScannedUsage">The usage last counted by `ferry user quota --scan`; null: never counted.</param>
 public sealed record FtpUser(
     string Name,
     string PasswordHash,
     string HomeDirectory,
     UserPermissions Permissions,
     bool Disabled,
-    bool RequireTls = false);
+    bool RequireTls = false,
+    long? QuotaBytes = null,
+    long? QuotaFiles = null,
+    int? Umask = null,
+    Quotas.StoredUsage? ScannedUsage = null);

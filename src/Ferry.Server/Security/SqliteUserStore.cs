@@ -30,15 +30,36 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
             """;
         command.ExecuteNonQuery();
 
-        // Stores created before per-user TLS get the column (SQLite has no ADD COLUMN IF NOT EXISTS).
-        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('users') WHERE name = 'require_tls'";
-        if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
-        {
-            command.CommandText = "ALTER TABLE users ADD COLUMN require_tls INTEGER NOT NULL DEFAULT 0";
-            command.ExecuteNonQuery();
-        }
+        // Stores created before a column existed get it (SQLite has no ADD COLUMN IF NOT EXISTS).
+        AddColumnIfMissing(command, "require_tls", "INTEGER NOT NULL DEFAULT 0");
+
+        // Quotas and upload modes (issue 13): NULL is "the server's default" for the limits and
+        // the umask, and "never counted" for the usage that `ferry user quota --scan` stores.
+        AddColumnIfMissing(command, "quota_bytes", "INTEGER NULL");
+        AddColumnIfMissing(command, "quota_files", "INTEGER NULL");
+        AddColumnIfMissing(command, "umask", "INTEGER NULL");
+        AddColumnIfMissing(command, "used_bytes", "INTEGER NULL");
+        AddColumnIfMissing(command, "used_files", "INTEGER NULL");
+        AddColumnIfMissing(command, "usage_counted_at", "INTEGER NULL");
 
         MigratePermissions(connection);
+    }
+
+    private static void AddColumnIfMissing(SqliteCommand command, string column, string definition)
+    {
+        command.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('users') WHERE name = '{column}'";
+        if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            // Two processes may upgrade one store at once: the loser's duplicate column is no error.
+            try
+            {
+                command.CommandText = $"ALTER TABLE users ADD COLUMN {column} {definition}";
+                command.ExecuteNonQuery();
+            }
+            catch (SqliteException e) when (e.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
+            {
+            }
+        }
     }
 
     /// <summary>
@@ -79,7 +100,7 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
     {
         await using var connection = Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, password_hash, home, permissions, disabled, require_tls FROM users WHERE name = $name";
+        command.CommandText = "SELECT name, password_hash, home, permissions, disabled, require_tls, quota_bytes, quota_files, umask, used_bytes, used_files, usage_counted_at FROM users WHERE name = $name";
         command.Parameters.AddWithValue("$name", name);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
@@ -89,7 +110,7 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
     {
         await using var connection = Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, password_hash, home, permissions, disabled, require_tls FROM users ORDER BY name";
+        command.CommandText = "SELECT name, password_hash, home, permissions, disabled, require_tls, quota_bytes, quota_files, umask, used_bytes, used_files, usage_counted_at FROM users ORDER BY name";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var users = new List<FtpUser>();
         while (await reader.ReadAsync(cancellationToken))
@@ -105,8 +126,8 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
         await using var connection = Open();
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO users (name, password_hash, home, permissions, disabled, require_tls)
-            VALUES ($name, $hash, $home, $permissions, $disabled, $requireTls)
+            INSERT INTO users (name, password_hash, home, permissions, disabled, require_tls, quota_bytes, quota_files, umask)
+            VALUES ($name, $hash, $home, $permissions, $disabled, $requireTls, $quotaBytes, $quotaFiles, $umask)
             ON CONFLICT(name) DO NOTHING
             """;
         Bind(command, user);
@@ -118,7 +139,8 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
         await using var connection = Open();
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            UPDATE users SET password_hash = $hash, home = $home, permissions = $permissions, disabled = $disabled, require_tls = $requireTls
+            UPDATE users SET password_hash = $hash, home = $home, permissions = $permissions, disabled = $disabled, require_tls = $requireTls,
+                quota_bytes = $quotaBytes, quota_files = $quotaFiles, umask = $umask
             WHERE name = $name
             """;
         Bind(command, user);
@@ -131,6 +153,19 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM users WHERE name = $name";
         command.Parameters.AddWithValue("$name", name);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Stores a user's usage as counted by `ferry user quota --scan`; a running server takes it at the user's next login. False when there is no such user.</summary>
+    public async ValueTask<bool> SetScannedUsageAsync(string name, Quotas.StoredUsage usage, CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE users SET used_bytes = $bytes, used_files = $files, usage_counted_at = $at WHERE name = $name";
+        command.Parameters.AddWithValue("$name", name);
+        command.Parameters.AddWithValue("$bytes", usage.Bytes);
+        command.Parameters.AddWithValue("$files", usage.Files);
+        command.Parameters.AddWithValue("$at", usage.At.ToUnixTimeMilliseconds());
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -156,6 +191,9 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
         command.Parameters.AddWithValue("$permissions", (int)user.Permissions);
         command.Parameters.AddWithValue("$disabled", user.Disabled ? 1 : 0);
         command.Parameters.AddWithValue("$requireTls", user.RequireTls ? 1 : 0);
+        command.Parameters.AddWithValue("$quotaBytes", (object?)user.QuotaBytes ?? DBNull.Value);
+        command.Parameters.AddWithValue("$quotaFiles", (object?)user.QuotaFiles ?? DBNull.Value);
+        command.Parameters.AddWithValue("$umask", (object?)user.Umask ?? DBNull.Value);
     }
 
     private static FtpUser Read(SqliteDataReader reader) => new(
@@ -164,5 +202,9 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
         reader.GetString(2),
         (UserPermissions)reader.GetInt32(3),
         reader.GetInt32(4) != 0,
-        reader.GetInt32(5) != 0);
+        reader.GetInt32(5) != 0,
+        reader.IsDBNull(6) ? null : reader.GetInt64(6),
+        reader.IsDBNull(7) ? null : reader.GetInt64(7),
+        reader.IsDBNull(8) ? null : reader.GetInt32(8),
+        reader.IsDBNull(11) ? null : new Quotas.StoredUsage(reader.GetInt64(9), reader.GetInt64(10), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11))));
 }

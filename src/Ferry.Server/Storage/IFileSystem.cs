@@ -19,10 +19,10 @@ public interface IFileSystem : IDisposable
     /// <summary>
     /// What SIZE and MDTM answer and a REST offset is checked against: the file at
     /// <paramref name="path"/>, or, for a backend that keeps aborted uploads for a resume, while no
-    /// file has that name, the data kept for it. Defaults to <see cref="GetEntryAsync"/>.
+    /// file has that name, the data kept for it; otherwise what <see cref="GetEntryAsync"/> says.
+    /// No default body: a wrapper that forgot to forward it would break resume silently.
     /// </summary>
-    ValueTask<FileSystemEntry?> GetResumableEntryAsync(VirtualPath path, CancellationToken cancellationToken) =>
-        GetEntryAsync(path, cancellationToken);
+    ValueTask<FileSystemEntry?> GetResumableEntryAsync(VirtualPath path, CancellationToken cancellationToken);
 
     /// <summary>Streams a directory's entries as they are read, never the whole directory at once.</summary>
     IAsyncEnumerable<FileSystemEntry> ListAsync(VirtualPath directory, CancellationToken cancellationToken);
@@ -61,18 +61,16 @@ public interface IFileSystem : IDisposable
     /// The checksum kept with the file behind <paramref name="opened"/> (a stream
     /// <see cref="OpenReadAsync"/> returned) when the backend has
     /// <see cref="FileSystemCapabilities.KeptChecksums"/> and one was kept for the file as it is
-    /// now; null otherwise, and whenever the file changed after it was kept. By default none is.
+    /// now; null otherwise, and whenever the file changed after it was kept.
     /// </summary>
-    ValueTask<string?> GetKeptChecksumAsync(Stream opened, ChecksumAlgorithm algorithm, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<string?>(null);
+    ValueTask<string?> GetKeptChecksumAsync(Stream opened, ChecksumAlgorithm algorithm, CancellationToken cancellationToken);
 
     /// <summary>
     /// Keeps <paramref name="checksum"/>, computed from every byte of <paramref name="opened"/>,
     /// with that file, bound to its content: a later change drops it. Kept only while the file is
     /// still as <paramref name="readFrom"/> (its entry taken before it was opened) describes it,
-    /// so a change during the reading is never kept. Best effort: by default, and where the
-    /// storage cannot keep it, nothing happens.
+    /// so a change during the reading is never kept. Best effort: where the storage cannot keep
+    /// it, nothing happens.
     /// </summary>
-    ValueTask KeepChecksumAsync(Stream opened, ChecksumAlgorithm algorithm, string checksum, FileSystemEntry readFrom, CancellationToken cancellationToken) =>
-        ValueTask.CompletedTask;
+    ValueTask KeepChecksumAsync(Stream opened, ChecksumAlgorithm algorithm, string checksum, FileSystemEntry readFrom, CancellationToken cancellationToken);
 }

@@ -5,7 +5,7 @@ using Ferry.Users;
 
 namespace Ferry.Commands;
 
-/// <summary>`ferry user add|passwd|set|del|list|disable|enable`: the embedded user store.</summary>
+/// <summary>`ferry user add|passwd|set|del|list|disable|enable|quota`: the embedded user store.</summary>
 internal static class UserCommands
 {
     public static Command Create()
@@ -19,6 +19,7 @@ internal static class UserCommands
         user.Subcommands.Add(SetDisabled("disable", disabled: true));
         user.Subcommands.Add(SetDisabled("enable", disabled: false));
         user.Subcommands.Add(UserImportCommand.Create());
+        user.Subcommands.Add(UserQuotaCommand.Create());
         return user;
     }
 
@@ -33,10 +34,16 @@ internal static class UserCommands
         var passwordStdin = PasswordStdinOption();
         var (permissions, readOnly, uploadOnly) = PermissionOptions();
         var requireTls = new Option<bool>("--require-tls") { Description = "Must log in over TLS and protect data connections (PROT P), whatever the server settings." };
+        var limits = new UserLimitOptions();
         var command = new Command("add", "Add a user (all permissions unless --permissions, --read-only or --upload-only says otherwise).")
         {
             name, home, passwordStdin, permissions, readOnly, uploadOnly, requireTls,
         };
+        foreach (var option in limits.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction((result, cancellationToken) => CommonOptions.RunAsync(async () =>
         {
             var userName = result.GetValue(name)!;
@@ -65,7 +72,12 @@ internal static class UserCommands
             }
 
             var store = CommonOptions.OpenUsers(settings);
-            var user = new FtpUser(userName, PasswordHasher.Hash(password), homeDirectory, granted, Disabled: false, RequireTls: result.GetValue(requireTls));
+            var user = await limits.ApplyAsync(result, new FtpUser(userName, PasswordHasher.Hash(password), homeDirectory, granted, Disabled: false, RequireTls: result.GetValue(requireTls)));
+            if (user is null)
+            {
+                return 2;
+            }
+
             if (!await store.AddAsync(user, cancellationToken))
             {
                 await Console.Error.WriteLineAsync($"ferry: user '{userName}' already exists.");
@@ -110,10 +122,18 @@ internal static class UserCommands
     {
         var name = NameArgument();
         var (permissions, readOnly, uploadOnly) = PermissionOptions();
-        var command = new Command("set", "Change a user's permissions (effective at their next login).") { name, permissions, readOnly, uploadOnly };
+        var limits = new UserLimitOptions();
+        var command = new Command("set", "Change a user's permissions, quotas or umask (effective at their next login).") { name, permissions, readOnly, uploadOnly };
+        foreach (var option in limits.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction((result, cancellationToken) => CommonOptions.RunAsync(async () =>
         {
-            if (await ReadPermissionsAsync(result, permissions, readOnly, uploadOnly, required: true) is not { } granted)
+            var limitsGiven = limits.AnyGiven(result);
+            var permissionsGiven = result.GetValue(permissions) is not null || result.GetValue(readOnly) || result.GetValue(uploadOnly);
+            if (await ReadPermissionsAsync(result, permissions, readOnly, uploadOnly, required: !limitsGiven) is not { } granted)
             {
                 return 2;
             }
@@ -125,8 +145,14 @@ internal static class UserCommands
                 return 1;
             }
 
-            await store.UpdateAsync(user with { Permissions = granted }, cancellationToken);
-            Console.WriteLine($"Permissions of '{user.Name}': {PermissionNames.Format(granted)}.");
+            var changed = await limits.ApplyAsync(result, permissionsGiven ? user with { Permissions = granted } : user);
+            if (changed is null)
+            {
+                return 2;
+            }
+
+            await store.UpdateAsync(changed, cancellationToken);
+            Console.WriteLine($"Permissions of '{user.Name}': {PermissionNames.Format(changed.Permissions)}; {UserLimitOptions.Describe(changed, CommonOptions.Load(result).Server)}.");
             return 0;
         }));
         return command;
@@ -193,10 +219,11 @@ internal static class UserCommands
         var command = new Command("list", "List users.");
         command.SetAction((result, cancellationToken) => CommonOptions.RunAsync(async () =>
         {
-            var store = CommonOptions.OpenUsers(CommonOptions.Load(result));
+            var settings = CommonOptions.Load(result);
+            var store = CommonOptions.OpenUsers(settings);
             foreach (var user in await store.ListAsync(cancellationToken))
             {
-                Console.WriteLine($"{user.Name}\t{(user.Disabled ? "disabled" : "enabled")}\t{PermissionNames.Format(user.Permissions)}{(user.RequireTls ? ", TLS required" : string.Empty)}\t{user.HomeDirectory}");
+                Console.WriteLine($"{user.Name}\t{(user.Disabled ? "disabled" : "enabled")}\t{PermissionNames.Format(user.Permissions)}{(user.RequireTls ? ", TLS required" : string.Empty)}\t{user.HomeDirectory}\t{UserLimitOptions.Describe(user, settings.Server)}");
             }
 
             return 0;

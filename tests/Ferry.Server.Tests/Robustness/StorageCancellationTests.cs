@@ -125,6 +125,17 @@ public sealed class StorageCancellationTests
             return await Inner.GetEntryAsync(path, cancellationToken);
         }
 
+        /// <summary>SIZE and MDTM look up through here (a kept partial answers for a missing file).</summary>
+        public override async ValueTask<FileSystemEntry?> GetResumableEntryAsync(VirtualPath path, CancellationToken cancellationToken)
+        {
+            if (hang.Applies(HangAt.Lookup, path))
+            {
+                await hang.BlockAsync(cancellationToken);
+            }
+
+            return await Inner.GetResumableEntryAsync(path, cancellationToken);
+        }
+
         public override async ValueTask<Stream> OpenReadAsync(VirtualPath path, long offset, CancellationToken cancellationToken)
         {
             if (hang.Applies(HangAt.Open, path))

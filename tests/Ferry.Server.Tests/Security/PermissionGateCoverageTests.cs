@@ -34,6 +34,7 @@ public sealed class PermissionGateCoverageTests
         ["MFMT"] = ["MFMT 20000101000000 /locked/file.txt"],
         ["MLST"] = ["MLST /locked/file.txt"],
         ["MLSD"] = ["MLSD /locked"],
+        ["AVBL"] = ["AVBL /locked"],
         ["STAT"] = ["STAT /locked"],
         ["SITE"] = ["SITE CHMOD 600 /locked/file.txt"],
         ["HASH"] = ["HASH /locked/file.txt"],

@@ -51,6 +51,42 @@ public sealed class UserStoreMigrationTests : IDisposable
         Assert.Equal(UserPermissions.All, await PermissionsOf(reopened, "all"));
     }
 
+    /// <summary>Issue 13: a store from before quotas gets the quota, umask and usage columns, its users "server default" and "never counted".</summary>
+    [Fact]
+    public async Task A_store_from_before_quotas_gets_the_columns_and_keeps_its_users()
+    {
+        using (var connection = new SqliteConnection($"Data Source={Database};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE users (name TEXT PRIMARY KEY NOT NULL, password_hash TEXT NOT NULL, home TEXT NOT NULL,
+                    permissions INTEGER NOT NULL, disabled INTEGER NOT NULL DEFAULT 0, require_tls INTEGER NOT NULL DEFAULT 0);
+                INSERT INTO users (name, password_hash, home, permissions, require_tls) VALUES ('old', 'x', '/h', 127, 1);
+                PRAGMA user_version = 1;
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        using (var store = new SqliteUserStore(Database))
+        {
+            var old = (await store.FindAsync("old", CancellationToken.None))!;
+            Assert.True(old.RequireTls);
+            Assert.Null(old.QuotaBytes);
+            Assert.Null(old.QuotaFiles);
+            Assert.Null(old.Umask);
+            Assert.Null(old.ScannedUsage);
+            await store.UpdateAsync(old with { QuotaBytes = 10L << 30, QuotaFiles = 0, Umask = 0b000_111_111 }, CancellationToken.None);
+            var counted = new Ferry.Server.Quotas.StoredUsage(1234, 5, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000));
+            Assert.True(await store.SetScannedUsageAsync("old", counted, CancellationToken.None));
+        }
+
+        using var reopened = new SqliteUserStore(Database);
+        var user = (await reopened.FindAsync("old", CancellationToken.None))!;
+        Assert.Equal((10L << 30, 0L, 0b000_111_111), (user.QuotaBytes, user.QuotaFiles, user.Umask));
+        Assert.Equal(new Ferry.Server.Quotas.StoredUsage(1234, 5, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)), user.ScannedUsage);
+    }
+
     [Fact]
     public async Task A_new_store_is_never_migrated()
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Ferry.Server.Storage;
+using Ferry.Server.Storage.Checksums;
 
 namespace Ferry.Server.Tests.Support;
 
@@ -14,6 +15,14 @@ internal abstract class ForwardingFileSystem(IFileSystem inner) : IFileSystem
     public virtual FileSystemCapabilities Capabilities => Inner.Capabilities;
 
     public virtual ValueTask<FileSystemEntry?> GetEntryAsync(VirtualPath path, CancellationToken cancellationToken) => Inner.GetEntryAsync(path, cancellationToken);
+
+    public virtual ValueTask<FileSystemEntry?> GetResumableEntryAsync(VirtualPath path, CancellationToken cancellationToken) => Inner.GetResumableEntryAsync(path, cancellationToken);
+
+    public virtual ValueTask<string?> GetKeptChecksumAsync(Stream opened, ChecksumAlgorithm algorithm, CancellationToken cancellationToken) =>
+        Inner.GetKeptChecksumAsync(opened, algorithm, cancellationToken);
+
+    public virtual ValueTask KeepChecksumAsync(Stream opened, ChecksumAlgorithm algorithm, string checksum, FileSystemEntry readFrom, CancellationToken cancellationToken) =>
+        Inner.KeepChecksumAsync(opened, algorithm, checksum, readFrom, cancellationToken);
 
     public virtual IAsyncEnumerable<FileSystemEntry> ListAsync(VirtualPath directory, CancellationToken cancellationToken) => Inner.ListAsync(directory, cancellationToken);
 

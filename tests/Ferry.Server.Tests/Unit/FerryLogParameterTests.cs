@@ -53,6 +53,7 @@ public sealed class FerryLogParameterTests
         "OsPermissionRefused.account",  // the process's own account name
         "OsPermissionRefused.home",     // the user's home, from the user store (set by the admin)
         "CommandNeedsCapability.verb",  // the command table's verb
+        "UploadChownFailed.error",      // fchown(2)'s errno description
     ];
 
     [Fact]

@@ -4,7 +4,7 @@ using Ferry.Server.Storage;
 
 namespace Ferry.Server.Protocol.Handlers;
 
-/// <summary>SITE sub-commands (RFC 959 §4.1.3 leaves them to the server): HELP and CHMOD.</summary>
+/// <summary>SITE sub-commands (RFC 959 §4.1.3 leaves them to the server): HELP, CHMOD and QUOTA.</summary>
 internal static class SiteCommands
 {
     public static async ValueTask SiteAsync(FtpConnection connection, string argument)
@@ -17,11 +17,14 @@ internal static class SiteCommands
             case "HELP":
                 // CHMOD only where the storage can change modes; elsewhere it gets 502 (below).
                 await connection.ReplyAsync(FtpReplyCode.HelpMessage, StorageCapabilities.Of(connection).HasFlag(FileSystemCapabilities.SetUnixMode)
-                    ? "SITE commands:\nCHMOD <octal mode> <path>\nHELP\nEnd."
-                    : "SITE commands:\nHELP\nEnd.");
+                    ? "SITE commands:\nCHMOD <octal mode> <path>\nHELP\nQUOTA\nEnd."
+                    : "SITE commands:\nHELP\nQUOTA\nEnd.");
                 break;
             case "CHMOD":
                 await ChmodAsync(connection, rest);
+                break;
+            case "QUOTA":
+                await QuotaCommands.SiteQuotaAsync(connection);
                 break;
             default:
                 await connection.ReplyAsync(FtpReplyCode.SyntaxError, "Unknown SITE command: " + sub + ". Try SITE HELP.");

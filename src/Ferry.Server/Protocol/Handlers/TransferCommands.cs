@@ -2,6 +2,7 @@ using System.Globalization;
 using Ferry.Server.Connections;
 using Ferry.Server.DataChannels;
 using Ferry.Server.Diagnostics;
+using Ferry.Server.Quotas;
 using Ferry.Server.Security;
 using Ferry.Server.Storage;
 
@@ -210,6 +211,8 @@ internal static class TransferCommands
         var file = upload.Content;
         return TransferRunner.StartAsync(connection, session.TakeDataChannel()!, verb, path, opening, upload, (socket, network, transfer, token) =>
             {
+                // A quota's byte limit, asked by the pump as bytes arrive (splice never holds them in user space).
+                transfer.Allowance = upload as IUploadAllowance;
                 FerryLog.UploadMethod(connection.Logger, connection.Id, verb, path.Value, splice ? "splice" : "the copy loop");
                 return splice
                     ? TransferPump.SpliceFromNetworkAsync(socket, network, localFile!, bufferSize, transfer,

@@ -34,6 +34,7 @@ public sealed unsafe partial class LocalFileSystem : IFileSystem
     private readonly bool _syncUploads;
     private readonly StaleUploadSweeper _sweeper;
     private readonly ILogger _logger;
+    private readonly UploadModes _modes;
 
     /// <summary>Opens the user's root; a missing or unreadable one is a <see cref="StorageException"/>.</summary>
     /// <param name="rootDirectory">The user's home.</param>
@@ -43,15 +44,16 @@ public sealed unsafe partial class LocalFileSystem : IFileSystem
     /// change the shared inode, which another name outside the root may lead to.
     /// </param>
     /// <param name="abortedUploads">What an aborted STOR or STOU leaves (<see cref="FtpServerOptions.AbortedUploads"/>).</param>
-    public LocalFileSystem(string rootDirectory, bool allowHardLinkWrites = false, AbortedUploads abortedUploads = AbortedUploads.Keep)
-        : this(rootDirectory, allowHardLinkWrites, useOpenat2: true, abortedUploads)
+    /// <param name="modes">The mode (umask) and owner of new files and folders; null: <see cref="UploadModes.Default"/>.</param>
+    public LocalFileSystem(string rootDirectory, bool allowHardLinkWrites = false, AbortedUploads abortedUploads = AbortedUploads.Keep, UploadModes? modes = null)
+        : this(rootDirectory, allowHardLinkWrites, useOpenat2: true, abortedUploads, modes: modes)
     {
     }
 
     /// <summary>With <paramref name="useOpenat2"/> false every lookup takes the component walk, as on a kernel without openat2 (tests).</summary>
     internal LocalFileSystem(
         string rootDirectory, bool allowHardLinkWrites, bool useOpenat2, AbortedUploads abortedUploads = AbortedUploads.Keep,
-        StaleUploadSweeper? sweeper = null, ILogger? logger = null, bool syncUploads = false)
+        StaleUploadSweeper? sweeper = null, ILogger? logger = null, bool syncUploads = false, UploadModes? modes = null)
     {
         _syncUploads = syncUploads;
         _root = ConfinedRoot.Open(rootDirectory, useOpenat2);
@@ -59,7 +61,11 @@ public sealed unsafe partial class LocalFileSystem : IFileSystem
         _abortedUploads = abortedUploads;
         _logger = logger ?? NullLogger.Instance;
         _sweeper = sweeper ?? new StaleUploadSweeper(_logger);
+        _modes = modes ?? UploadModes.Default;
     }
+
+    /// <summary>Called when an owner could not be set (no CAP_CHOWN): the entry is kept, the caller logs.</summary>
+    public Action<VirtualPath, int>? OwnerChangeFailed { get; init; }
 
     /// <summary>Everything: local disk offers every capability (the factory reports it before login).</summary>
     public static FileSystemCapabilities Supported =>
@@ -283,7 +289,7 @@ public sealed unsafe partial class LocalFileSystem : IFileSystem
         }
     }
 
-    /// <summary>A new hidden file in the folder (O_CREAT|O_EXCL, mode <see cref="UploadFileMode.Create"/>); the folder's leftovers are swept first.</summary>
+    /// <summary>A new hidden file in the folder (O_CREAT|O_EXCL, then the configured mode and owner on its descriptor); the folder's leftovers are swept first.</summary>
     private AtomicUpload NewInFlight(VirtualPath path, int folder, bool createNew, uint? mode)
     {
         _sweeper.SweepOnce(folder);
@@ -309,8 +315,25 @@ public sealed unsafe partial class LocalFileSystem : IFileSystem
                 throw LocalErrors.FromErrno(errno);
             }
 
+            var handle = new SafeFileHandle(descriptor, ownsHandle: true);
+            try
+            {
+                // The configured umask and owner now; a replaced file's own mode is set at commit (mode).
+                ApplyModes(handle, path, _modes.FileMode);
+            }
+            catch
+            {
+                handle.Dispose();
+                fixed (byte* bytes = name)
+                {
+                    _ = JailNative.UnlinkAt(folder, bytes, 0);
+                }
+
+                throw;
+            }
+
             _ = JailNative.Advise(descriptor, 0, 0, JailNative.AdviseSequential);
-            var file = Wrap(new SafeFileHandle(descriptor, ownsHandle: true), FileAccess.Write, isAsync: false);
+            var file = Wrap(handle, FileAccess.Write, isAsync: false);
             return new AtomicUpload(path, folder, name, workingIsPartial: false, file, createNew, mode, _abortedUploads, _syncUploads, _logger);
         }
     }
@@ -414,8 +437,9 @@ public sealed unsafe partial class LocalFileSystem : IFileSystem
     private FileStream OpenWrite(VirtualPath path, long? offset)
     {
         // Never O_TRUNC: the link count is checked on the opened file first, and a file that is
-        // refused must be left as it was.
-        var handle = OpenFile(path, OpenFlags.WriteOnly | OpenFlags.Create, out var status);
+        // refused must be left as it was. A new file is made with O_EXCL first, so only a file
+        // this upload created gets the upload mode (an existing file keeps its own).
+        var handle = TryCreateNew(path, out var status) ?? OpenFile(path, OpenFlags.WriteOnly, out status);
         try
         {
             RefuseSharedInode(status);
@@ -448,7 +472,62 @@ public sealed unsafe partial class LocalFileSystem : IFileSystem
     private FileStream CreateNew(VirtualPath path)
     {
         var handle = OpenFile(path, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Exclusive, out _);
+        try
+        {
+            ApplyModes(handle, path, _modes.FileMode);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+
         return Wrap(handle, FileAccess.Write, isAsync: false);
+    }
+
+    /// <summary>The new file, with its upload mode; null when the name exists already.</summary>
+    private SafeFileHandle? TryCreateNew(VirtualPath path, out FileStatus status)
+    {
+        SafeFileHandle handle;
+        try
+        {
+            handle = OpenFile(path, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Exclusive, out status);
+        }
+        catch (StorageException e) when (e.Kind == StorageErrorKind.AlreadyExists)
+        {
+            status = default;
+            return null;
+        }
+
+        try
+        {
+            ApplyModes(handle, path, _modes.FileMode);
+            return handle;
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The configured mode by fchmod, so the process umask never decides it (vsftpd's
+    /// local_umask, ProFTPD's Umask), and the configured owner by fchown, both on the descriptor
+    /// that was opened. An owner that cannot be set (no CAP_CHOWN) is reported, not fatal.
+    /// </summary>
+    private void ApplyModes(SafeHandle handle, VirtualPath path, UnixFileMode mode)
+    {
+        var descriptor = (int)handle.DangerousGetHandle();
+        if (OwnershipNative.ChangeMode(descriptor, (uint)mode) != 0)
+        {
+            throw LocalErrors.FromErrno(Marshal.GetLastPInvokeError());
+        }
+
+        if (_modes.ChangesOwner && OwnershipNative.ChangeOwner(descriptor, _modes.Uid, _modes.Gid) != 0)
+        {
+            OwnerChangeFailed?.Invoke(path, Marshal.GetLastPInvokeError());
+        }
     }
 
     public ValueTask CreateDirectoryAsync(VirtualPath path, CancellationToken cancellationToken)
@@ -461,6 +540,7 @@ public sealed unsafe partial class LocalFileSystem : IFileSystem
 
         // mkdirat does not follow a final symlink: an existing name of any kind is EEXIST.
         InParent(path, EntryChange.MakeDirectory);
+        ApplyDirectoryModes(path);
         return ValueTask.CompletedTask;
     }
 
@@ -698,6 +778,29 @@ public sealed unsafe partial class LocalFileSystem : IFileSystem
         MakeDirectory,
         RemoveFile,
         RemoveDirectory,
+    }
+
+    /// <summary>The folder just made, opened confined and without following a symlink, gets its mode and owner.</summary>
+    private void ApplyDirectoryModes(VirtualPath path)
+    {
+        var root = _root.Enter();
+        int descriptor;
+        try
+        {
+            descriptor = Open(root, path, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.NoFollow | OpenFlags.NonBlocking, 0);
+        }
+        finally
+        {
+            _root.Exit();
+        }
+
+        if (descriptor < 0)
+        {
+            throw LocalErrors.FromErrno(-descriptor);
+        }
+
+        using var handle = new SafeFileHandle(descriptor, ownsHandle: true);
+        ApplyModes(handle, path, _modes.DirectoryMode);
     }
 
     /// <summary>mkdirat or unlinkat on the entry's name in its confined parent (neither follows a final symlink); a failure is the errno's exception.</summary>

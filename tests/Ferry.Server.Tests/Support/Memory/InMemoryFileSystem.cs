@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Ferry.Server.Storage;
+using Ferry.Server.Storage.Checksums;
 
 namespace Ferry.Server.Tests.Support.Memory;
 
@@ -41,6 +42,16 @@ public sealed class InMemoryFileSystem : IFileSystem
     /// since there is no OS file to hand to sendfile or splice.
     /// </summary>
     public FileSystemCapabilities Capabilities { get; }
+
+    /// <summary>No partial is kept apart from its name here (an aborted resume keeps its bytes in the file itself).</summary>
+    public ValueTask<FileSystemEntry?> GetResumableEntryAsync(VirtualPath path, CancellationToken cancellationToken) => GetEntryAsync(path, cancellationToken);
+
+    /// <summary>No <see cref="FileSystemCapabilities.KeptChecksums"/>: HASH always reads the file.</summary>
+    public ValueTask<string?> GetKeptChecksumAsync(Stream opened, ChecksumAlgorithm algorithm, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<string?>(null);
+
+    public ValueTask KeepChecksumAsync(Stream opened, ChecksumAlgorithm algorithm, string checksum, FileSystemEntry readFrom, CancellationToken cancellationToken) =>
+        ValueTask.CompletedTask;
 
     public ValueTask<FileSystemEntry?> GetEntryAsync(VirtualPath path, CancellationToken cancellationToken)
     {
