@@ -345,6 +345,17 @@ public sealed class FtpServerOptions
     public UploadChecksumMode UploadChecksum { get; set; } = UploadChecksumMode.AfterUpload;
 
     /// <summary>
+    /// Whether STOR and STOU write a hidden temporary file in the target's folder and rename it
+    /// over the target only when the upload completed (issue 13), so the old file stays whole and
+    /// readable until then and a reader never sees a half file. On by default: a feed consumer
+    /// must never pick up a half-written delivery (Pure-FTPd's --notruncate and ProFTPD's
+    /// HiddenStores offer the same, off by default there). False writes into the target as it
+    /// arrives, for a consumer that reads a file while it grows (log shipping); an aborted upload
+    /// then stays under its name, whatever <see cref="AbortedUploads"/> says.
+    /// </summary>
+    public bool AtomicUploads { get; set; } = true;
+
+    /// <summary>
     /// What an aborted STOR or STOU leaves behind (issue 13). Uploads write a hidden temporary
     /// file beside the target and rename it over the target on success, so a reader never sees a
     /// half-written file under the target's name either way. Keep (the default): the partial data

@@ -56,6 +56,31 @@ public sealed class AtomicUploadTests
         Assert.Empty(HiddenFiles(server));
     }
 
+    /// <summary>AtomicUploads=false, for a consumer that reads a file while it grows: the bytes are in the target as they arrive, and no hidden file is made.</summary>
+    [Fact]
+    [VerbTest("STOR")]
+    public async Task With_AtomicUploads_off_the_target_grows_as_the_bytes_arrive()
+    {
+        await using var server = await TestServer.StartAsync(options => options.AtomicUploads = false);
+        DataHelpers.WriteFile(server, "log.bin", RandomNumberGenerator.GetBytes(Size));
+        var upload = RandomNumberGenerator.GetBytes(Size);
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+        using var data = await ftp.OpenPassiveAsync();
+        await ftp.SendAsync("STOR log.bin");
+        await ftp.ExpectAsync(150);
+        await SendAsync(data, upload.AsMemory(0, Size / 2));
+
+        Assert.True(await Probe.EventuallyAsync(() => new FileInfo(server.PathOf("log.bin")).Length == Size / 2, TimeSpan.FromSeconds(10)),
+            "the target does not hold the first half in place");
+        Assert.Empty(HiddenFiles(server));
+        await SendAsync(data, upload.AsMemory(Size / 2));
+        data.Shutdown(SocketShutdown.Send);
+        data.Close();
+        await ftp.ExpectAsync(226);
+        Assert.Equal(SHA256.HashData(upload), SHA256.HashData(await File.ReadAllBytesAsync(server.PathOf("log.bin"))));
+    }
+
     [Theory]
     [InlineData("reset")]
     [InlineData("ABOR")]

@@ -64,6 +64,12 @@ public sealed unsafe partial class LocalFileSystem : IFileSystem
         _modes = modes ?? UploadModes.Default;
     }
 
+    /// <summary>
+    /// Whether STOR and STOU write a hidden file renamed over the target at commit
+    /// (<see cref="FtpServerOptions.AtomicUploads"/>); false: every upload writes in place.
+    /// </summary>
+    public bool AtomicUploads { get; init; } = true;
+
     /// <summary>Called when an owner could not be set (no CAP_CHOWN): the entry is kept, the caller logs.</summary>
     public Action<VirtualPath, int>? OwnerChangeFailed { get; init; }
 
@@ -168,7 +174,7 @@ public sealed unsafe partial class LocalFileSystem : IFileSystem
             throw new StorageException(StorageErrorKind.IsADirectory);
         }
 
-        if (BeginAtomic(path, mode, offset) is { } atomic)
+        if (AtomicUploads && BeginAtomic(path, mode, offset) is { } atomic)
         {
             return ValueTask.FromResult<IUpload>(atomic);
         }

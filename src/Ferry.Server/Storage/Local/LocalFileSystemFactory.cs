@@ -23,6 +23,7 @@ public sealed class LocalFileSystemFactory(FtpServerOptions options, ILogger? lo
         return ValueTask.FromResult<IFileSystem>(
             new LocalFileSystem(user.HomeDirectory, options.AllowHardLinkWrites, useOpenat2: true, options.AbortedUploads, _sweeper, _logger, options.SyncUploads, modes)
             {
+                AtomicUploads = options.AtomicUploads,
                 OwnerChangeFailed = (path, errno) =>
                     FerryLog.UploadChownFailed(_logger, user.Name, path.Value, modes.Uid, modes.Gid, Marshal.GetPInvokeErrorMessage(errno)),
             });
