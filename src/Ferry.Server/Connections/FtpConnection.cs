@@ -563,6 +563,36 @@ internal sealed class FtpConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>QUIT was received: a control connection closed after it is a clean ending, not a client that died.</summary>
+    public bool ClientSaidQuit { get; set; }
+
+    /// <summary>
+    /// Whether the client has closed or reset the control connection (or the session is
+    /// closing), without taking anything from it: readable with nothing to read is a FIN or a
+    /// reset. A command the client sent (QUIT after its upload) keeps it open.
+    /// </summary>
+    public bool ControlConnectionGone()
+    {
+        if (ClientSaidQuit)
+        {
+            return false;
+        }
+
+        if (_closing.IsCancellationRequested)
+        {
+            return true;
+        }
+
+        try
+        {
+            return _socket.Poll(0, SelectMode.SelectRead) && _socket.Available == 0;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return true;
+        }
+    }
+
     private async Task WatchForHangUpAsync(string verb, CancellationToken stop)
     {
         bool gone;

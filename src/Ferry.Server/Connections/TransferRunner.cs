@@ -181,6 +181,16 @@ internal static class TransferRunner
                     }
                     if (resource is IUpload upload)
                     {
+                        // In stream mode the end of the data connection is the end of the file
+                        // (RFC 959 §3.4.1), so a client that died mid-upload looks like one that
+                        // finished; its control connection tells them apart. Gone: no commit, and
+                        // the disposal below aborts the upload.
+                        if (connection.ControlConnectionGone())
+                        {
+                            result = "control connection lost before the upload was committed";
+                            return;
+                        }
+
                         // Commit before 226, so a client that reads the file next sees all of it;
                         // a resource not committed (any failure above) is disposed below: an abort.
                         await upload.CommitAsync(token);

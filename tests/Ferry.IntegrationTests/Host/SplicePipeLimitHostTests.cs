@@ -50,8 +50,9 @@ public sealed class SplicePipeLimitHostTests : IDisposable
                 uploads.Add((ftp, data));
             }
 
-            // Every held upload is under way (its first byte is on disk), each holding its pipe.
-            await WaitUntilAsync(() => Enumerable.Range(0, held).All(i => File.Exists(Path.Combine(home, $"held-{i}.bin")) && new FileInfo(Path.Combine(home, $"held-{i}.bin")).Length == 1),
+            // Every held upload is under way (its first byte is on disk, in its hidden in-flight
+            // file until the commit: atomic uploads), each holding its pipe.
+            await WaitUntilAsync(() => Directory.GetFiles(home, ".ferry-upload.*").Count(file => new FileInfo(file).Length == 1) == held,
                 "not every held upload got its first byte to disk");
 
             await using (var last = await LoginAsync(endPoint))

@@ -56,6 +56,63 @@ public sealed class AtomicUploadTests
         Assert.Empty(HiddenFiles(server));
     }
 
+    /// <summary>
+    /// RFC 959 §3.4.1: in stream mode the end of the data connection ends the file, so a client
+    /// that dies mid-upload (curl killed by --max-time) looks like one that finished. Its control
+    /// connection, closed first, tells them apart: nothing is published under the name.
+    /// </summary>
+    [Fact]
+    [VerbTest("STOR")]
+    public async Task An_upload_whose_client_hung_up_its_control_connection_first_is_not_published()
+    {
+        await using var server = await TestServer.StartAsync(options => options.MaxUnauthenticatedSessionsPerAddress = 0);
+
+        // Both connections closed at once, control first, as a killed client's are: whichever
+        // the server notices first, the upload must not be committed. Twenty runs, since the
+        // command loop often wins the race (and then aborts the transfer) by itself.
+        for (var run = 0; run < 20; run++)
+        {
+            var ftp = await server.ConnectAsync();
+            await ftp.CommandAsync("TYPE I", 200);
+            using var data = await ftp.OpenPassiveAsync();
+            await ftp.SendAsync($"STOR cut-{run}.bin");
+            await ftp.ExpectAsync(150);
+            await SendAsync(data, RandomNumberGenerator.GetBytes(64 * 1024));
+            ftp.Socket.Close();
+            data.Shutdown(SocketShutdown.Send);
+            data.Close();
+            await ftp.DisposeAsync();
+        }
+
+        await server.WaitForSessionsAsync(0);
+        var published = Enumerable.Range(0, 20).Where(run => File.Exists(server.PathOf($"cut-{run}.bin"))).ToList();
+        Assert.True(published.Count == 0, $"{published.Count} of 20 dead clients' uploads were published under their names");
+    }
+
+    /// <summary>A client that says QUIT after its data and closes without waiting for the 226 ended cleanly: its upload is published.</summary>
+    [Fact]
+    [VerbTest("STOR", "QUIT")]
+    public async Task An_upload_followed_by_QUIT_and_a_close_is_published()
+    {
+        await using var server = await TestServer.StartAsync();
+        var upload = RandomNumberGenerator.GetBytes(Size / 4);
+        var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+        using var data = await ftp.OpenPassiveAsync();
+        await ftp.SendAsync("STOR done.bin");
+        await ftp.ExpectAsync(150);
+        await SendAsync(data, upload);
+        await ftp.SendAsync("QUIT");
+        await Task.Delay(200);
+        ftp.Socket.Close();
+        data.Shutdown(SocketShutdown.Send);
+        data.Close();
+
+        await server.WaitForSessionsAsync(0);
+        Assert.Equal(SHA256.HashData(upload), SHA256.HashData(await File.ReadAllBytesAsync(server.PathOf("done.bin"))));
+        await ftp.DisposeAsync();
+    }
+
     /// <summary>AtomicUploads=false, for a consumer that reads a file while it grows: the bytes are in the target as they arrive, and no hidden file is made.</summary>
     [Fact]
     [VerbTest("STOR")]

@@ -175,6 +175,8 @@ internal static class AccessCommands
     public static async ValueTask QuitAsync(FtpConnection connection, string argument)
     {
         // RFC 959 §4.1.1: with a transfer in progress, its result reply comes first, then 221.
+        // A client that says QUIT and then closes has ended cleanly: its upload is still committed.
+        connection.ClientSaidQuit = true;
         await connection.WaitForTransferAsync();
         await connection.ReplyAsync(FtpReplyCode.ClosingControlConnection, "Goodbye.");
         connection.RequestClose();
