@@ -360,7 +360,10 @@ def children_cpu():
 
 def measured(server, action):
     """Runs one scenario and adds the CPU seconds it cost the server tree and the clients (curl or
-    ferry-bench-client, to show they are not the bottleneck)."""
+    ferry-bench-client, to show they are not the bottleneck). The dirty pages an earlier upload
+    left are written back first (sync), so that writeback and its throttling do not land on
+    whichever server happens to run next."""
+    os.sync()
     before, client_before = server.cpu_seconds(), children_cpu()
     result = action()
     result["server_cpu_s"] = server.cpu_seconds() - before

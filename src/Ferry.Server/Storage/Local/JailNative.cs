@@ -38,6 +38,7 @@ internal static unsafe partial class JailNative
 
     /// <summary>POSIX_FADV_SEQUENTIAL: a larger read-ahead, as FileOptions.SequentialScan asked for.</summary>
     public const int AdviseSequential = 2;
+    public const int AdviseDontNeed = 4;
 
     private const long SysOpenat2 = 437;
     private const long SysFchmodat2 = 452;
