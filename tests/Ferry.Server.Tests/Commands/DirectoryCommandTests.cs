@@ -129,26 +129,6 @@ public sealed class DirectoryCommandTests
         await ftp.CommandAsync("XRMD x", 550);
     }
 
-    [Fact]
-    [VerbTest("RMD")]
-    public async Task Rmd_removes_an_empty_directory_only()
-    {
-        await using var server = await TestServer.StartAsync();
-        Directory.CreateDirectory(server.PathOf("empty"));
-        DataHelpers.WriteFile(server, "full/inside.txt", "x");
-        DataHelpers.WriteFile(server, "file", "x");
-        await using var ftp = await server.ConnectAsync();
-        await ftp.CommandAsync("RMD empty", 250);
-        Assert.False(Directory.Exists(server.PathOf("empty")));
-        await ftp.CommandAsync("RMD full", 550);
-        Assert.True(File.Exists(server.PathOf("full/inside.txt")));
-        await ftp.CommandAsync("RMD file", 550);
-        Assert.True(File.Exists(server.PathOf("file")));
-        await ftp.CommandAsync("RMD missing", 550);
-        await ftp.CommandAsync("RMD /", 550);
-        await ftp.CommandAsync("RMD", 501);
-    }
-
     /// <summary>RFC 2640 §3.2: path names are UTF-8 on the control connection.</summary>
     [Fact]
     [VerbTest("MKD", "CWD", "PWD")]

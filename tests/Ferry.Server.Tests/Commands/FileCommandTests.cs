@@ -7,40 +7,6 @@ namespace Ferry.Server.Tests.Commands;
 public sealed class FileCommandTests
 {
     [Fact]
-    [VerbTest("DELE")]
-    public async Task Dele_deletes_a_file_and_refuses_directories_and_missing_files()
-    {
-        await using var server = await TestServer.StartAsync();
-        DataHelpers.WriteFile(server, "gone.txt", "x");
-        Directory.CreateDirectory(server.PathOf("dir"));
-        await using var ftp = await server.ConnectAsync();
-        await ftp.CommandAsync("DELE gone.txt", 250);
-        Assert.False(File.Exists(server.PathOf("gone.txt")));
-        await ftp.CommandAsync("DELE gone.txt", 550);
-        await ftp.CommandAsync("DELE dir", 550);
-        Assert.True(Directory.Exists(server.PathOf("dir")));
-        await ftp.CommandAsync("DELE", 501);
-    }
-
-    [Fact]
-    [VerbTest("RNFR", "RNTO")]
-    public async Task Rnfr_then_rnto_renames_a_file_and_a_directory()
-    {
-        await using var server = await TestServer.StartAsync();
-        DataHelpers.WriteFile(server, "old.txt", "content");
-        Directory.CreateDirectory(server.PathOf("olddir"));
-        await using var ftp = await server.ConnectAsync();
-        await ftp.CommandAsync("RNFR old.txt", 350);
-        await ftp.CommandAsync("RNTO new.txt", 250);
-        Assert.False(File.Exists(server.PathOf("old.txt")));
-        Assert.Equal("content", File.ReadAllText(server.PathOf("new.txt")));
-        await ftp.CommandAsync("RNFR olddir", 350);
-        await ftp.CommandAsync("RNTO newdir", 250);
-        Assert.True(Directory.Exists(server.PathOf("newdir")));
-        Assert.False(Directory.Exists(server.PathOf("olddir")));
-    }
-
-    [Fact]
     [VerbTest("RNFR")]
     public async Task Rnfr_of_a_missing_file_gets_550_and_rnto_then_503()
     {

@@ -72,23 +72,6 @@ public sealed class TransferCommandTests
 
     [Fact]
     [VerbTest("STOR")]
-    public async Task Stor_writes_the_file_and_replaces_an_existing_one()
-    {
-        await using var server = await TestServer.StartAsync();
-        DataHelpers.WriteFile(server, "up.bin", DataHelpers.Pattern(500_000));
-        await using var ftp = await server.ConnectAsync();
-        await ftp.CommandAsync("TYPE I", 200);
-        var content = Encoding.UTF8.GetBytes("new and shorter\r\n");
-        await DataHelpers.UploadAsync(ftp, "STOR up.bin", content);
-        Assert.Equal(content, File.ReadAllBytes(server.PathOf("up.bin")));
-
-        var big = DataHelpers.Pattern(1_000_000);
-        await DataHelpers.UploadAsync(ftp, "STOR fresh.bin", big);
-        Assert.Equal(big, File.ReadAllBytes(server.PathOf("fresh.bin")));
-    }
-
-    [Fact]
-    [VerbTest("STOR")]
     public async Task Stor_without_a_data_connection_gets_425_and_into_a_missing_directory_550()
     {
         await using var server = await TestServer.StartAsync();
@@ -101,39 +84,6 @@ public sealed class TransferCommandTests
         await ftp.CommandAsync("STOR", 501);
     }
 
-    /// <summary>RFC 1123 §4.1.2.9: the 150 reply of STOU names the file it creates, as "FILE: name".</summary>
-    [Fact]
-    [VerbTest("STOU")]
-    public async Task Stou_creates_a_unique_file_and_names_it_in_the_150_reply()
-    {
-        await using var server = await TestServer.StartAsync();
-        await using var ftp = await server.ConnectAsync();
-        await ftp.CommandAsync("TYPE I", 200);
-        var first = await DataHelpers.UploadAsync(ftp, "STOU", [1, 2, 3]);
-        var second = await DataHelpers.UploadAsync(ftp, "STOU", [4, 5]);
-        Assert.StartsWith("FILE: ", first.Text, StringComparison.Ordinal);
-        var firstName = first.Text["FILE: ".Length..].Trim();
-        var secondName = second.Text["FILE: ".Length..].Trim();
-        Assert.NotEqual(firstName, secondName);
-        Assert.Equal(new byte[] { 1, 2, 3 }, File.ReadAllBytes(server.PathOf(firstName)));
-        Assert.Equal(new byte[] { 4, 5 }, File.ReadAllBytes(server.PathOf(secondName)));
-    }
-
-    [Fact]
-    [VerbTest("STOU")]
-    public async Task Stou_with_a_taken_name_does_not_overwrite_it()
-    {
-        await using var server = await TestServer.StartAsync();
-        DataHelpers.WriteFile(server, "report.txt", "original");
-        await using var ftp = await server.ConnectAsync();
-        await ftp.CommandAsync("TYPE I", 200);
-        var opening = await DataHelpers.UploadAsync(ftp, "STOU report.txt", Encoding.UTF8.GetBytes("second"));
-        var name = opening.Text["FILE: ".Length..].Trim();
-        Assert.NotEqual("report.txt", name);
-        Assert.Equal("original", File.ReadAllText(server.PathOf("report.txt")));
-        Assert.Equal("second", File.ReadAllText(server.PathOf(name)));
-    }
-
     [Fact]
     [VerbTest("STOU")]
     public async Task Stou_without_a_data_connection_gets_425()
@@ -142,22 +92,6 @@ public sealed class TransferCommandTests
         await using var ftp = await server.ConnectAsync();
         await ftp.CommandAsync("STOU", 425);
         Assert.Empty(Directory.GetFileSystemEntries(server.Root));
-    }
-
-    [Fact]
-    [VerbTest("APPE")]
-    public async Task Appe_appends_and_creates_a_missing_file()
-    {
-        await using var server = await TestServer.StartAsync();
-        DataHelpers.WriteFile(server, "log.txt", "abc");
-        await using var ftp = await server.ConnectAsync();
-        await ftp.CommandAsync("TYPE I", 200);
-        await DataHelpers.UploadAsync(ftp, "APPE log.txt", Encoding.UTF8.GetBytes("def"));
-        Assert.Equal("abcdef", File.ReadAllText(server.PathOf("log.txt")));
-        await DataHelpers.UploadAsync(ftp, "APPE new.txt", Encoding.UTF8.GetBytes("xyz"));
-        Assert.Equal("xyz", File.ReadAllText(server.PathOf("new.txt")));
-        await ftp.CommandAsync("APPE", 501);
-        await ftp.CommandAsync("APPE log.txt", 425);
     }
 
     [Theory]
@@ -179,21 +113,6 @@ public sealed class TransferCommandTests
 
         await ftp.CommandAsync("REST 100000", 350);
         Assert.Empty(await DataHelpers.DownloadAsync(ftp, "RETR data.bin"));
-    }
-
-    [Fact]
-    [VerbTest("REST", "STOR")]
-    public async Task Rest_then_stor_resumes_the_upload()
-    {
-        await using var server = await TestServer.StartAsync();
-        var content = DataHelpers.Pattern(50_000);
-        var partial = content[..20_000].Concat(new byte[5_000]).ToArray();
-        DataHelpers.WriteFile(server, "resume.bin", partial);
-        await using var ftp = await server.ConnectAsync();
-        await ftp.CommandAsync("TYPE I", 200);
-        await ftp.CommandAsync("REST 20000", 350);
-        await DataHelpers.UploadAsync(ftp, "STOR resume.bin", content[20_000..]);
-        Assert.Equal(content, File.ReadAllBytes(server.PathOf("resume.bin")));
     }
 
     [Theory]
@@ -295,26 +214,6 @@ public sealed class TransferCommandTests
         Assert.Contains(stat.Lines, line => line.Contains("big.bin", StringComparison.Ordinal));
         await ftp.CommandAsync("ABOR", 426);
         await ftp.ExpectAsync(226);
-    }
-
-    /// <summary>RFC 959 §3.1.1.1: TYPE A sends CRLF line ends on the wire; local files use LF.</summary>
-    [Fact]
-    [VerbTest("TYPE", "RETR", "STOR")]
-    public async Task Type_a_converts_line_ends_both_ways()
-    {
-        await using var server = await TestServer.StartAsync();
-        DataHelpers.WriteFile(server, "unix.txt", "one\ntwo\n\nthree");
-        await using var ftp = await server.ConnectAsync();
-        await ftp.CommandAsync("TYPE A", 200);
-        Assert.Equal("one\r\ntwo\r\n\r\nthree", await DataHelpers.DownloadTextAsync(ftp, "RETR unix.txt"));
-
-        await DataHelpers.UploadAsync(ftp, "STOR up.txt", Encoding.ASCII.GetBytes("alpha\r\nbeta\r\n\r\ngamma\r\n"));
-        Assert.Equal("alpha\nbeta\n\ngamma\n", File.ReadAllText(server.PathOf("up.txt")));
-
-        await ftp.CommandAsync("TYPE I", 200);
-        Assert.Equal("one\ntwo\n\nthree", await DataHelpers.DownloadTextAsync(ftp, "RETR unix.txt"));
-        await DataHelpers.UploadAsync(ftp, "STOR raw.txt", Encoding.ASCII.GetBytes("a\r\nb"));
-        Assert.Equal("a\r\nb", File.ReadAllText(server.PathOf("raw.txt")));
     }
 
     [Fact]
