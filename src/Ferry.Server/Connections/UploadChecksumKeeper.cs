@@ -34,6 +34,12 @@ internal static class UploadChecksumKeeper
                 return;
             }
 
+            if (entry.Size < options.UploadChecksumMinSize)
+            {
+                // Computed on demand in well under a millisecond: not worth a read-back per small file.
+                return;
+            }
+
             if (entry.Size > options.MaxHashFileSize)
             {
                 FerryLog.UploadChecksumSkipped(connection.Logger, connection.Id, direction, path.Value, "larger than MaxHashFileSize");

@@ -171,7 +171,7 @@ public sealed partial class ChecksumCommandTests
     [VerbTest("APPE")]
     public async Task An_append_keeps_the_whole_file_s_sha256_and_upload_checksum_off_keeps_none()
     {
-        await using (var server = await TestServer.StartAsync())
+        await using (var server = await TestServer.StartAsync(options => options.UploadChecksumMinSize = 0))
         {
             await File.WriteAllBytesAsync(server.PathOf("log.txt"), "first\n"u8.ToArray());
             await using var ftp = await server.ConnectAsync();
@@ -190,6 +190,25 @@ public sealed partial class ChecksumCommandTests
             Assert.Null(TryGetAttribute(server.PathOf("off.bin"), "user.ferry.sha256"));
             Assert.Equal($"SHA-256 0-1000 {Hex(SHA256.HashData(new byte[1000]))} off.bin", (await ftp.CommandAsync("HASH off.bin", 213)).Text);
         }
+    }
+
+    /// <summary>Below UploadChecksumMinSize nothing is read back or kept (HASH computes it on demand); at it, the checksum is kept.</summary>
+    [Fact]
+    [VerbTest("HASH", "STOR")]
+    public async Task Uploads_below_the_minimum_size_keep_no_checksum_and_hash_computes_it()
+    {
+        await using var server = await TestServer.StartAsync(options => options.UploadChecksumMinSize = 4096);
+        await using var ftp = await server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+        var small = RandomNumberGenerator.GetBytes(4095);
+        var large = RandomNumberGenerator.GetBytes(4096);
+        await DataHelpers.UploadAsync(ftp, "STOR small.bin", small);
+        await DataHelpers.UploadAsync(ftp, "STOR large.bin", large);
+        await ftp.CommandAsync("PWD", 257); // waits for the last upload's read-back, which is part of its transfer
+
+        Assert.Null(TryGetAttribute(server.PathOf("small.bin"), "user.ferry.sha256"));
+        Assert.EndsWith(" " + Hex(SHA256.HashData(large)), GetAttribute(server.PathOf("large.bin"), "user.ferry.sha256"), StringComparison.Ordinal);
+        Assert.Equal($"SHA-256 0-4095 {Hex(SHA256.HashData(small))} small.bin", (await ftp.CommandAsync("HASH small.bin", 213)).Text);
     }
 
     [Fact]
