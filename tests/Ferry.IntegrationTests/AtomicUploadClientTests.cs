@@ -17,8 +17,6 @@ namespace Ferry.IntegrationTests;
 public sealed class AtomicUploadClientTests
 {
     private const int Size = 4 * 1024 * 1024;
-    private const string LftpSettings =
-        "set ftp:ssl-allow no; set net:max-retries 1; set net:timeout 10; set cmd:fail-exit yes; set xfer:clobber on; ";
 
     [Fact]
     public async Task Curl_C_dash_resumes_an_interrupted_new_upload_to_the_right_sha256()
@@ -62,7 +60,7 @@ public sealed class AtomicUploadClientTests
 
         var result = (await ClientProcess.RunAsync("lftp",
             ["--norc", "-d", "-u", TestServer.UserName + "," + TestServer.Password, "-p", server.Port.ToString(CultureInfo.InvariantCulture),
-             "-e", LftpSettings + $"put -c {source} -o up.bin; quit", server.Host])).AssertSuccess();
+             "-e", Lftp.Settings + $"put -c {source} -o up.bin; quit", server.Host])).AssertSuccess();
         Assert.Contains("---> REST ", result.StdErr, StringComparison.Ordinal);
         Assert.Equal(FileTree.Sha256(bytes), FileTree.Sha256OfFile(server.PathOf("up.bin")));
         Assert.Empty(Directory.GetFiles(server.Root, ".ferry-*"));

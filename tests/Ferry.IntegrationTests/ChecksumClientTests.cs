@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using Ferry.IntegrationTests.Support;
 using Ferry.Server.Tests.Support;
@@ -12,9 +11,6 @@ namespace Ferry.IntegrationTests;
 /// </summary>
 public sealed class ChecksumClientTests
 {
-    private const string Settings =
-        "set ftp:ssl-allow no; set net:max-retries 1; set net:timeout 10; set cmd:fail-exit yes; set xfer:clobber on; ";
-
     [Fact]
     public async Task Lftp_upload_then_hash_and_xsha256_match_the_bytes_sent()
     {
@@ -25,7 +21,7 @@ public sealed class ChecksumClientTests
         var bytes = FileTree.WriteRandomFile(source, 3_000_000);
         var sha256 = FileTree.Sha256(bytes).ToLowerInvariant();
 
-        var result = (await LftpAsync(server,
+        var result = (await Lftp.RunAsync(server,
             $"put \"{source}\" -o \"up load.bin\"; quote HASH up load.bin; quote XSHA256 \"up load.bin\"; quote OPTS HASH SHA-512; quote HASH up load.bin")).AssertSuccess();
 
         Assert.Contains($"213 SHA-256 0-3000000 {sha256} up load.bin", result.StdOut, StringComparison.Ordinal);
@@ -37,16 +33,4 @@ public sealed class ChecksumClientTests
         Assert.True(log.Messages(5550).Count == 2, string.Join('\n', log.Entries.Where(e => e.EventId is >= 5550 and < 5600 or 3000).Select(e => e.Message)) + '\n' + result.StdErr);
         Assert.Single(log.Messages(5551));
     }
-
-    private static Task<ClientResult> LftpAsync(TestServer server, string commands) =>
-        ClientProcess.RunAsync(
-            "lftp",
-            [
-                "--norc",
-                "-d",
-                "-u", TestServer.UserName + "," + TestServer.Password,
-                "-p", server.Port.ToString(CultureInfo.InvariantCulture),
-                "-e", Settings + commands + "; quit",
-                server.Host,
-            ]);
 }

@@ -7,9 +7,6 @@ namespace Ferry.IntegrationTests;
 /// <summary>lftp, the Unix mirroring client: EPSV, MLSD, parallel REST ranges (pget), MFMT on mirror -R.</summary>
 public sealed class LftpTests
 {
-    private const string Settings =
-        "set ftp:ssl-allow no; set net:max-retries 1; set net:timeout 10; set net:reconnect-interval-base 1; set cmd:fail-exit yes; set xfer:clobber on; ";
-
     [Fact]
     public async Task Mirror_up_and_back_gives_the_same_tree()
     {
@@ -19,7 +16,7 @@ public sealed class LftpTests
         FileTree.CreateSampleTree(source);
         var back = local.Combine("back");
 
-        (await LftpAsync(server, $"mirror -R {source} /up; mirror /up {back}")).AssertSuccess();
+        (await Lftp.RunAsync(server, $"mirror -R {source} /up; mirror /up {back}")).AssertSuccess();
 
         var expected = FileTree.Snapshot(source);
         Assert.Equal(expected, FileTree.Snapshot(server.PathOf("up")));
@@ -39,7 +36,7 @@ public sealed class LftpTests
         }
 
         var back = local.Combine("back");
-        var result = (await LftpAsync(server, $"set ftp:prefer-epsv yes; mirror -R --parallel=4 {source} /up; mirror --parallel=4 --use-pget-n=3 /up {back}")).AssertSuccess();
+        var result = (await Lftp.RunAsync(server, $"set ftp:prefer-epsv yes; mirror -R --parallel=4 {source} /up; mirror --parallel=4 --use-pget-n=3 /up {back}")).AssertSuccess();
         Assert.Contains("---> EPSV", result.StdErr, StringComparison.Ordinal);
 
         var expected = FileTree.Snapshot(source);
@@ -60,7 +57,7 @@ public sealed class LftpTests
         File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
         var back = local.Combine("back");
 
-        var result = (await LftpAsync(server, $"mirror -R {source} /up; mirror /up {back}")).AssertSuccess();
+        var result = (await Lftp.RunAsync(server, $"mirror -R {source} /up; mirror /up {back}")).AssertSuccess();
 
         Assert.True(File.GetLastWriteTimeUtc(server.PathOf(Path.Combine("up", "old file.txt"))) == stamp, "server copy time: " + result.Describe());
         Assert.True(File.GetLastWriteTimeUtc(Path.Combine(back, "old file.txt")) == stamp, "downloaded copy time: " + result.Describe());
@@ -82,7 +79,7 @@ public sealed class LftpTests
         var pgetTarget = local.Combine("pget.bin");
         var getTarget = local.Combine("get.txt");
 
-        var result = (await LftpAsync(
+        var result = (await Lftp.RunAsync(
             server,
             $"ls; cls -1; pget -n 4 \"big file.bin\" -o {pgetTarget}; get \"Grüße 日本.txt\" -o {getTarget}; rm doomed.txt; cls -1")).AssertSuccess();
 
@@ -104,7 +101,7 @@ public sealed class LftpTests
         FileTree.CreateSampleTree(server.PathOf("tree"));
         File.WriteAllText(server.PathOf("hello.txt"), "hello, lftp\n");
 
-        var result = (await LftpAsync(server, "find /tree; du -sb /tree; cat hello.txt")).AssertSuccess();
+        var result = (await Lftp.RunAsync(server, "find /tree; du -sb /tree; cat hello.txt")).AssertSuccess();
 
         var expected = FileTree.Snapshot(server.PathOf("tree")).Select(e => "/tree/" + (e.EndsWith('/') ? e : e[..e.LastIndexOf(' ')])).ToList();
         foreach (var entry in expected)
@@ -128,7 +125,7 @@ public sealed class LftpTests
         var up = FileTree.WriteRandomFile(local.Combine("put.bin"), 2 * 1024 * 1024);
         var back = local.Combine("back");
 
-        var result = (await LftpAsync(
+        var result = (await Lftp.RunAsync(
             server,
             $"set ftp:passive-mode off; put {local.Combine("put.bin")} -o put.bin; get put.bin -o {local.Combine("got.bin")}; mirror -R {source} /up; mirror /up {back}")).AssertSuccess();
 
@@ -149,7 +146,7 @@ public sealed class LftpTests
         FileTree.CreateSampleTree(source);
         var back = local.Combine("back");
 
-        (await LftpAsync(server, $"mirror -R {source} /up; mirror /up {back}")).AssertSuccess();
+        (await Lftp.RunAsync(server, $"mirror -R {source} /up; mirror /up {back}")).AssertSuccess();
         Assert.Equal(FileTree.Snapshot(source), FileTree.Snapshot(back));
     }
 
@@ -164,7 +161,7 @@ public sealed class LftpTests
         File.WriteAllBytes(Path.Combine(source, "empty.txt"), []);
         var back = local.Combine("back");
 
-        var result = (await LftpAsync(server, $"set ftp:passive-mode off; mirror -R {source} /up; mirror /up {back}")).AssertSuccess();
+        var result = (await Lftp.RunAsync(server, $"set ftp:passive-mode off; mirror -R {source} /up; mirror /up {back}")).AssertSuccess();
 
         // lftp 4.9 puts the unspecified address in EPRT ("EPRT |2|::|PORT|"); the only safe and
         // useful reading is "my own address", as if it were ::1. Refusing it makes lftp abort the
@@ -180,7 +177,7 @@ public sealed class LftpTests
     {
         await using var server = await TestServer.StartAsync();
         using var local = new TempFolder("lftp");
-        var result = await LftpAsync(server, $"get nothing-here -o {local.Combine("x")}");
+        var result = await Lftp.RunAsync(server, $"get nothing-here -o {local.Combine("x")}");
         Assert.True(result.ExitCode != 0, result.Describe());
         Assert.Contains("<--- 550", result.StdErr, StringComparison.Ordinal);
     }
@@ -192,22 +189,22 @@ public sealed class LftpTests
         using var local = new TempFolder("lftp");
         var source = local.Combine("source");
         FileTree.CreateSampleTree(source);
-        (await LftpAsync(server, $"mirror -R {source} /up")).AssertSuccess();
+        (await Lftp.RunAsync(server, $"mirror -R {source} /up")).AssertSuccess();
 
         // Nothing changed: the second run transfers nothing.
-        var again = (await LftpAsync(server, $"mirror -R {source} /up")).AssertSuccess();
+        var again = (await Lftp.RunAsync(server, $"mirror -R {source} /up")).AssertSuccess();
         Assert.DoesNotContain("---> STOR", again.StdErr, StringComparison.Ordinal);
 
         File.Delete(Path.Combine(source, "top.bin"));
         Directory.Delete(Path.Combine(source, "日本語"), recursive: true);
         FileTree.WriteRandomFile(Path.Combine(source, "new one.bin"), 5000);
-        (await LftpAsync(server, $"mirror -R --delete {source} /up")).AssertSuccess();
+        (await Lftp.RunAsync(server, $"mirror -R --delete {source} /up")).AssertSuccess();
         Assert.Equal(FileTree.Snapshot(source), FileTree.Snapshot(server.PathOf("up")));
 
         // And downwards: a second mirror into the same folder fetches nothing.
         var back = local.Combine("back");
-        (await LftpAsync(server, $"mirror /up {back}")).AssertSuccess();
-        var down = (await LftpAsync(server, $"mirror /up {back}")).AssertSuccess();
+        (await Lftp.RunAsync(server, $"mirror /up {back}")).AssertSuccess();
+        var down = (await Lftp.RunAsync(server, $"mirror /up {back}")).AssertSuccess();
         Assert.DoesNotContain("---> RETR", down.StdErr, StringComparison.Ordinal);
     }
 
@@ -218,7 +215,7 @@ public sealed class LftpTests
         FileTree.CreateSampleTree(server.PathOf("tree"));
         File.WriteAllText(server.PathOf("move me.txt"), "moved");
 
-        (await LftpAsync(
+        (await Lftp.RunAsync(
             server,
             "mkdir -p \"x/y y/z\"; mv \"move me.txt\" \"x/y y/z/moved ü.txt\"; rm -r tree; mkdir gone; rmdir gone")).AssertSuccess();
 
@@ -236,7 +233,7 @@ public sealed class LftpTests
         FileTree.CreateSampleTree(server.PathOf("tree"));
         var back = local.Combine("back");
 
-        var result = (await LftpAsync(server, $"set ftp:use-mlsd off; mirror /tree {back}")).AssertSuccess();
+        var result = (await Lftp.RunAsync(server, $"set ftp:use-mlsd off; mirror /tree {back}")).AssertSuccess();
         Assert.DoesNotContain("---> MLSD", result.StdErr, StringComparison.Ordinal);
         Assert.Equal(FileTree.Snapshot(server.PathOf("tree")), FileTree.Snapshot(back));
     }
@@ -252,7 +249,7 @@ public sealed class LftpTests
         FileTree.WriteRandomFile(Path.Combine(source, "visible"), 30);
         var back = local.Combine("back");
 
-        (await LftpAsync(server, $"mirror -R {source} /up; mirror /up {back}")).AssertSuccess();
+        (await Lftp.RunAsync(server, $"mirror -R {source} /up; mirror /up {back}")).AssertSuccess();
         Assert.Equal(FileTree.Snapshot(source), FileTree.Snapshot(back));
     }
 
@@ -267,7 +264,7 @@ public sealed class LftpTests
 
         var result = await ClientProcess.RunAsync(
             "lftp",
-            ["--norc", "-d", "-u", "reader,read only pw", "-p", server.Port.ToString(CultureInfo.InvariantCulture), "-e", Settings + $"put {source} -o up.txt; quit", server.Host]);
+            ["--norc", "-d", "-u", "reader,read only pw", "-p", server.Port.ToString(CultureInfo.InvariantCulture), "-e", Lftp.Settings + $"put {source} -o up.txt; quit", server.Host]);
         Assert.True(result.ExitCode != 0, result.Describe());
         Assert.Contains("<--- 550", result.StdErr, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(home, "up.txt")));
@@ -282,7 +279,7 @@ public sealed class LftpTests
         var target = local.Combine("ranges.bin");
 
         // Throttled, so the four ranges really run at the same time on four sessions of one user.
-        var result = (await LftpAsync(server, $"set net:limit-rate 2M; set pget:min-chunk-size 512k; pget -n 4 ranges.bin -o {target}")).AssertSuccess();
+        var result = (await Lftp.RunAsync(server, $"set net:limit-rate 2M; set pget:min-chunk-size 512k; pget -n 4 ranges.bin -o {target}")).AssertSuccess();
 
         Assert.Equal(FileTree.Sha256(bytes), FileTree.Sha256OfFile(target));
         var rests = result.StdErr.Split('\n').Count(l => l.Contains("---> REST ", StringComparison.Ordinal) && !l.Contains("REST 0", StringComparison.Ordinal));
@@ -299,23 +296,11 @@ public sealed class LftpTests
         var up = FileTree.WriteRandomFile(local.Combine("up.bin"), 3 * 1024 * 1024 + 5);
         File.WriteAllBytes(server.PathOf("up.bin"), up[..2_000_000]);
 
-        var result = (await LftpAsync(server, $"get -c down.bin -o {local.Combine("down.bin")}; put -c {local.Combine("up.bin")} -o up.bin")).AssertSuccess();
+        var result = (await Lftp.RunAsync(server, $"get -c down.bin -o {local.Combine("down.bin")}; put -c {local.Combine("up.bin")} -o up.bin")).AssertSuccess();
 
         Assert.Contains("---> REST 1234567", result.StdErr, StringComparison.Ordinal);
         Assert.Contains("---> REST 2000000", result.StdErr, StringComparison.Ordinal);
         Assert.Equal(FileTree.Sha256(down), FileTree.Sha256OfFile(local.Combine("down.bin")));
         Assert.Equal(FileTree.Sha256(up), FileTree.Sha256OfFile(server.PathOf("up.bin")));
     }
-
-    private static Task<ClientResult> LftpAsync(TestServer server, string commands) =>
-        ClientProcess.RunAsync(
-            "lftp",
-            [
-                "--norc",
-                "-d",
-                "-u", TestServer.UserName + "," + TestServer.Password,
-                "-p", server.Port.ToString(CultureInfo.InvariantCulture),
-                "-e", Settings + commands + "; quit",
-                server.Host,
-            ]);
 }
