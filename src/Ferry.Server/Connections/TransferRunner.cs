@@ -219,7 +219,7 @@ internal static class TransferRunner
                     result = "aborted";
                     await connection.ReplyAsync(FtpReplyCode.ConnectionClosedTransferAborted, "Connection closed; transfer aborted.");
                 }
-                catch (DataTlsException e) when (e.EndedBeforeClientFinished && uploading && resource is IUpload upload)
+                catch (DataTlsException e) when (e.EndedBeforeClientFinished && resource is IUpload upload)
                 {
                     // Not a failed connection: an empty upload whose client hung up before its TLS Finished (DataTls).
                     try
@@ -244,19 +244,13 @@ internal static class TransferRunner
                 }
                 catch (StorageException e)
                 {
+                    // The abort before the reply: a client that reads the 552 and looks (LIST,
+                    // SITE QUOTA) finds the refused upload gone and not counted.
                     await AbortResourceAsync();
                     result = "storage error " + e.Kind;
                     var reply = e.Kind is StorageErrorKind.InsufficientStorage or StorageErrorKind.QuotaExceeded
                         ? StorageReplies.For(e.Kind)
                         : (FtpReplyCode.LocalErrorInProcessing, "Requested action aborted: local error in processing.");
-                    // The abort before the reply: a client that reads the 552 and looks (LIST,
-                    // SITE QUOTA) finds the refused upload gone and not counted.
-                    if (resource is not null)
-                    {
-                        await DisposeQuietlyAsync(resource);
-                        resource = null;
-                    }
-
                     await connection.ReplyAsync(reply);
                 }
                 catch (Exception e) when (ClientDisconnect.IsClientGone(e))
