@@ -104,6 +104,33 @@ internal static class TransferRunner
     }
 
     /// <summary>
+    /// Whether the client that just ended an upload's data connection has hung up its control
+    /// connection too. A client that gives up (curl --max-time) closes the data connection and
+    /// then the control one a few microseconds later, so a check made at once can fall between
+    /// the two and commit a cut file. An upload that ran long enough for a giving-up to be likely
+    /// waits a moment for the second close: 1% of its duration, at most 20 ms; one under 100 ms
+    /// waits nothing, so small files keep their rate.
+    /// </summary>
+    private static async ValueTask<bool> ControlConnectionGoneAsync(FtpConnection connection, TimeSpan uploadDuration)
+    {
+        var grace = TimeSpan.FromTicks(Math.Min(uploadDuration.Ticks / 100, MaxHangUpGrace.Ticks));
+        var waitingSince = connection.Server.Time.GetTimestamp();
+        while (!connection.ControlConnectionGone())
+        {
+            if (connection.Server.Time.GetElapsedTime(waitingSince) >= grace)
+            {
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(1), connection.Server.Time);
+        }
+
+        return true;
+    }
+
+    private static readonly TimeSpan MaxHangUpGrace = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
     /// A transfer command refused before it starts (e.g. RETR of a missing file after EPSV): the
     /// reply first, then the prepared data connection closed with FIN, so the client reports the
     /// reply rather than a reset.
@@ -185,7 +212,7 @@ internal static class TransferRunner
                         // (RFC 959 §3.4.1), so a client that died mid-upload looks like one that
                         // finished; its control connection tells them apart. Gone: no commit, and
                         // the disposal below aborts the upload.
-                        if (connection.ControlConnectionGone())
+                        if (await ControlConnectionGoneAsync(connection, connection.Server.Time.GetElapsedTime(started)))
                         {
                             result = "control connection lost before the upload was committed";
                             return;

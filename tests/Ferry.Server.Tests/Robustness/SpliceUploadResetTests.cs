@@ -57,6 +57,10 @@ public sealed class SpliceUploadResetTests
     /// <summary>STOR, 256 KiB sent and written (the splice loop is running), then RST on the data connection (and on the control one).</summary>
     private static async Task ResetDuringUploadAsync(TestServer server, string name, bool resetControlToo)
     {
+        // The previous cycle's abort (after a reset of both connections it runs as its session
+        // ends) must have moved its temporary file aside first: UploadedLength counts any of them.
+        var previousSettled = await Probe.EventuallyAsync(() => Directory.GetFiles(server.Root, ".ferry-upload.*").Length == 0, TimeSpan.FromSeconds(15));
+        Assert.True(previousSettled, "an earlier cycle's upload is still open");
         var ftp = await server.ConnectAsync();
         await ftp.CommandAsync("TYPE I", 200);
         var data = await ftp.OpenPassiveAsync();
