@@ -83,6 +83,12 @@ public sealed class FtpServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Who hears of every finished transfer and audited operation (the host's xferlog and audit log).</summary>
+    internal IReadOnlyList<IServerEventSink> EventSinks
+    {
+        init => _context.Events = new ServerEvents(value);
+    }
+
     /// <summary>Where the server listens (the real port when the configured one was 0).</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? throw new InvalidOperationException("The server is not started."));
 

@@ -25,7 +25,7 @@ internal static class DataTls
         var network = new NetworkStream(socket, ownsSocket: false);
 
         // Read in large blocks (an upload's records); a download gives the buffer back after the handshake.
-        var readAhead = new ReadAheadStream(network, connection.Server.Options.TransferBufferSize) { FirstRead = clientSpoke };
+        var readAhead = new ReadAheadStream(network, connection.Options.TransferBufferSize) { FirstRead = clientSpoke };
         var tls = new SslStream(readAhead, leaveInnerStreamOpen: true);
         var secured = new ProtectedDataConnection(tls, readAhead, network);
         try

@@ -53,6 +53,7 @@ internal sealed class FtpConnection : IAsyncDisposable
         _admission = admission;
         _socket = socket;
         Server = server;
+        Options = server.Options;
         _startedAt = server.Time.GetTimestamp();
         RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
@@ -121,6 +122,12 @@ internal sealed class FtpConnection : IAsyncDisposable
 
     public FtpServerContext Server { get; }
 
+    /// <summary>
+    /// The settings this session started with: a reload (SIGHUP) gives new sessions new settings
+    /// while this one keeps its own to the end.
+    /// </summary>
+    public FtpServerOptions Options { get; }
+
     public FtpSession Session { get; } = new();
 
     public IPEndPoint RemoteEndPoint { get; }
@@ -151,7 +158,7 @@ internal sealed class FtpConnection : IAsyncDisposable
             // Armed before the greeting is written: on the plain port this still runs on the accept
             // loop's turn, so the connection is listed for eviction before the next one is admitted.
             StartFirstCommandDeadline();
-            await ReplyAsync(FtpReplyCode.ServiceReady, Server.Options.Banner);
+            await ReplyAsync(FtpReplyCode.ServiceReady, Options.Banner);
             _lastCommandAt = Server.Time.GetTimestamp();
             _idleTimer = Server.Time.CreateTimer(static state => ((FtpConnection)state!).OnIdleTimer(), this, IdleLimit, Timeout.InfiniteTimeSpan);
             await ReadCommandsAsync(_closing.Token);
@@ -171,7 +178,7 @@ internal sealed class FtpConnection : IAsyncDisposable
     }
 
     /// <summary>The idle limit that applies now: a shorter one until the client has logged in.</summary>
-    private TimeSpan IdleLimit => Session.IsLoggedIn ? Server.Options.IdleTimeout : Server.Options.LoginTimeout;
+    private TimeSpan IdleLimit => Session.IsLoggedIn ? Options.IdleTimeout : Options.LoginTimeout;
 
     /// <summary>
     /// The idle timer fired: a session quiet for its limit gets 421 and is closed. A running
@@ -202,7 +209,7 @@ internal sealed class FtpConnection : IAsyncDisposable
     private void StartFirstCommandDeadline()
     {
         _awaitingFirstCommand = true;
-        var timeout = Server.Options.FirstCommandTimeout;
+        var timeout = Options.FirstCommandTimeout;
         if (timeout > TimeSpan.Zero)
         {
             _firstCommandDeadline = Server.Time.CreateTimer(static state => ((FtpConnection)state!).OnFirstCommandDeadline(), this, timeout, Timeout.InfiniteTimeSpan);
@@ -224,7 +231,7 @@ internal sealed class FtpConnection : IAsyncDisposable
             return;
         }
 
-        var timeout = Server.Options.FirstCommandTimeout;
+        var timeout = Options.FirstCommandTimeout;
         FerryLog.FirstCommandTimedOut(Logger, Id, timeout);
         _ = ShutdownAsync($"No command within {timeout.TotalSeconds:0} s of the greeting: closing control connection.", TimeSpan.FromSeconds(5));
     }
@@ -468,7 +475,7 @@ internal sealed class FtpConnection : IAsyncDisposable
 
     private async Task ReadCommandsAsync(CancellationToken closing)
     {
-        var maxLength = Server.Options.MaxCommandLineLength;
+        var maxLength = Options.MaxCommandLineLength;
         var discarding = false;
         while (!_closeRequested)
         {
@@ -627,7 +634,7 @@ internal sealed class FtpConnection : IAsyncDisposable
     {
         var certificates = Server.Certificates ?? throw new InvalidOperationException("TLS is not configured.");
         var tls = new SslStream(_network, leaveInnerStreamOpen: true);
-        using (var timeout = new CancellationTokenSource(Server.Options.TlsHandshakeTimeout, Server.Time))
+        using (var timeout = new CancellationTokenSource(Options.TlsHandshakeTimeout, Server.Time))
         {
             await tls.AuthenticateAsServerAsync(certificates.CreateServerOptions(), timeout.Token);
         }

@@ -1,4 +1,5 @@
 using Ferry.Server.DataChannels;
+using Ferry.Server.Diagnostics;
 using Ferry.Server.Quotas;
 using Ferry.Server.Security;
 using Ferry.Server.Security.Tls;
@@ -76,6 +77,9 @@ internal sealed class FtpServerContext
 
     /// <summary>Binds what the process may not (port 20 for active mode); null: the process binds itself.</summary>
     public IPrivilegedSocketSource? SocketSource { get; init; }
+
+    /// <summary>Where finished transfers and audited operations are reported (xferlog, audit log, hooks).</summary>
+    public ServerEvents Events { get; set; } = new();
 
     /// <summary>Null when the server offers no TLS at all.</summary>
     public TlsCertificateProvider? Certificates { get; }

@@ -70,7 +70,7 @@ internal static class TransferRunner
                 // handshake, so an empty upload is whole when the client ends it. A client that
                 // handshakes only after the 150 (Python's ftplib) has sent nothing yet, and is not
                 // kept waiting. A failed handshake is reported by the transfer below (425).
-                await ((Task)handshake).WaitAsync(connection.Server.Options.TlsHandshakeTimeout)
+                await ((Task)handshake).WaitAsync(connection.Options.TlsHandshakeTimeout)
                     .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
 
@@ -85,8 +85,8 @@ internal static class TransferRunner
 
             // The transfer owns the throttle from here: its Dispose (when the transfer ends, however) releases the user's bucket.
             var transfer = new DataTransfer($"{direction} {path}") { Throttle = throttle };
-            var uploading = connection.Session.Command?.DataUse == DataChannelUse.Upload;
-            connection.StartTransfer(transfer, t => RunAsync(connection, channel, protect, direction, uploading, path, resource, pump, t));
+            var use = connection.Session.Command?.DataUse ?? DataChannelUse.None;
+            connection.StartTransfer(transfer, t => RunAsync(connection, channel, protect, direction, use, path, resource, pump, t));
             started = true;
         }
         finally
@@ -146,12 +146,14 @@ internal static class TransferRunner
         IDataChannel channel,
         bool protect,
         string direction,
-        bool uploading,
+        DataChannelUse use,
         VirtualPath path,
         IAsyncDisposable? resource,
         Pump pump,
         DataTransfer transfer)
     {
+        var uploading = use == DataChannelUse.Upload;
+        var completed = false;
         var started = connection.Server.Time.GetTimestamp();
         var result = "failed";
 
@@ -175,7 +177,7 @@ internal static class TransferRunner
                 try
                 {
                     var socket = await channel.OpenAsync(token);
-                    await using var watchdog = transfer.StartWatchdog(connection.Server.Options.DataStallTimeout, connection.Server.Time);
+                    await using var watchdog = transfer.StartWatchdog(connection.Options.DataStallTimeout, connection.Server.Time);
                     await using var secured = protect ? await SecureAsync(connection, channel, socket, token) : null;
                     if (!protect && channel.SecuredAtAccept is not null)
                     {
@@ -199,7 +201,7 @@ internal static class TransferRunner
                     if (truncated)
                     {
                         result = "ended without TLS close_notify";
-                        if (connection.Server.Options.RefuseUploadsWithoutCloseNotify)
+                        if (connection.Options.RefuseUploadsWithoutCloseNotify)
                         {
                             await connection.ReplyAsync(FtpReplyCode.LocalErrorInProcessing,
                                 "Upload ended without TLS close_notify and may be incomplete; send it again (setting RefuseUploadsWithoutCloseNotify).");
@@ -231,6 +233,7 @@ internal static class TransferRunner
                     }
 
                     result = truncated ? "accepted without TLS close_notify" : "ok";
+                    completed = true;
                     await connection.ReplyAsync(FtpReplyCode.ClosingDataConnection, "Transfer complete.");
                 }
                 catch (Exception) when (transfer.Stalled)
@@ -238,7 +241,7 @@ internal static class TransferRunner
                     await AbortResourceAsync();
                     result = "stalled";
                     await connection.ReplyAsync(FtpReplyCode.ConnectionClosedTransferAborted,
-                        $"No data moved for {connection.Server.Options.DataStallTimeout.TotalSeconds:0} s; transfer aborted.");
+                        $"No data moved for {connection.Options.DataStallTimeout.TotalSeconds:0} s; transfer aborted.");
                 }
                 catch (Exception) when (transfer.AbortRequested)
                 {
@@ -253,7 +256,8 @@ internal static class TransferRunner
                     {
                         await upload.CommitAsync(token);
                         result = "ok (empty; the client ended before its TLS Finished)";
-                        await connection.ReplyAsync(FtpReplyCode.ClosingDataConnection, "Transfer complete.");
+                        completed = true;
+                    await connection.ReplyAsync(FtpReplyCode.ClosingDataConnection, "Transfer complete.");
                     }
                     catch (StorageException storage)
                     {
@@ -303,8 +307,13 @@ internal static class TransferRunner
                 await DisposeQuietlyAsync(resource);
             }
 
+            var duration = connection.Server.Time.GetElapsedTime(started);
             FerryLog.Transfer(connection.Logger, connection.Id, direction, path.Value, connection.Session.UserNameForLog,
-                transfer.BytesTransferred, connection.Server.Time.GetElapsedTime(started).TotalSeconds, result);
+                transfer.BytesTransferred, duration.TotalSeconds, result);
+            connection.Server.Events.TransferEnded(new TransferRecord(
+                connection.Id, connection.RemoteAddress, connection.Session.UserNameForLog, connection.Session.IsAnonymous,
+                direction, use,
+                path.Value, transfer.BytesTransferred, duration, connection.Session.TransferType, protect, connection.IsSecure, completed, result));
             if (committed)
             {
                 // After the 226 and the transfer's log line (its duration is the transfer's alone),
@@ -319,7 +328,7 @@ internal static class TransferRunner
     private static async Task<ProtectedDataConnection> SecureAsync(FtpConnection connection, IDataChannel channel, Socket socket, CancellationToken cancellationToken) =>
         channel.SecuredAtAccept is { } started
             ? await started.WaitAsync(cancellationToken)
-            : await DataTls.AcceptAsync(connection, socket, channel.IsPassive, connection.Server.Options.TlsHandshakeTimeout, cancellationToken);
+            : await DataTls.AcceptAsync(connection, socket, channel.IsPassive, connection.Options.TlsHandshakeTimeout, cancellationToken);
 
     /// <summary>
     /// close_notify before FIN (FileZilla reports a TLS transfer without it as not properly shut

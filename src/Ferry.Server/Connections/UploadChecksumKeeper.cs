@@ -17,7 +17,7 @@ internal static class UploadChecksumKeeper
 {
     public static async ValueTask KeepAsync(FtpConnection connection, string direction, VirtualPath path, CancellationToken transferAborted)
     {
-        var options = connection.Server.Options;
+        var options = connection.Options;
         if (options.UploadChecksum == UploadChecksumMode.Off || connection.Session.FileSystem is not { } fileSystem)
         {
             return;

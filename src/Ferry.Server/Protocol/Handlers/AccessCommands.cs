@@ -54,7 +54,7 @@ internal static class AccessCommands
 
         var anonymous = IsAnonymousName(connection, name);
         var checkStarted = connection.Server.Time.GetTimestamp();
-        var options = connection.Server.Options;
+        var options = connection.Options;
         FtpUser? user;
         DateTimeOffset? banned = null;
         if (anonymous)
@@ -137,12 +137,12 @@ internal static class AccessCommands
             return;
         }
 
-        if (!connection.Server.SessionsPerUser.TryEnter(user.Name, connection.Server.Options.MaxSessionsPerUser))
+        if (!connection.Server.SessionsPerUser.TryEnter(user.Name, connection.Options.MaxSessionsPerUser))
         {
             // The session never gets this file system: release its held root handle now, not at finalization.
             fileSystem.Dispose();
             await connection.ReplyAsync(FtpReplyCode.ServiceNotAvailable,
-                $"Too many sessions of user {name} (at most {connection.Server.Options.MaxSessionsPerUser}); closing.");
+                $"Too many sessions of user {name} (at most {connection.Options.MaxSessionsPerUser}); closing.");
             connection.RequestClose();
             return;
         }
@@ -169,7 +169,7 @@ internal static class AccessCommands
         await connection.WaitForTransferAsync();
         connection.TrackLogin(null);
         await connection.Session.ResetAsync();
-        await connection.ReplyAsync(FtpReplyCode.ServiceReady, connection.Server.Options.Banner);
+        await connection.ReplyAsync(FtpReplyCode.ServiceReady, connection.Options.Banner);
     }
 
     public static async ValueTask QuitAsync(FtpConnection connection, string argument)
@@ -196,6 +196,6 @@ internal static class AccessCommands
     }
 
     private static bool IsAnonymousName(FtpConnection connection, string name) =>
-        connection.Server.Options.AllowAnonymous
+        connection.Options.AllowAnonymous
         && (name.Equals("anonymous", StringComparison.OrdinalIgnoreCase) || name.Equals("ftp", StringComparison.OrdinalIgnoreCase));
 }

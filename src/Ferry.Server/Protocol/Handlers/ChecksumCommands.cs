@@ -156,7 +156,7 @@ internal static class ChecksumCommands
     private static bool IsOffset(string word) => long.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out _);
 
     private static string TooLargeText(FtpConnection connection) => string.Create(CultureInfo.InvariantCulture,
-        $"Refused: checksums are computed for files up to {connection.Server.Options.MaxHashFileSize} bytes (setting MaxHashFileSize).");
+        $"Refused: checksums are computed for files up to {connection.Options.MaxHashFileSize} bytes (setting MaxHashFileSize).");
 
     /// <summary>The checksum of <paramref name="path"/> (or of a range of it): the kept one when the backend has it for the whole file as it is, else read.</summary>
     private static async ValueTask<Outcome> ChecksumAsync(FtpConnection connection, string verb, VirtualPath path, ChecksumAlgorithm algorithm, (long Start, long End)? range)
@@ -193,7 +193,7 @@ internal static class ChecksumCommands
             return new Outcome(Refusal.None, kept, start, end);
         }
 
-        if (end - start > connection.Server.Options.MaxHashFileSize)
+        if (end - start > connection.Options.MaxHashFileSize)
         {
             return new Outcome(Refusal.TooLarge);
         }

@@ -36,7 +36,7 @@ internal static class DataConnectionCommands
         }
 
         connection.RefreshTlsTicket();
-        var options = connection.Server.Options;
+        var options = connection.Options;
         var address = string.IsNullOrWhiteSpace(options.PassiveAddress) ? connection.LocalAddress : IPAddress.Parse(options.PassiveAddress);
         var octets = address.GetAddressBytes();
         await connection.ReplyAsync(FtpReplyCode.EnteringPassiveMode, string.Create(CultureInfo.InvariantCulture,
@@ -205,8 +205,8 @@ internal static class DataConnectionCommands
         // Both ends unwrapped from IPv4-mapped form, so the socket's family matches its target.
         var endpoint = new IPEndPoint(AddressRules.Normalize(target.Address), target.Port);
         await connection.Session.SetDataChannelAsync(new ActiveDataChannel(
-            endpoint, connection.LocalAddress, connection.Server.Options.DataConnectionTimeout, connection.Server.Time,
-            connection.Server.Options.ActiveModeSourcePort20, connection.Server.SocketSource));
+            endpoint, connection.LocalAddress, connection.Options.DataConnectionTimeout, connection.Server.Time,
+            connection.Options.ActiveModeSourcePort20, connection.Server.SocketSource));
         connection.RefreshTlsTicket();
         await connection.ReplyAsync(FtpReplyCode.CommandOkay, $"{verb} command successful.");
     }
@@ -240,7 +240,7 @@ internal static class DataConnectionCommands
 
         // Under PROT P the handshake starts once the client connects (see DataTls). The client has
         // the listener's wait to send its transfer command and TLS's own to finish the handshake.
-        var options = connection.Server.Options;
+        var options = connection.Options;
         Func<Socket, Action, CancellationToken, Task<ProtectedDataConnection>>? secureAtAccept = connection.Session.DataProtection == DataProtection.Private
             ? (socket, clientSpoke, cancellationToken) => DataTls.AcceptAsync(connection, socket, passive: true, options.DataConnectionTimeout + options.TlsHandshakeTimeout, cancellationToken, clientSpoke)
             : null;

@@ -87,9 +87,9 @@ internal static class SecurityCommands
     /// <summary>Whether this session's data connections must be TLS (anonymous sessions are exempt).</summary>
     internal static bool DataTlsRequired(FtpConnection connection) =>
         !connection.Session.IsAnonymous
-        && (connection.Session.User?.RequireTls == true || TlsPolicy.Applies(connection.Server.Options.RequireDataTls, connection.RemoteAddress));
+        && (connection.Session.User?.RequireTls == true || TlsPolicy.Applies(connection.Options.RequireDataTls, connection.RemoteAddress));
 
     /// <summary>Whether a non-anonymous login must wait for TLS.</summary>
     internal static bool LoginTlsRequired(FtpConnection connection) =>
-        !connection.IsSecure && TlsPolicy.Applies(connection.Server.Options.RequireTls, connection.RemoteAddress);
+        !connection.IsSecure && TlsPolicy.Applies(connection.Options.RequireTls, connection.RemoteAddress);
 }

@@ -40,7 +40,7 @@ internal static class TransferCommands
         }
 
         var ascii = session.TransferType == TransferType.Ascii;
-        var options = connection.Server.Options;
+        var options = connection.Options;
         // sendfile only for plain binary from local disk: TLS and ASCII need the bytes in user space.
         // The file is the descriptor the backend opened and confined, never a path opened again.
         var localFile = !ascii && options.UseSendFile && session.DataProtection == DataProtection.Clear
@@ -201,7 +201,7 @@ internal static class TransferCommands
     private static ValueTask StartReceiveAsync(FtpConnection connection, string verb, VirtualPath path, IUpload upload, string opening)
     {
         var session = connection.Session;
-        var options = connection.Server.Options;
+        var options = connection.Options;
         var ascii = session.TransferType == TransferType.Ascii;
         var bufferSize = options.TransferBufferSize;
         // splice only for plain binary into local disk, as sendfile for RETR: TLS and ASCII need the bytes in user space.
