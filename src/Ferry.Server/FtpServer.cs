@@ -43,6 +43,21 @@ public sealed class FtpServer : IAsyncDisposable
     private Task _implicitTlsAcceptLoop = Task.CompletedTask;
     private long _nextId;
     private readonly AcceptFailureGuard _acceptFailures;
+    private readonly LocalFileSystemFactory? _localFiles;
+
+    /// <summary>
+    /// Settings read once at start, which a reload cannot change: the listening sockets, the
+    /// passive port pool, and what the privileged helper was set up for. A reload that changes one
+    /// keeps the running value and says so.
+    /// </summary>
+    private static readonly string[] RestartOnlySettings =
+    [
+        nameof(FtpServerOptions.ListenAddress), nameof(FtpServerOptions.Port), nameof(FtpServerOptions.ImplicitTls),
+        nameof(FtpServerOptions.ImplicitTlsPort), nameof(FtpServerOptions.PassivePorts), nameof(FtpServerOptions.MaxPassiveListenersPerAddress),
+        nameof(FtpServerOptions.SystemAccounts), nameof(FtpServerOptions.SystemAccountReadOnly), nameof(FtpServerOptions.SystemAccountPamService),
+        nameof(FtpServerOptions.SystemAccountMinUid), nameof(FtpServerOptions.SystemAccountDenyFile), nameof(FtpServerOptions.VerifiedLoginCacheTime),
+        nameof(FtpServerOptions.ActiveModeSourcePort20),
+    ];
 
     public FtpServer(
         FtpServerOptions options,
@@ -68,7 +83,7 @@ public sealed class FtpServer : IAsyncDisposable
                 options.SystemAccountReadOnly ? UserPermissions.ReadOnly : UserPermissions.All,
                 options.VerifiedLoginCacheTime,
                 time),
-            fileSystemFactory ?? new LocalFileSystemFactory(options, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Ferry")),
+            fileSystemFactory ?? (_localFiles = new LocalFileSystemFactory(options, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Ferry"))),
             time ?? TimeProvider.System,
             (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Ferry"),
             certificates)
@@ -88,6 +103,49 @@ public sealed class FtpServer : IAsyncDisposable
     {
         init => _context.Events = new ServerEvents(value);
     }
+
+    /// <summary>The settings new sessions get (the last reload's, or the start's).</summary>
+    public FtpServerOptions Options => _context.Options;
+
+    /// <summary>The certificate provider (null without TLS): its certificate's validity is a readiness check.</summary>
+    public TlsCertificateProvider? Certificates => _context.Certificates;
+
+    /// <summary>
+    /// A reload: <paramref name="next"/> (already validated) becomes the settings of every session
+    /// that starts from now on, while running sessions and transfers keep theirs. The certificate
+    /// is read again first; if it does not load, nothing changes and the exception says why.
+    /// Settings that need a restart keep their running values: their names are returned.
+    /// </summary>
+    public IReadOnlyList<string> Reconfigure(FtpServerOptions next, string stateDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        var errors = next.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(Environment.NewLine, errors), nameof(next));
+        }
+
+        var current = _context.Options;
+        var kept = new List<string>();
+        foreach (var name in RestartOnlySettings)
+        {
+            var property = typeof(FtpServerOptions).GetProperty(name)!;
+            var running = property.GetValue(current);
+            if (System.Text.Json.JsonSerializer.Serialize(running) != System.Text.Json.JsonSerializer.Serialize(property.GetValue(next)))
+            {
+                property.SetValue(next, running);
+                kept.Add(name);
+            }
+        }
+
+        _context.Certificates?.Reload(next.CertificateFile, next.CertificateKeyFile, next.CertificatePassword, stateDirectory);
+        _localFiles?.Reconfigure(next);
+        _context.Reconfigure(next);
+        return kept;
+    }
+
+    /// <summary>Sessions with a transfer running now (a graceful stop waits for them).</summary>
+    public int TransfersRunning => _connections.Values.Count(connection => connection.CurrentTransfer is not null);
 
     /// <summary>Where the server listens (the real port when the configured one was 0).</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? throw new InvalidOperationException("The server is not started."));
@@ -200,8 +258,9 @@ public sealed class FtpServer : IAsyncDisposable
         _implicitTlsListener?.Dispose();
         await _acceptLoop;
         await _implicitTlsAcceptLoop;
+        await DrainTransfersAsync(cancellationToken);
         var graceEnds = DateTime.UtcNow + ShutdownGrace;
-        var closing = _connections.Values.Select(connection => connection.ShutdownAsync("Server shutting down.", ShutdownGrace));
+        var closing = _connections.Values.Select(connection => connection.ShutdownAsync(ShuttingDown, ShutdownGrace));
         await Task.WhenAll(closing).WaitAsync(ShutdownGrace, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (await AllClosedByAsync(graceEnds, cancellationToken))
         {
@@ -216,6 +275,37 @@ public sealed class FtpServer : IAsyncDisposable
 
         await AllClosedByAsync(DateTime.UtcNow + AbortGrace, cancellationToken);
     }
+
+    /// <summary>
+    /// Graceful stop, first part: no new transfer starts (TransferRunner answers 421), sessions
+    /// with nothing running hear 421 now, and running transfers get ShutdownDrainTimeout to end.
+    /// </summary>
+    private async Task DrainTransfersAsync(CancellationToken cancellationToken)
+    {
+        _context.Draining = true;
+        var drain = _context.Options.ShutdownDrainTimeout;
+        var running = TransfersRunning;
+        if (drain <= TimeSpan.Zero || running == 0)
+        {
+            return;
+        }
+
+        FerryLog.StopWaitingForTransfers(_context.Logger, running, drain.TotalSeconds);
+        foreach (var idle in _connections.Values.Where(connection => connection.CurrentTransfer is null))
+        {
+            _ = idle.ShutdownAsync(ShuttingDown, ShutdownGrace);
+        }
+
+        var deadline = DateTime.UtcNow + drain;
+        while (TransfersRunning > 0 && DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(50, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        FerryLog.StopDrained(_context.Logger, running - TransfersRunning, TransfersRunning);
+    }
+
+    private const string ShuttingDown = "Server shutting down.";
 
     private async Task<bool> AllClosedByAsync(DateTime deadline, CancellationToken cancellationToken)
     {

@@ -263,6 +263,15 @@ public sealed class FtpServerOptions
     public TimeSpan FirstCommandTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
+    /// At a stop (SIGTERM), transfers already running get this long to finish before they are cut
+    /// (426) and every session hears 421; sessions with no transfer hear 421 at once, and no new
+    /// transfer starts meanwhile. 30 s fits within systemd's default TimeoutStopSec (90 s) with room
+    /// for the rest of the stop; vsftpd, ProFTPD and Pure-FTPd cut transfers at once. 00:00:00:
+    /// cut at once.
+    /// </summary>
+    public TimeSpan ShutdownDrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Passive listeners (PASV/EPSV) at once from one client address (an IPv6 client by its
     /// <see cref="BanIPv6PrefixLength"/> network) that no transfer has used yet; one more gets 425.
     /// A real client connects within a round trip of the 227/229 reply, so its listener waits for
@@ -616,6 +625,11 @@ public sealed class FtpServerOptions
         if (MaxPassiveListenersPerAddress < 0)
         {
             errors.Add($"MaxPassiveListenersPerAddress: {MaxPassiveListenersPerAddress} must be 0 (no limit) or more.");
+        }
+
+        if (ShutdownDrainTimeout < TimeSpan.Zero || ShutdownDrainTimeout > TimeSpan.FromMinutes(30))
+        {
+            errors.Add($"ShutdownDrainTimeout: {ShutdownDrainTimeout} must be between 00:00:00 (cut transfers at once) and 00:30:00.");
         }
 
         if (FirstCommandTimeout < TimeSpan.Zero)

@@ -1,11 +1,12 @@
 using System.CommandLine;
 using Ferry.Commands;
 
-// `ferry serve` runs the server; `ferry user ...` manages the embedded user store;
+// `ferry serve` runs the server; `ferry reload` makes it read its configuration again; `ferry user ...` manages the embedded user store;
 // `ferry privileged-helper` (hidden) is the root half `ferry serve` starts when run as root.
 var root = new RootCommand("Ferry: an FTP server.")
 {
     ServeCommand.Create(),
+    ReloadCommand.Create(),
     UserCommands.Create(),
     PrivilegedHelperCommand.Create(),
 };
@@ -19,4 +20,7 @@ if (ParseErrorReport.Describe(parsed) is { } mistake)
     return 2;
 }
 
-return await parsed.InvokeAsync();
+// No termination timeout: System.CommandLine would end the process 2 s after SIGTERM, cutting
+// `ferry serve`'s graceful stop (running transfers get Server:ShutdownDrainTimeout); the host
+// handles SIGTERM and SIGINT itself, and the other commands end with the process as usual.
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

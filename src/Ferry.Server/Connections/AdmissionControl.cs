@@ -19,7 +19,7 @@ namespace Ferry.Server.Connections;
 /// </summary>
 internal sealed class AdmissionControl
 {
-    private readonly FtpServerOptions _options;
+    private FtpServerOptions _options;
     private readonly Func<IPAddress, IPAddress> _networkOf;
     private readonly SessionCounter<IPAddress> _sessionsPerNetwork = new();
     private readonly SessionCounter<IPAddress> _unauthenticatedPerNetwork = new();
@@ -35,6 +35,9 @@ internal sealed class AdmissionControl
         _options = options;
         _networkOf = networkOf;
     }
+
+    /// <summary>A reload: new limits for the next connections; those admitted stay counted.</summary>
+    public void Reconfigure(FtpServerOptions options) => _options = options;
 
     /// <summary>Sessions counted against MaxSessions: from accept until every resource of the session is released.</summary>
     public int Sessions => Volatile.Read(ref _sessions);

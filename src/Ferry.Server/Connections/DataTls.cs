@@ -32,7 +32,7 @@ internal static class DataTls
         {
             using var deadline = new CancellationTokenSource(timeout, connection.Server.Time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
-            await tls.AuthenticateAsServerAsync(connection.Server.Certificates!.CreateServerOptions(), linked.Token);
+            await tls.AuthenticateAsServerAsync(connection.TlsServerOptions ?? connection.Server.Certificates!.CreateServerOptions(), linked.Token);
         }
         catch (Exception e) when (e is AuthenticationException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {

@@ -128,6 +128,12 @@ internal sealed class FtpConnection : IAsyncDisposable
     /// </summary>
     public FtpServerOptions Options { get; }
 
+    /// <summary>
+    /// The TLS settings (certificate) of this session's control connection; its data connections
+    /// use the same, so they can resume its TLS session even after a reload brought a new certificate.
+    /// </summary>
+    public System.Net.Security.SslServerAuthenticationOptions? TlsServerOptions { get; private set; }
+
     public FtpSession Session { get; } = new();
 
     public IPEndPoint RemoteEndPoint { get; }
@@ -634,9 +640,10 @@ internal sealed class FtpConnection : IAsyncDisposable
     {
         var certificates = Server.Certificates ?? throw new InvalidOperationException("TLS is not configured.");
         var tls = new SslStream(_network, leaveInnerStreamOpen: true);
+        TlsServerOptions = certificates.CreateServerOptions();
         using (var timeout = new CancellationTokenSource(Options.TlsHandshakeTimeout, Server.Time))
         {
-            await tls.AuthenticateAsServerAsync(certificates.CreateServerOptions(), timeout.Token);
+            await tls.AuthenticateAsServerAsync(TlsServerOptions, timeout.Token);
         }
 
         TlsRenegotiation.Refuse(tls);

@@ -37,7 +37,25 @@ internal sealed class FtpServerContext
         DirectoryPermissions = Security.DirectoryPermissions.Create(options.DirectoryPermissions);
     }
 
-    public FtpServerOptions Options { get; }
+    /// <summary>The settings new sessions start with; a reload replaces them (see <see cref="Reconfigure"/>).</summary>
+    public FtpServerOptions Options { get; private set; }
+
+    /// <summary>
+    /// A reload: every part that reads settings takes the new ones for what comes next (connections,
+    /// logins, transfers); what is counted (sessions, bans, failures, quota usage) stays, and
+    /// running sessions keep the settings they started with.
+    /// </summary>
+    public void Reconfigure(FtpServerOptions options)
+    {
+        Bans.Reconfigure(options);
+        Admission.Reconfigure(options);
+        RateLimits.Reconfigure(options);
+        SessionReuse.Reconfigure(options);
+        Logins.Reconfigure(options);
+        Quotas.Reconfigure(options);
+        DirectoryPermissions = Security.DirectoryPermissions.Create(options.DirectoryPermissions);
+        Options = options;
+    }
 
     public Authenticator Authenticator { get; }
 
@@ -73,10 +91,13 @@ internal sealed class FtpServerContext
     public LoginDefences Logins { get; }
 
     /// <summary>Server:DirectoryPermissions, compiled once.</summary>
-    public DirectoryPermissions DirectoryPermissions { get; }
+    public DirectoryPermissions DirectoryPermissions { get; private set; }
 
     /// <summary>Binds what the process may not (port 20 for active mode); null: the process binds itself.</summary>
     public IPrivilegedSocketSource? SocketSource { get; init; }
+
+    /// <summary>Set when the server is stopping: no new transfer starts (a graceful stop lets running ones end).</summary>
+    public bool Draining { get; set; }
 
     /// <summary>Where finished transfers and audited operations are reported (xferlog, audit log, hooks).</summary>
     public ServerEvents Events { get; set; } = new();

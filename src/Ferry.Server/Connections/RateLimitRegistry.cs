@@ -12,10 +12,10 @@ namespace Ferry.Server.Connections;
 /// </summary>
 internal sealed class RateLimitRegistry
 {
-    private readonly FtpServerOptions _options;
+    private FtpServerOptions _options;
     private readonly TimeProvider _time;
-    private readonly RateBucket? _serverDownload;
-    private readonly RateBucket? _serverUpload;
+    private RateBucket? _serverDownload;
+    private RateBucket? _serverUpload;
     private readonly Dictionary<(string User, TransferDirection Direction), SharedBucket> _users = [];
     private readonly Lock _lock = new();
 
@@ -25,6 +25,26 @@ internal sealed class RateLimitRegistry
         _time = time;
         _serverDownload = options.ServerDownloadRateLimit > 0 ? new RateBucket(options.ServerDownloadRateLimit, time) : null;
         _serverUpload = options.ServerUploadRateLimit > 0 ? new RateBucket(options.ServerUploadRateLimit, time) : null;
+    }
+
+    /// <summary>
+    /// A reload: the next transfers get the new limits. A server-wide bucket whose rate changed is
+    /// made anew (running transfers keep the one they hold); per-user buckets follow their users'
+    /// next transfers.
+    /// </summary>
+    public void Reconfigure(FtpServerOptions options)
+    {
+        if (options.ServerDownloadRateLimit != _options.ServerDownloadRateLimit)
+        {
+            _serverDownload = options.ServerDownloadRateLimit > 0 ? new RateBucket(options.ServerDownloadRateLimit, _time) : null;
+        }
+
+        if (options.ServerUploadRateLimit != _options.ServerUploadRateLimit)
+        {
+            _serverUpload = options.ServerUploadRateLimit > 0 ? new RateBucket(options.ServerUploadRateLimit, _time) : null;
+        }
+
+        _options = options;
     }
 
     /// <summary>User buckets alive now (one per user and direction with a running throttled transfer).</summary>

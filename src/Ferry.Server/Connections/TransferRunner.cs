@@ -41,6 +41,14 @@ internal static class TransferRunner
         var protect = connection.Session.DataProtection == DataProtection.Private;
         try
         {
+            if (connection.Server.Draining)
+            {
+                // A graceful stop is waiting for the running transfers; none starts now.
+                connection.RequestClose();
+                await connection.ReplyAsync(FtpReplyCode.ServiceNotAvailable, "Server shutting down.");
+                return;
+            }
+
             if (!protect && SecurityCommands.DataTlsRequired(connection))
             {
                 await connection.ReplyAsync(FtpReplyCode.DataProtectionRequired,

@@ -150,9 +150,6 @@ internal static partial class FerryLog
     [LoggerMessage(4012, LogLevel.Information, "Accepting connections again after {Seconds:0.0} s of failures ({Refused} connection(s) answered 421 meanwhile)")]
     public static partial void AcceptRecovered(ILogger logger, double seconds, long refused);
 
-    [LoggerMessage(4013, LogLevel.Information, "SIGHUP received; reload is not supported yet, ignored")]
-    public static partial void SighupIgnored(ILogger logger);
-
     // Defaults that turn against the admin (issue 12): 8000-8019.
     [LoggerMessage(8000, LogLevel.Warning, "{RemoteAddress} reached {Failures} failed logins within {Window} and would have been banned; allow-listed by BanAllowList")]
     public static partial void AllowListedAddressReachedBan(ILogger logger, IPAddress remoteAddress, int failures, TimeSpan window);
@@ -199,4 +196,19 @@ internal static partial class FerryLog
 
     [LoggerMessage(5602, LogLevel.Warning, "Setting the owner of {Path} (user {User}) to {Uid}:{Gid} failed ({Error}); the entry is kept. The server needs CAP_CHOWN (root) for UploadOwner/UploadGroup")]
     public static partial void UploadChownFailed(ILogger logger, ClientText user, ClientText path, int uid, int gid, string error);
+
+    [LoggerMessage(7200, LogLevel.Information, "Stopping: waiting up to {Seconds:0} s for {Transfers} running transfer(s) to finish (setting ShutdownDrainTimeout); no new transfer starts")]
+    public static partial void StopWaitingForTransfers(ILogger logger, int transfers, double seconds);
+
+    [LoggerMessage(7201, LogLevel.Information, "Stopping: {Finished} transfer(s) finished, {Cut} cut")]
+    public static partial void StopDrained(ILogger logger, int finished, int cut);
+
+    [LoggerMessage(7202, LogLevel.Error, "Reload refused, the running configuration stays in force: {Reason}")]
+    public static partial void ReloadRefused(ILogger logger, string reason);
+
+    [LoggerMessage(7203, LogLevel.Warning, "Reload: {Setting} changed, but only a restart applies it; the running value is kept")]
+    public static partial void ReloadKeptSetting(ILogger logger, string setting);
+
+    [LoggerMessage(7204, LogLevel.Information, "Configuration reloaded: new sessions get the new settings, running ones keep theirs (certificate SHA-256 {Fingerprint}; {Kept} setting(s) wait for a restart)")]
+    public static partial void Reloaded(ILogger logger, string fingerprint, int kept);
 }

@@ -16,10 +16,14 @@ namespace Ferry.Server.Quotas;
 internal sealed class QuotaRegistry(FtpServerOptions options, TimeProvider time, ILogger logger)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<QuotaAccount>>> _accounts = new(StringComparer.Ordinal);
+    private FtpServerOptions _options = options;
+
+    /// <summary>A reload: new default quotas for users logging in next.</summary>
+    public void Reconfigure(FtpServerOptions next) => _options = next;
 
     /// <summary>The user's limits: the account's own where set, else the server's defaults.</summary>
     public QuotaLimits LimitsFor(FtpUser user) =>
-        new(user.QuotaBytes ?? options.DefaultQuotaBytes, user.QuotaFiles ?? options.DefaultQuotaFiles);
+        new(user.QuotaBytes ?? _options.DefaultQuotaBytes, user.QuotaFiles ?? _options.DefaultQuotaFiles);
 
     /// <summary>The account of a user with a quota (counted now when this is the first login since start); null without a quota.</summary>
     public async ValueTask<QuotaAccount?> ForLoginAsync(FtpUser user, IFileSystem fileSystem, CancellationToken cancellationToken)

@@ -37,8 +37,8 @@ internal sealed class AccountLoginThrottle
 
     private readonly Dictionary<string, Account> _accounts = new(StringComparer.OrdinalIgnoreCase);
     private readonly Account _overflow = new();
-    private readonly TimeSpan _maxDelay;
-    private readonly TimeSpan _window;
+    private TimeSpan _maxDelay;
+    private TimeSpan _window;
     private readonly TimeProvider _time;
     private DateTimeOffset _lastSweep;
 
@@ -47,6 +47,13 @@ internal sealed class AccountLoginThrottle
         _maxDelay = options.AccountLoginThrottleMaxDelay;
         _window = options.BanWindow;
         _time = time;
+    }
+
+    /// <summary>A reload: the new delay cap and window; failures already counted stay.</summary>
+    public void Reconfigure(FtpServerOptions options)
+    {
+        _maxDelay = options.AccountLoginThrottleMaxDelay;
+        _window = options.BanWindow;
     }
 
     public bool Enabled => _maxDelay > TimeSpan.Zero;

@@ -28,8 +28,8 @@ internal sealed class AddressBans
     private const int SweepThreshold = 10_000;
 
     private readonly ConcurrentDictionary<IPAddress, Record> _records = new();
-    private readonly IPNetwork[] _allowed;
-    private readonly FtpServerOptions _options;
+    private IPNetwork[] _allowed;
+    private FtpServerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private long _lastSweepTicks;
@@ -40,6 +40,13 @@ internal sealed class AddressBans
         _time = time;
         _logger = logger ?? NullLogger.Instance;
         _allowed = [.. options.BanAllowList.Select(AddressRules.ParseNetwork)];
+    }
+
+    /// <summary>A reload: new thresholds and allow-list; bans and failures already counted stay.</summary>
+    public void Reconfigure(FtpServerOptions options)
+    {
+        _allowed = [.. options.BanAllowList.Select(AddressRules.ParseNetwork)];
+        _options = options;
     }
 
     public bool Enabled => _options.BanFailedLogins > 0;

@@ -19,13 +19,16 @@ internal sealed class AddressLoginGate
 {
     private readonly Dictionary<IPAddress, Line> _lines = [];
     private readonly AddressBans _bans;
-    private readonly int _maxChecks;
+    private int _maxChecks;
 
     public AddressLoginGate(AddressBans bans, FtpServerOptions options)
     {
         _bans = bans;
         _maxChecks = options.MaxLoginChecksPerAddress;
     }
+
+    /// <summary>A reload: a new MaxLoginChecksPerAddress for the next attempts.</summary>
+    public void Reconfigure(FtpServerOptions options) => _maxChecks = options.MaxLoginChecksPerAddress;
 
     /// <summary>
     /// Waits until <paramref name="address"/> may have a password checked; the entry says whether a

@@ -20,7 +20,7 @@ namespace Ferry.Server.Security;
 /// </summary>
 internal sealed class LoginDefences
 {
-    private readonly FtpServerOptions _options;
+    private FtpServerOptions _options;
     private readonly AddressBans _bans;
     private readonly Authenticator _authenticator;
     private readonly TimeProvider _time;
@@ -36,6 +36,14 @@ internal sealed class LoginDefences
         Addresses = new AddressLoginGate(bans, options);
         Accounts = new AccountLoginThrottle(options, time);
         RecentLogins = new RecentLoginAddresses(time);
+    }
+
+    /// <summary>A reload: new login limits for the next attempts; what was counted stays.</summary>
+    public void Reconfigure(FtpServerOptions options)
+    {
+        Addresses.Reconfigure(options);
+        Accounts.Reconfigure(options);
+        _options = options;
     }
 
     public AddressLoginGate Addresses { get; }

@@ -9,7 +9,7 @@ namespace Ferry.IntegrationTests.Host;
 
 /// <summary>
 /// The `ferry serve` process and its signals and runtime (issue 11 findings 1, 9 and 12): SIGHUP
-/// is logged and ignored, SIGTERM ends within the stop deadline even after renegotiation
+/// reloads and never ends the process, SIGTERM ends within the stop deadline even after renegotiation
 /// requests, and the runtime's diagnostics socket is not opened unless asked for.
 /// </summary>
 public sealed class LifecycleHostTests : IDisposable
@@ -19,7 +19,7 @@ public sealed class LifecycleHostTests : IDisposable
     private string DataDir => Path.Combine(_folder, "data");
 
     [Fact]
-    public async Task Sighup_is_logged_and_ignored_and_a_session_open_before_stays_alive()
+    public async Task Sighup_reloads_and_a_session_open_before_stays_alive()
     {
         var (server, port) = await StartAsync();
         await using (server)
@@ -27,7 +27,7 @@ public sealed class LifecycleHostTests : IDisposable
             await using var before = await LoginAsync(port);
 
             server.SendSignal("HUP");
-            var logged = await WaitForAsync(() => server.Output.Contains("SIGHUP received; reload is not supported yet, ignored", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+            var logged = await WaitForAsync(() => server.Output.Contains("Configuration reloaded", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
             Assert.True(logged, "no SIGHUP line: " + server.Output + server.Errors);
 
             await before.CommandAsync("NOOP", 200);

@@ -73,6 +73,10 @@ public sealed class TestServer : IAsyncDisposable
             FailedLoginDelay = TimeSpan.Zero,
             MaxLoginAttempts = 100,
             BanFailedLogins = 0,
+
+            // A disposed test server cuts its transfers at once (as before the drain existed);
+            // GracefulStopTests and the host tests run the drain.
+            ShutdownDrainTimeout = TimeSpan.Zero,
         };
         configure?.Invoke(options);
         var server = new FtpServer(options, users, loggerFactory: log, time: time, fileSystemFactory: fileSystemFactory is null ? null : new DelegateFileSystemFactory(fileSystemFactory, fileSystemCapabilities ?? Storage.Local.LocalFileSystem.Supported), certificates: certificates ?? SharedCertificates.Value);

@@ -21,6 +21,9 @@ public sealed class FerryLogParameterTests
         "SessionReuseMissing.what",
         "SessionReuseMissing.policy",   // an enum name
         "SessionReuseSelfTestFailed.reason",
+        "ReloadRefused.reason",         // a SettingsException (the admin's own file) or a certificate loader's message
+        "ReloadKeptSetting.setting",    // a setting's name
+        "Reloaded.fingerprint",         // a certificate hash in hex
         "TransferThrottled.direction",
         "PermissionDenied.verb",        // the command table's verb, not the client's spelling
         "PrivilegesDropped.user",       // RunAsUser, from the configuration

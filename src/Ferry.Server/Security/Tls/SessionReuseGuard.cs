@@ -13,13 +13,20 @@ namespace Ferry.Server.Security.Tls;
 /// </summary>
 internal sealed class SessionReuseGuard
 {
-    private readonly FtpServerOptions _options;
-    private readonly IPNetwork[] _exemptNetworks;
+    private FtpServerOptions _options;
+    private IPNetwork[] _exemptNetworks;
 
     public SessionReuseGuard(FtpServerOptions options)
     {
         _options = options;
         _exemptNetworks = [.. options.SessionReuseExemptAddresses.Select(AddressRules.ParseNetwork)];
+    }
+
+    /// <summary>A reload: the policy and exemptions for the next data connections.</summary>
+    public void Reconfigure(FtpServerOptions options)
+    {
+        _exemptNetworks = [.. options.SessionReuseExemptAddresses.Select(AddressRules.ParseNetwork)];
+        _options = options;
     }
 
     public TlsSessionRegistry Registry { get; } = new();

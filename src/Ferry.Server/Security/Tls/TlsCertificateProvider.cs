@@ -17,9 +17,9 @@ public sealed class TlsCertificateProvider
 {
     private static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(5);
 
-    private readonly string? _certificateFile;
-    private readonly string? _keyFile;
-    private readonly string? _password;
+    private string? _certificateFile;
+    private string? _keyFile;
+    private string? _password;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private SslStreamCertificateContext _context;
@@ -124,6 +124,36 @@ public sealed class TlsCertificateProvider
 
                 return _context;
             }
+        }
+    }
+
+    /// <summary>The certificate served now: its end of validity is a readiness check.</summary>
+    public X509Certificate2 Certificate => _context.TargetCertificate;
+
+    /// <summary>
+    /// A reload (SIGHUP): the configured files are read now, even when unchanged on disk (or,
+    /// with none configured, the generated certificate in <paramref name="stateDirectory"/>).
+    /// Throws, and keeps serving the current certificate, when the new files do not load.
+    /// New handshakes use the new certificate; sessions already in TLS keep theirs.
+    /// </summary>
+    internal void Reload(string? certificateFile, string? keyFile, string? password, string stateDirectory)
+    {
+        var configured = !string.IsNullOrWhiteSpace(certificateFile);
+        var context = configured ? Load(certificateFile!, keyFile, password) : LoadOrGenerateSelfSigned(stateDirectory);
+        lock (_lock)
+        {
+            _certificateFile = configured ? certificateFile : null;
+            _keyFile = configured ? keyFile : null;
+            _password = configured ? password : null;
+            _context = context;
+            _loadedWriteTime = LatestWriteTime();
+            Interlocked.Exchange(ref _lastCheck, _time.GetTimestamp());
+        }
+
+        if (Reloaded is { } reloaded)
+        {
+            var options = OptionsFor(context);
+            _ = Task.Run(() => reloaded(options));
         }
     }
 

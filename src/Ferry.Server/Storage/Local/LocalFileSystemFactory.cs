@@ -9,6 +9,11 @@ namespace Ferry.Server.Storage.Local;
 /// <summary>The default backend: each user's home folder on local disk, new entries with the user's upload modes.</summary>
 public sealed class LocalFileSystemFactory(FtpServerOptions options, ILogger? logger = null) : IFileSystemFactory
 {
+    private FtpServerOptions _options = options;
+
+    /// <summary>A reload: the next logins get the new upload settings (atomic uploads, modes, sync).</summary>
+    internal void Reconfigure(FtpServerOptions next) => _options = next;
+
     public FileSystemCapabilities Capabilities => LocalFileSystem.Supported;
 
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
@@ -19,6 +24,7 @@ public sealed class LocalFileSystemFactory(FtpServerOptions options, ILogger? lo
     public ValueTask<IFileSystem> CreateAsync(FtpUser user, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        var options = _options;
         var modes = UploadModes.For(user, options);
         return ValueTask.FromResult<IFileSystem>(
             new LocalFileSystem(user.HomeDirectory, options.AllowHardLinkWrites, useOpenat2: true, options.AbortedUploads, _sweeper, _logger, options.SyncUploads, modes)

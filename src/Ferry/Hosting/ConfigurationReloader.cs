@@ -1,0 +1,121 @@
+using System.Runtime.InteropServices;
+using Ferry.Configuration;
+using Ferry.Server.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Ferry.Hosting;
+
+/// <summary>
+/// SIGHUP (`systemctl reload`, `ferry reload`, `kill -HUP`): the configuration file, FERRY_*
+/// variables and the certificate are read again. Valid, the new settings apply to every session
+/// that starts from now on (limits, timeouts, permissions, bans allow-list, TLS requirements,
+/// rate limits, the log level), while running sessions and transfers go on with theirs; a
+/// setting that needs a restart keeps its running value and the log says so. Invalid, nothing
+/// changes and one line says why. The user store needs nothing: every login reads it. SIGHUP
+/// never ends the process (its default action would, dropping every session).
+/// </summary>
+internal sealed class ConfigurationReloader(
+    SettingsMonitor settings,
+    FtpServerService ftp,
+    SystemdNotifications systemd,
+    ILoggerFactory loggerFactory) : IHostedService, IDisposable
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger("Ferry");
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private PosixSignalRegistration? _hangUp;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            _ = Task.Run(ReloadAsync, CancellationToken.None);
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _hangUp?.Dispose();
+        _hangUp = null;
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _hangUp?.Dispose();
+        _oneAtATime.Dispose();
+    }
+
+    /// <summary>One reload; a SIGHUP that arrives meanwhile waits for it, then reads the files again.</summary>
+    public async Task ReloadAsync()
+    {
+        await _oneAtATime.WaitAsync();
+        try
+        {
+            systemd.Reloading();
+            systemd.Reloaded(Reload());
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    private string Reload()
+    {
+        if (ftp.Server is not { } server)
+        {
+            FerryLog.ReloadRefused(_logger, "the server is not running yet");
+            return "Reload refused: not started";
+        }
+
+        var running = settings.CurrentValue;
+        FerrySettings next;
+        try
+        {
+            next = settings.Read();
+        }
+        catch (SettingsException e)
+        {
+            FerryLog.ReloadRefused(_logger, e.Message.ReplaceLineEndings("; "));
+            return "Reload refused: configuration invalid, the previous one stays in force";
+        }
+
+        IReadOnlyList<string> kept;
+        try
+        {
+            kept = server.Reconfigure(next.Server, running.DataDir);
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            FerryLog.ReloadRefused(_logger, "Server:CertificateFile: " + e.Message);
+            return "Reload refused: the certificate did not load, the previous one stays in force";
+        }
+
+        // The host's own settings that only a restart can change.
+        var hostKept = new List<string>();
+        if (next.DataDir != running.DataDir)
+        {
+            hostKept.Add(nameof(FerrySettings.DataDir));
+            next.DataDir = running.DataDir;
+        }
+
+        if (next.RunAsUser != running.RunAsUser)
+        {
+            hostKept.Add(nameof(FerrySettings.RunAsUser));
+            next.RunAsUser = running.RunAsUser;
+        }
+
+        foreach (var name in hostKept.Concat(kept.Select(name => "Server:" + name)))
+        {
+            FerryLog.ReloadKeptSetting(_logger, name);
+        }
+
+        settings.Publish(next);
+        var certificate = server.Certificates?.Certificate;
+        FerryLog.Reloaded(_logger, certificate?.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256) ?? "-", kept.Count + hostKept.Count);
+        return $"Configuration reloaded; serving {server.ActiveSessions} session(s)";
+    }
+}

@@ -1,0 +1,70 @@
+using Ferry.Server;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Ferry.Hosting;
+
+/// <summary>
+/// `ferry serve` as a Generic Host: the settings (an <see cref="IOptionsMonitor{TOptions}"/> that
+/// a reload moves), logging, and the hosted services in start order: the FTP server, then systemd
+/// notification (READY=1 only once the server listens), then the SIGHUP reloader. A stop runs them
+/// in reverse: STOPPING=1 first, the server's graceful stop last.
+/// </summary>
+internal static class FerryHost
+{
+    /// <summary>What the host adds to the server's own stop deadline before it gives up on a stop.</summary>
+    private static readonly TimeSpan StopMargin = TimeSpan.FromSeconds(5);
+
+    public static IHost Build(SettingsMonitor settings)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var services = builder.Services;
+        services.AddSingleton(settings);
+        services.AddSingleton<IOptionsMonitor<Configuration.FerrySettings>>(settings);
+        services.AddSingleton(TimeProvider.System);
+
+        ConfigureLogging(builder.Logging, settings);
+
+        services.Configure<ConsoleLifetimeOptions>(options => options.SuppressStatusMessages = true);
+        services.Configure<HostOptions>(options =>
+        {
+            // The graceful stop (running transfers get ShutdownDrainTimeout) must not be cut short by the host.
+            options.ShutdownTimeout = settings.CurrentValue.Server.ShutdownDrainTimeout + FtpServer.StopDeadline + StopMargin;
+            options.ServicesStartConcurrently = false;
+            options.ServicesStopConcurrently = false;
+        });
+
+        services.AddSingleton<FtpServerService>();
+        services.AddSingleton<SystemdNotifications>();
+        services.AddSingleton<ConfigurationReloader>();
+        services.AddHostedService(provider => provider.GetRequiredService<FtpServerService>());
+        services.AddHostedService(provider => provider.GetRequiredService<SystemdNotifications>());
+        services.AddHostedService(provider => provider.GetRequiredService<ConfigurationReloader>());
+        return builder.Build();
+    }
+
+    /// <summary>Readable single lines on the console, at the LogLevel setting (followed on reload).</summary>
+    private static void ConfigureLogging(ILoggingBuilder logging, SettingsMonitor settings)
+    {
+        logging.ClearProviders();
+        logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            console.UseUtcTimestamp = true;
+        });
+        logging.Services.AddSingleton<ReloadableLogLevel>();
+        logging.Services.AddSingleton<IConfigureOptions<LoggerFilterOptions>>(provider => provider.GetRequiredService<ReloadableLogLevel>());
+        logging.Services.AddSingleton<IOptionsChangeTokenSource<LoggerFilterOptions>>(provider => provider.GetRequiredService<ReloadableLogLevel>());
+
+        // Only the Information level of the host's own categories: Microsoft.Hosting.Lifetime and
+        // the like would otherwise add lines no Ferry admin asked for.
+        logging.AddFilter("Microsoft", LogLevel.Warning);
+
+        // A failed start is one line on stderr (StartupFailedException, printed by ServeCommand);
+        // the host's own "Hosting failed to start" would add the exception and its stack to stdout.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+    }
+}

@@ -1,0 +1,97 @@
+using System.Globalization;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
+
+namespace Ferry.Hosting;
+
+/// <summary>
+/// sd_notify(3) for `Type=notify` (and `Type=notify-reload`) units: READY=1 once the server
+/// listens (this service starts after <see cref="FtpServerService"/>), STATUS= with the session
+/// count, WATCHDOG=1 at half the unit's WatchdogSec, RELOADING=1/READY=1 around a reload, and
+/// STOPPING=1 first thing at a stop (hosted services stop in reverse order). Without
+/// NOTIFY_SOCKET (not under systemd) it does nothing.
+/// </summary>
+internal sealed class SystemdNotifications(FtpServerService ftp, TimeProvider time) : IHostedService, IDisposable
+{
+    /// <summary>How often STATUS= is refreshed when no watchdog asks for more often.</summary>
+    private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(10);
+
+    private readonly SystemdNotifier _notifier = new();
+    private ITimer? _timer;
+
+    public bool Enabled => _notifier.IsEnabled;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!Enabled)
+        {
+            return Task.CompletedTask;
+        }
+
+        Send("READY=1\n" + Status());
+        var watchdog = WatchdogInterval();
+        var interval = watchdog is { } half && half < StatusInterval ? half : StatusInterval;
+        _timer = time.CreateTimer(_ => Send(watchdog is null ? Status() : "WATCHDOG=1\n" + Status()), null, interval, interval);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _timer?.Dispose();
+        if (Enabled)
+        {
+            Send("STOPPING=1\nSTATUS=Stopping: waiting for running transfers, then closing every session");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Before a reload: RELOADING=1 with MONOTONIC_USEC (CLOCK_MONOTONIC, which systemd 253's
+    /// Type=notify-reload requires to match the reload to this message).
+    /// </summary>
+    public void Reloading()
+    {
+        if (Enabled)
+        {
+            // Stopwatch is CLOCK_MONOTONIC on Linux.
+            var monotonicMicroseconds = (long)(System.Diagnostics.Stopwatch.GetTimestamp() * (1_000_000.0 / System.Diagnostics.Stopwatch.Frequency));
+            Send($"RELOADING=1\nMONOTONIC_USEC={monotonicMicroseconds.ToString(CultureInfo.InvariantCulture)}\nSTATUS=Reloading the configuration");
+        }
+    }
+
+    /// <summary>After a reload, applied or refused: the service is ready again.</summary>
+    public void Reloaded(string outcome)
+    {
+        if (Enabled)
+        {
+            Send("READY=1\nSTATUS=" + outcome);
+        }
+    }
+
+    public void Dispose() => _timer?.Dispose();
+
+    private string Status() =>
+        ftp.Server is { } server
+            ? string.Create(CultureInfo.InvariantCulture, $"STATUS=Serving {server.ActiveSessions} session(s), {server.TransfersRunning} transfer(s) running")
+            : "STATUS=Starting";
+
+    private void Send(string message) => _notifier.Notify(new ServiceState(message));
+
+    /// <summary>Half of WATCHDOG_USEC when the watchdog is meant for this process (WATCHDOG_PID unset or ours).</summary>
+    private static TimeSpan? WatchdogInterval()
+    {
+        if (!long.TryParse(Environment.GetEnvironmentVariable("WATCHDOG_USEC"), NumberStyles.None, CultureInfo.InvariantCulture, out var microseconds) || microseconds <= 0)
+        {
+            return null;
+        }
+
+        var pid = Environment.GetEnvironmentVariable("WATCHDOG_PID");
+        if (!string.IsNullOrEmpty(pid) && pid != Environment.ProcessId.ToString(CultureInfo.InvariantCulture))
+        {
+            return null;
+        }
+
+        return TimeSpan.FromMicroseconds(microseconds / 2);
+    }
+}
