@@ -52,6 +52,27 @@ public sealed partial class PackagingTests
     }
 
     [Fact]
+    public void The_service_unit_waits_for_ready_reloads_with_sighup_and_leaves_room_for_the_drain()
+    {
+        var service = Read("systemd", "ferry.service");
+        string Setting(string name) =>
+            new Regex($"^{name}=(?<value>.*)$", RegexOptions.Multiline).Match(service) is { Success: true } match
+                ? match.Groups["value"].Value.Trim()
+                : throw new Xunit.Sdk.XunitException($"ferry.service has no {name}=");
+
+        // READY=1 comes from the process itself (SystemdNotifications); Type=simple would call the
+        // service started before its ports are bound.
+        Assert.Equal("notify", Setting("Type"));
+        Assert.Equal("/bin/kill -HUP $MAINPID", Setting("ExecReload"));
+        Assert.Equal("0700", Setting("StateDirectoryMode"));
+
+        // systemd's SIGKILL must not cut the graceful stop: the drain, the sessions' 421 and a margin.
+        var stopTimeout = TimeSpan.FromSeconds(int.Parse(Setting("TimeoutStopSec"), CultureInfo.InvariantCulture));
+        Assert.True(stopTimeout > Defaults.ShutdownDrainTimeout + FtpServer.StopDeadline,
+            $"TimeoutStopSec={stopTimeout.TotalSeconds} leaves no room for ShutdownDrainTimeout ({Defaults.ShutdownDrainTimeout}) and the stop deadline ({FtpServer.StopDeadline}).");
+    }
+
+    [Fact]
     public void The_service_account_is_made_by_the_shipped_sysusers_file()
     {
         var service = Read("systemd", "ferry.service");
