@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Ferry.Configuration;
 using Ferry.Hosting;
+using Ferry.Logging;
 using Ferry.Privileges;
 using Ferry.Server;
 using Ferry.Server.Diagnostics;
@@ -57,14 +58,10 @@ internal static class ServeCommand
             return 2;
         }
 
-        using var loggerFactory = LoggerFactory.Create(logging => logging
-            .SetMinimumLevel(settings.LogLevel)
-            .AddSimpleConsole(console =>
-            {
-                console.SingleLine = true;
-                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-                console.UseUtcTimestamp = true;
-            }));
+        // Logs (Logging:Format, Logging:File, Logging:XferLog; see FerryLogging): the files are
+        // opened here, before the privilege drop, and flushed last, after the server has stopped.
+        await using var logs = FerryLogging.Open(settings);
+        using var loggerFactory = LoggerFactory.Create(logs.Configure);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
@@ -114,7 +111,10 @@ internal static class ServeCommand
         using var privilegesScope = privileges;
         var users = new DeferredUserStore();
         await using var server = new FtpServer(settings.Server, users, loggerFactory, certificates: certificates,
-            socketSource: privileges.SocketSource, systemAccounts: privileges.SystemAccounts);
+            socketSource: privileges.SocketSource, systemAccounts: privileges.SystemAccounts)
+        {
+            EventSinks = logs.EventSinks(loggerFactory),
+        };
         try
         {
             await server.StartAsync(stop.Token);
@@ -134,20 +134,20 @@ internal static class ServeCommand
         // a start that fails leaves no users.db and prints no password nobody can use.
         using var store = CommonOptions.OpenUsers(settings);
         users.Open(store);
-        await CreateFirstUserAsync(store, settings);
+        await CreateFirstUserAsync(store, settings, line => logs.WriteStatus(hangUpLogger, line));
 
         if (privileges.Activation is { Unclaimed.Count: > 0 } activation)
         {
             await Console.Error.WriteLineAsync($"ferry: warning: socket activation passed {string.Join(", ", activation.Unclaimed)}, which no Server:ListenAddress/Port asks for.");
         }
 
-        Console.WriteLine($"TLS certificate: {certificates.Description}");
+        logs.WriteStatus(hangUpLogger, $"TLS certificate: {certificates.Description}");
         if (server.ImplicitTlsEndPoint is { } implicitTls)
         {
-            Console.WriteLine($"Implicit FTPS on {implicitTls}");
+            logs.WriteStatus(hangUpLogger, $"Implicit FTPS on {implicitTls}");
         }
 
-        Console.WriteLine($"Ferry ready: listening on {server.LocalEndPoint}, data in {Path.GetFullPath(settings.DataDir)}");
+        logs.WriteStatus(hangUpLogger, $"Ferry ready: listening on {server.LocalEndPoint}, data in {Path.GetFullPath(settings.DataDir)}");
         try
         {
             await Task.Delay(Timeout.Infinite, stop.Token);
@@ -156,7 +156,7 @@ internal static class ServeCommand
         {
         }
 
-        Console.WriteLine("Ferry stopping.");
+        logs.WriteStatus(hangUpLogger, "Ferry stopping.");
         await server.StopAsync(CancellationToken.None);
         return 0;
     }
@@ -167,7 +167,7 @@ internal static class ServeCommand
     /// printed; otherwise stdout is a log (systemd's journal, readable by the adm group, kept for
     /// weeks), so it goes to a file only this account may read, and the log names the file.
     /// </summary>
-    private static async Task CreateFirstUserAsync(IUserStore users, FerrySettings settings)
+    private static async Task CreateFirstUserAsync(IUserStore users, FerrySettings settings, Action<string> status)
     {
         if ((await users.ListAsync(CancellationToken.None)).Count > 0)
         {
@@ -189,6 +189,6 @@ internal static class ServeCommand
         }
 
         var file = FirstLoginFile.Write(settings.DataDir, created + Environment.NewLine + Change + Environment.NewLine);
-        Console.WriteLine($"First start: created user '{FirstUserName}' (home {home}); its password is in {file} (mode 0600). Read it, change it with `ferry user passwd {FirstUserName}`, then delete the file.");
+        status($"First start: created user '{FirstUserName}' (home {home}); its password is in {file} (mode 0600). Read it, change it with `ferry user passwd {FirstUserName}`, then delete the file.");
     }
 }
