@@ -117,12 +117,28 @@ internal sealed class JsonLogFormatter : ConsoleFormatter
             return;
         }
 
-        foreach (var (key, value) in pairs)
+        if (pairs is IReadOnlyList<KeyValuePair<string, object?>> list)
         {
-            if (key != "{OriginalFormat}" && !Reserved.Contains(key) && !Has(fields, key))
+            // The session scope: by index, no enumerator per line.
+            for (var i = 0; i < list.Count; i++)
             {
-                WriteField(json, key, value);
+                WriteScopeField(json, fields, list[i]);
             }
+
+            return;
+        }
+
+        foreach (var pair in pairs)
+        {
+            WriteScopeField(json, fields, pair);
+        }
+    }
+
+    private static void WriteScopeField(Utf8JsonWriter json, IReadOnlyList<KeyValuePair<string, object?>>? fields, KeyValuePair<string, object?> pair)
+    {
+        if (pair.Key != "{OriginalFormat}" && !Reserved.Contains(pair.Key) && !Has(fields, pair.Key))
+        {
+            WriteField(json, pair.Key, pair.Value);
         }
     }
 
