@@ -1,6 +1,6 @@
 namespace Ferry.Server.Diagnostics;
 
-/// <summary>The audit log's words for <see cref="AuditAction"/>, and which action a verb's refusal is.</summary>
+/// <summary>The audit log's words for <see cref="AuditAction"/> (which verb does which is the command table's Audit column).</summary>
 internal static class AuditActions
 {
     /// <summary>The word in the record's Action field: stable, lower case, as a filter would match it.</summary>
@@ -16,24 +16,4 @@ internal static class AuditActions
         AuditAction.Download => "download",
         _ => "other",
     };
-
-    /// <summary>
-    /// The action a command of this verb attempts, for a refusal decided before the handler says
-    /// (the permission gate). SITE reaches the gate only for CHMOD.
-    /// </summary>
-    public static AuditAction ForVerb(string verb) => verb switch
-    {
-        "STOR" or "STOU" or "APPE" => AuditAction.Upload,
-        "DELE" => AuditAction.Delete,
-        "RNFR" or "RNTO" => AuditAction.Rename,
-        "MKD" or "XMKD" => AuditAction.MakeDirectory,
-        "RMD" or "XRMD" => AuditAction.RemoveDirectory,
-        "SITE" => AuditAction.Chmod,
-        "MFMT" => AuditAction.SetModifiedTime,
-        "RETR" => AuditAction.Download,
-        _ => AuditAction.Other,
-    };
-
-    /// <summary>The verb as the record names it: SITE's sub-command is part of it.</summary>
-    public static string Verb(string verb, AuditAction action) => action == AuditAction.Chmod && verb == "SITE" ? "SITE CHMOD" : verb;
 }

@@ -41,12 +41,16 @@ internal static class AuditTrail
     /// <summary>The verb of the command being handled; a transfer's end names its own (the session may be answering NOOP by then).</summary>
     public static string CurrentVerb(FtpConnection connection) => connection.Session.Command?.Verb ?? "-";
 
+    /// <summary>The change the command being handled makes (its table row's Audit column).</summary>
+    public static AuditAction CurrentAction(FtpConnection connection) => connection.Session.Command?.Audit ?? AuditAction.Other;
+
     /// <summary>A storage failure in the audit's words: the text the client got.</summary>
     public static string StorageReason(StorageErrorKind kind) => StorageReplies.For(kind).Text;
 
     private static void Record(FtpConnection connection, string verb, AuditAction action, string path, string? target, string? reason)
     {
-        verb = AuditActions.Verb(verb, action);
+        // SITE's one audited sub-command is CHMOD; the record names it.
+        verb = action == AuditAction.Chmod ? "SITE CHMOD" : verb;
         var user = connection.Session.UserNameForLog;
         var address = connection.RemoteAddress;
         var name = AuditActions.Name(action);

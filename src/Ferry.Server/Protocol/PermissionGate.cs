@@ -83,8 +83,7 @@ internal static class PermissionGate
     public static async ValueTask DenyAsync(FtpConnection connection, VirtualPath path, string reason)
     {
         var command = connection.Session.Command;
-        var verb = command?.Verb ?? "-";
-        AuditTrail.Refused(connection, verb, AuditActions.ForVerb(verb), path.Value, target: null, reason);
+        AuditTrail.Refused(connection, AuditTrail.CurrentVerb(connection), AuditTrail.CurrentAction(connection), path.Value, target: null, reason);
         await connection.ReplyAsync(FtpReplyCode.FileUnavailable, reason);
         if (command is { DataUse: not DataChannelUse.None })
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Ferry.Server.Diagnostics;
+using Ferry.Server.Protocol;
 using Ferry.Server.Security;
 using Ferry.Server.Tests.Commands;
 using Ferry.Server.Tests.Support;
@@ -121,5 +122,19 @@ public sealed class AuditTrailTests
             ("RNFR", AuditAction.Rename, "/nothing", "No such file or directory."),
             ("STOR", AuditAction.Upload, "/big.bin", "Quota exceeded."),
         ], sink.Audits.Select(audit => (audit.Verb, audit.Action, audit.Path, audit.Reason!)));
+    }
+
+    /// <summary>The table's Audit column: every verb that needs a permission to change files names the change it makes.</summary>
+    [Fact]
+    public void Every_verb_that_changes_files_names_its_audit_action_in_the_command_table()
+    {
+        const UserPermissions Changes = UserPermissions.Write | UserPermissions.Overwrite | UserPermissions.Delete | UserPermissions.Rename | UserPermissions.MakeDirectory;
+        var unnamed = CommandTable.All
+            .Where(spec => (spec.Permission & Changes) != 0 && spec.Audit == AuditAction.Other)
+            .Select(spec => spec.Verb)
+            .ToList();
+        Assert.True(unnamed.Count == 0, "verbs that change files without an Audit action: " + string.Join(", ", unnamed));
+        Assert.Equal(AuditAction.Chmod, CommandTable.Find("SITE")!.Audit);
+        Assert.Equal(AuditAction.Download, CommandTable.Find("RETR")!.Audit);
     }
 }

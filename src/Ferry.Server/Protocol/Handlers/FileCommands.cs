@@ -41,7 +41,7 @@ internal static class FileCommands
 
         if (source.IsRoot || await connection.Session.FileSystem!.GetEntryAsync(source, connection.Closing) is null)
         {
-            AuditTrail.Refused(connection, "RNFR", AuditAction.Rename, source.Value, null, "No such file or directory.");
+            AuditTrail.Refused(connection, AuditTrail.CurrentVerb(connection), AuditAction.Rename, source.Value, null, "No such file or directory.");
             await connection.ReplyAsync(FtpReplyCode.FileUnavailable, "No such file or directory.");
             return;
         }

@@ -53,7 +53,7 @@ internal static class SiteCommands
 
         if (RefusalOf(path, mode) is { } reason)
         {
-            AuditTrail.Refused(connection, "SITE", AuditAction.Chmod, path.Value, null, reason);
+            AuditTrail.Refused(connection, AuditTrail.CurrentVerb(connection), AuditAction.Chmod, path.Value, null, reason);
             await connection.ReplyAsync(FtpReplyCode.FileUnavailable, reason);
             return;
         }

@@ -248,7 +248,7 @@ internal static class TransferCommands
             // open(2) with O_EXCL says EEXIST for a directory too; that is not an overwrite.
             if (await connection.Session.FileSystem!.GetEntryAsync(created, connection.Closing) is { IsDirectory: true })
             {
-                AuditTrail.Refused(connection, verb, AuditActions.ForVerb(verb), created.Value, null, AuditTrail.StorageReason(StorageErrorKind.IsADirectory));
+                AuditTrail.Refused(connection, verb, AuditTrail.CurrentAction(connection), created.Value, null, AuditTrail.StorageReason(StorageErrorKind.IsADirectory));
                 await TransferRunner.RefuseAsync(connection, StorageReplies.For(StorageErrorKind.IsADirectory));
                 return null;
             }
@@ -259,7 +259,7 @@ internal static class TransferCommands
         catch (StorageException e)
         {
             OsPermissionRefusal.LogOnce(connection, e, verb, path.Value);
-            AuditTrail.Refused(connection, verb, AuditActions.ForVerb(verb), path.Value, null, AuditTrail.StorageReason(e.Kind));
+            AuditTrail.Refused(connection, verb, AuditTrail.CurrentAction(connection), path.Value, null, AuditTrail.StorageReason(e.Kind));
             await TransferRunner.RefuseAsync(connection, StorageReplies.For(e.Kind));
             return null;
         }
