@@ -53,6 +53,26 @@ public sealed class BackgroundLineWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task After_logrotate_copytruncate_lines_start_again_at_the_start_of_the_file_without_a_hole()
+    {
+        await using (var writer = Writer())
+        {
+            writer.TryWrite(new string('x', 4000));
+            await WaitForLinesAsync(1);
+            File.Copy(FilePath, FilePath + ".1");
+            await using (var truncate = new FileStream(FilePath, FileMode.Open, FileAccess.Write))
+            {
+                truncate.SetLength(0);
+            }
+
+            writer.TryWrite("after the truncate");
+        }
+
+        // A writer that kept its own offset would write at 4001, after 4001 NULs.
+        Assert.Equal("after the truncate\n", await File.ReadAllTextAsync(FilePath));
+    }
+
+    [Fact]
     public async Task Reopen_after_logrotate_moved_the_file_writes_later_lines_to_a_new_file()
     {
         var rotated = FilePath + ".1";
