@@ -152,6 +152,8 @@ internal sealed class FtpConnection : IAsyncDisposable
 
     public async Task RunAsync(bool implicitTls)
     {
+        // Every record of this session, its transfers' and timers' included, carries its scope.
+        using var scope = Logger.BeginScope(new SessionLogScope(this));
         FerryLog.SessionStarted(Logger, Id, RemoteEndPoint);
         try
         {

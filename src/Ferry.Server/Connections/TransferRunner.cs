@@ -270,6 +270,7 @@ internal static class TransferRunner
                     catch (StorageException storage)
                     {
                         result = "storage error " + storage.Kind;
+                        AuditTrail.Refused(connection, direction, AuditAction.Upload, path.Value, null, AuditTrail.StorageReason(storage.Kind));
                         await connection.ReplyAsync(FtpReplyCode.LocalErrorInProcessing, "Requested action aborted: local error in processing.");
                     }
                 }
@@ -287,6 +288,11 @@ internal static class TransferRunner
                     // SITE QUOTA) finds the refused upload gone and not counted.
                     await AbortResourceAsync();
                     result = "storage error " + e.Kind;
+                    if (uploading)
+                    {
+                        AuditTrail.Refused(connection, direction, AuditAction.Upload, path.Value, null, AuditTrail.StorageReason(e.Kind));
+                    }
+
                     var reply = e.Kind is StorageErrorKind.InsufficientStorage or StorageErrorKind.QuotaExceeded
                         ? StorageReplies.For(e.Kind)
                         : (FtpReplyCode.LocalErrorInProcessing, "Requested action aborted: local error in processing.");
@@ -322,6 +328,12 @@ internal static class TransferRunner
                 connection.Id, connection.RemoteAddress, connection.Session.UserNameForLog, connection.Session.IsAnonymous,
                 direction, use,
                 path.Value, transfer.BytesTransferred, duration, connection.Session.TransferType, protect, connection.IsSecure, completed, result));
+            if (uploading && completed)
+            {
+                // A change to the files: the audit record follows the transfer's own line.
+                AuditTrail.Done(connection, direction, AuditAction.Upload, path.Value);
+            }
+
             if (committed)
             {
                 // After the 226 and the transfer's log line (its duration is the transfer's alone),

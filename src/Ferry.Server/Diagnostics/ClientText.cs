@@ -116,6 +116,6 @@ internal readonly struct ClientText : IEquatable<ClientText>
     /// ends to some viewers), and the bidirectional controls that make a line read differently from
     /// its bytes (U+202A-U+202E, U+2066-U+2069).
     /// </summary>
-    private static bool IsUnsafe(char c) =>
+    internal static bool IsUnsafe(char c) =>
         char.IsControl(c) || c is '\u2028' or '\u2029' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 }

@@ -74,8 +74,7 @@ internal static partial class FerryLog
     [LoggerMessage(5200, LogLevel.Debug, "Session {SessionId}: {Direction} {Path} is rate-limited: session {SessionRate} B/s, user {UserRate} B/s, server {ServerRate} B/s (0: no such limit)")]
     public static partial void TransferThrottled(ILogger logger, long sessionId, string direction, ClientText path, long sessionRate, long userRate, long serverRate);
 
-    [LoggerMessage(5400, LogLevel.Information, "Session {SessionId}: {User} denied {Verb} {Path}: {Reason}")]
-    public static partial void PermissionDenied(ILogger logger, long sessionId, ClientText user, string verb, ClientText path, ClientText reason);
+    // 5400 (a permission refusal) is now the audit record 7102, which carries the same fields and the action.
 
     [LoggerMessage(5300, LogLevel.Information, "Privileges dropped: serving as {User} (uid {Uid}, gid {Gid}); the privileged helper (pid {HelperPid}) keeps root for binding and system-account checks only")]
     public static partial void PrivilegesDropped(ILogger logger, string user, uint uid, uint gid, int helperPid);
@@ -211,4 +210,33 @@ internal static partial class FerryLog
 
     [LoggerMessage(7204, LogLevel.Information, "Configuration reloaded: new sessions get the new settings, running ones keep theirs (certificate SHA-256 {Fingerprint}; {Kept} setting(s) wait for a restart)")]
     public static partial void Reloaded(ILogger logger, string fingerprint, int kept);
+    // Logs, xferlog and audit (issue 14): 7100-7149. The audit records (7100-7103) are written at
+    // the default level for every change a user makes and every operation refused, with stable
+    // field names: Outcome ("done" or "refused"), Action (AuditActions.Name), Path, Target, Verb,
+    // User, RemoteAddress, Reason. 7100/7102 and 7101/7103 differ only by the rename's Target.
+    [LoggerMessage(7100, LogLevel.Information, "Session {SessionId}: audit {Outcome}: {Action} {Path} ({Verb}) by {User} from {RemoteAddress}")]
+    public static partial void AuditDone(ILogger logger, long sessionId, string outcome, string action, ClientText path, string verb, ClientText user, IPAddress remoteAddress);
+
+    [LoggerMessage(7101, LogLevel.Information, "Session {SessionId}: audit {Outcome}: {Action} {Path} to {Target} ({Verb}) by {User} from {RemoteAddress}")]
+    public static partial void AuditDoneWithTarget(ILogger logger, long sessionId, string outcome, string action, ClientText path, ClientText target, string verb, ClientText user, IPAddress remoteAddress);
+
+    [LoggerMessage(7102, LogLevel.Information, "Session {SessionId}: audit {Outcome}: {Action} {Path} ({Verb}) by {User} from {RemoteAddress}: {Reason}")]
+    public static partial void AuditRefused(ILogger logger, long sessionId, string outcome, string action, ClientText path, string verb, ClientText user, IPAddress remoteAddress, ClientText reason);
+
+    [LoggerMessage(7103, LogLevel.Information, "Session {SessionId}: audit {Outcome}: {Action} {Path} to {Target} ({Verb}) by {User} from {RemoteAddress}: {Reason}")]
+    public static partial void AuditRefusedWithTarget(ILogger logger, long sessionId, string outcome, string action, ClientText path, ClientText target, string verb, ClientText user, IPAddress remoteAddress, ClientText reason);
+
+    [LoggerMessage(7110, LogLevel.Warning, "{Log}: {Problem}")]
+    public static partial void LogFileProblem(ILogger logger, string log, string problem);
+
+    [LoggerMessage(7111, LogLevel.Information, "Reopened the log files ({Files})")]
+    public static partial void LogFilesReopened(ILogger logger, string files);
+
+    // `ferry user ...`: one record per change to the user store, by whoever ran the command.
+    [LoggerMessage(7120, LogLevel.Information, "Admin {Actor}: {Action} user {User}{Detail}")]
+    public static partial void AdminAction(ILogger logger, string actor, string action, ClientText user, string detail);
+
+    // What `ferry serve` says about itself ("Ferry ready: ...") as a record, for JSON logs.
+    [LoggerMessage(7130, LogLevel.Information, "{Status}")]
+    public static partial void Status(ILogger logger, string status);
 }

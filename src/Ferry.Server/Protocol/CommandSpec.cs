@@ -1,3 +1,4 @@
+using Ferry.Server.Diagnostics;
 using Ferry.Server.Security;
 using Ferry.Server.Storage;
 
@@ -25,6 +26,10 @@ namespace Ferry.Server.Protocol;
 /// </param>
 /// <param name="RequiresTls">Only offered (FEAT) when the server has a certificate.</param>
 /// <param name="SecretArgument">The argument is masked in the log (PASS).</param>
+/// <param name="Audit">
+/// The change it makes, for the audit record of a refusal decided before the handler runs (the
+/// permission gate) and of its outcome; <see cref="AuditAction.Other"/> for verbs that change nothing.
+/// </param>
 /// <remarks>
 /// The columns after <paramref name="Notes"/> are optional so that most rows, which need none of
 /// them, stay one positional line; rows that need one name it (<c>DataUse: DataChannelUse.Download</c>).
@@ -44,7 +49,8 @@ internal sealed record CommandSpec(
     CommandSequence Sequence = CommandSequence.None,
     FileSystemCapabilities RequiresCapability = FileSystemCapabilities.None,
     bool RequiresTls = false,
-    bool SecretArgument = false)
+    bool SecretArgument = false,
+    AuditAction Audit = AuditAction.Other)
 {
     public bool IsImplemented => Handler is not null;
 

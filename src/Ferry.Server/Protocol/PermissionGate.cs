@@ -76,11 +76,14 @@ internal static class PermissionGate
         return session.Policy ??= connection.Server.DirectoryPermissions.For(session.User!, session.IsAnonymous);
     }
 
-    /// <summary>Answers 550 with the reason; a transfer command's prepared data connection is closed, as for a missing file.</summary>
+    /// <summary>
+    /// Answers 550 with the reason; a transfer command's prepared data connection is closed, as for
+    /// a missing file. Every refusal is an audit record (at the default level) naming the reason.
+    /// </summary>
     public static async ValueTask DenyAsync(FtpConnection connection, VirtualPath path, string reason)
     {
         var command = connection.Session.Command;
-        FerryLog.PermissionDenied(connection.Logger, connection.Id, connection.Session.UserNameForLog, command?.Verb ?? "-", path.Value, reason);
+        AuditTrail.Refused(connection, AuditTrail.CurrentVerb(connection), AuditTrail.CurrentAction(connection), path.Value, target: null, reason);
         await connection.ReplyAsync(FtpReplyCode.FileUnavailable, reason);
         if (command is { DataUse: not DataChannelUse.None })
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Ferry.Configuration;
 using Ferry.Hosting;
+using Ferry.Logging;
 using Ferry.Privileges;
 using Microsoft.Extensions.Hosting;
 
@@ -52,7 +53,10 @@ internal static class ServeCommand
             return 2;
         }
 
-        using var host = FerryHost.Build(new SettingsMonitor(initial, configFile, flags));
+        // Logs (Logging:Format, Logging:File, Logging:XferLog; see FerryLogging): the files are
+        // opened here, before the privilege drop, and flushed last, after the server has stopped.
+        await using var logs = FerryLogging.Open(initial);
+        using var host = FerryHost.Build(new SettingsMonitor(initial, configFile, flags), logs);
         try
         {
             await host.StartAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ferry.Configuration;
+using Ferry.Logging;
 using Ferry.Server.Security;
 using Ferry.Users;
 
@@ -85,6 +86,7 @@ internal static class UserCommands
             }
 
             Console.WriteLine($"User '{userName}' added (home {homeDirectory}, permissions {PermissionNames.Format(granted)}).");
+            await AdminAudit.RecordAsync(settings, "added", userName, $" (home {homeDirectory}, permissions {PermissionNames.Format(granted)})");
             return 0;
         }));
         return command;
@@ -113,6 +115,7 @@ internal static class UserCommands
 
             await store.UpdateAsync(user with { PasswordHash = PasswordHasher.Hash(password) }, cancellationToken);
             Console.WriteLine($"Password of '{user.Name}' changed.");
+            await AdminAudit.RecordAsync(settings, "changed the password of", user.Name);
             return 0;
         }));
         return command;
@@ -138,7 +141,8 @@ internal static class UserCommands
                 return 2;
             }
 
-            var store = CommonOptions.OpenUsers(CommonOptions.Load(result));
+            var settings = CommonOptions.Load(result);
+            var store = CommonOptions.OpenUsers(settings);
             var user = await FindAsync(store, result.GetValue(name)!, cancellationToken);
             if (user is null)
             {
@@ -152,7 +156,9 @@ internal static class UserCommands
             }
 
             await store.UpdateAsync(changed, cancellationToken);
-            Console.WriteLine($"Permissions of '{user.Name}': {PermissionNames.Format(changed.Permissions)}; {UserLimitOptions.Describe(changed, CommonOptions.Load(result).Server)}.");
+            var description = $"{PermissionNames.Format(changed.Permissions)}; {UserLimitOptions.Describe(changed, settings.Server)}";
+            Console.WriteLine($"Permissions of '{user.Name}': {description}.");
+            await AdminAudit.RecordAsync(settings, "changed", user.Name, $" (permissions {description})");
             return 0;
         }));
         return command;
@@ -200,7 +206,8 @@ internal static class UserCommands
         var command = new Command("del", "Delete a user (their files stay).") { name };
         command.SetAction((result, cancellationToken) => CommonOptions.RunAsync(async () =>
         {
-            var store = CommonOptions.OpenUsers(CommonOptions.Load(result));
+            var settings = CommonOptions.Load(result);
+            var store = CommonOptions.OpenUsers(settings);
             var userName = result.GetValue(name)!;
             if (!await store.DeleteAsync(userName, cancellationToken))
             {
@@ -209,6 +216,7 @@ internal static class UserCommands
             }
 
             Console.WriteLine($"User '{userName}' deleted.");
+            await AdminAudit.RecordAsync(settings, "deleted", userName);
             return 0;
         }));
         return command;
@@ -237,7 +245,8 @@ internal static class UserCommands
         var command = new Command(verb, disabled ? "Disable a user (logins refused)." : "Enable a disabled user.") { name };
         command.SetAction((result, cancellationToken) => CommonOptions.RunAsync(async () =>
         {
-            var store = CommonOptions.OpenUsers(CommonOptions.Load(result));
+            var settings = CommonOptions.Load(result);
+            var store = CommonOptions.OpenUsers(settings);
             var user = await FindAsync(store, result.GetValue(name)!, cancellationToken);
             if (user is null)
             {
@@ -246,6 +255,7 @@ internal static class UserCommands
 
             await store.UpdateAsync(user with { Disabled = disabled }, cancellationToken);
             Console.WriteLine($"User '{user.Name}' {verb}d.");
+            await AdminAudit.RecordAsync(settings, verb + "d", user.Name);
             return 0;
         }));
         return command;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ferry.Logging;
 using Ferry.Server.Security;
 using Ferry.Users;
 
@@ -102,9 +103,12 @@ internal static class UserImportCommand
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var homes = HomeFolders.For(settings);
         int imported = 0, skipped = 0;
+
+        // One admin audit record per account added or replaced (none for a dry run).
+        await using var audit = request.DryRun ? null : AdminAudit.Open(settings);
         foreach (var (number, text) in accountLines)
         {
-            var problem = await ImportLineAsync(parser, number, text, homeBase, homes, request, store, seen, cancellationToken);
+            var problem = await ImportLineAsync(parser, number, text, homeBase, homes, request, store, seen, audit, cancellationToken);
             if (problem is null)
             {
                 imported++;
@@ -132,6 +136,7 @@ internal static class UserImportCommand
         ImportRequest request,
         SqliteUserStore? store,
         Dictionary<string, int> seen,
+        AdminAudit? audit,
         CancellationToken cancellationToken)
     {
         if (!parser.TryParse(number, text.Split(':'), out var user, out var problem))
@@ -213,6 +218,7 @@ internal static class UserImportCommand
         }
 
         Console.WriteLine($"{(existing is null ? "Added" : "Updated")} '{user.Name}' (home {home}{state}).");
+        audit?.Record(existing is null ? "added (import)" : "replaced (import)", user.Name, $" (home {home}{state})");
         return null;
     }
 

@@ -11,6 +11,9 @@ internal sealed class FerrySettings
 
     public LogLevel LogLevel { get; set; } = LogLevel.Information;
 
+    /// <summary>Log format, log file and xferlog (the level is <see cref="LogLevel"/>).</summary>
+    public LoggingSettings Logging { get; set; } = new();
+
     /// <summary>
     /// Started as root, Ferry binds what needs root through a small privileged helper and serves
     /// as this account. "nobody" is vsftpd's default nopriv_user and exists on every Linux, so a
@@ -28,6 +31,11 @@ internal sealed class FerrySettings
         if (string.IsNullOrWhiteSpace(RunAsUser) || RunAsUser == "root")
         {
             yield return $"RunAsUser: '{RunAsUser}' must name an unprivileged account (the process that talks to clients never runs as root).";
+        }
+
+        foreach (var problem in Logging.Validate())
+        {
+            yield return problem;
         }
     }
 

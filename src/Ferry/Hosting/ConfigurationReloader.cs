@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Ferry.Configuration;
+using Ferry.Logging;
 using Ferry.Server.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,7 @@ internal sealed class ConfigurationReloader(
     SettingsMonitor settings,
     FtpServerService ftp,
     SystemdNotifications systemd,
+    FerryLogging logs,
     ILoggerFactory loggerFactory) : IHostedService, IDisposable
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger("Ferry");
@@ -55,6 +57,10 @@ internal sealed class ConfigurationReloader(
         try
         {
             systemd.Reloading();
+
+            // logrotate's postrotate may send SIGHUP too (copytruncate needs none): the log
+            // files are opened again at their paths, whatever becomes of the settings.
+            logs.Reopen();
             systemd.Reloaded(Reload());
         }
         finally
@@ -106,6 +112,13 @@ internal sealed class ConfigurationReloader(
         {
             hostKept.Add(nameof(FerrySettings.RunAsUser));
             next.RunAsUser = running.RunAsUser;
+        }
+
+        if (next.Logging.Format != running.Logging.Format || next.Logging.File != running.Logging.File || next.Logging.XferLog != running.Logging.XferLog)
+        {
+            // The files were opened before the privilege drop; the account may not reopen others.
+            hostKept.Add("Logging:Format/File/XferLog");
+            next.Logging = running.Logging;
         }
 
         foreach (var name in hostKept.Concat(kept.Select(name => "Server:" + name)))

@@ -1,3 +1,4 @@
+using Ferry.Logging;
 using Ferry.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -17,15 +18,16 @@ internal static class FerryHost
     /// <summary>What the host adds to the server's own stop deadline before it gives up on a stop.</summary>
     private static readonly TimeSpan StopMargin = TimeSpan.FromSeconds(5);
 
-    public static IHost Build(SettingsMonitor settings)
+    public static IHost Build(SettingsMonitor settings, FerryLogging logs)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         var services = builder.Services;
         services.AddSingleton(settings);
         services.AddSingleton<IOptionsMonitor<Configuration.FerrySettings>>(settings);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(logs);
 
-        ConfigureLogging(builder.Logging, settings);
+        ConfigureLogging(builder.Logging, logs);
 
         services.Configure<ConsoleLifetimeOptions>(options => options.SuppressStatusMessages = true);
         services.Configure<HostOptions>(options =>
@@ -45,16 +47,11 @@ internal static class FerryHost
         return builder.Build();
     }
 
-    /// <summary>Readable single lines on the console, at the LogLevel setting (followed on reload).</summary>
-    private static void ConfigureLogging(ILoggingBuilder logging, SettingsMonitor settings)
+    /// <summary>The console (and Logging:File) as the Logging settings say, at the LogLevel setting (followed on reload).</summary>
+    private static void ConfigureLogging(ILoggingBuilder logging, FerryLogging logs)
     {
         logging.ClearProviders();
-        logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            console.UseUtcTimestamp = true;
-        });
+        logs.Configure(logging);
         logging.Services.AddSingleton<ReloadableLogLevel>();
         logging.Services.AddSingleton<IConfigureOptions<LoggerFilterOptions>>(provider => provider.GetRequiredService<ReloadableLogLevel>());
         logging.Services.AddSingleton<IOptionsChangeTokenSource<LoggerFilterOptions>>(provider => provider.GetRequiredService<ReloadableLogLevel>());

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using Ferry.Commands;
 using Ferry.Configuration;
+using Ferry.Logging;
 using Ferry.Privileges;
 using Ferry.Server;
 using Ferry.Server.Diagnostics;
@@ -19,8 +20,10 @@ namespace Ferry.Hosting;
 /// users (users.db, the first login). Stop is the graceful stop: no new transfers, running ones
 /// get ShutdownDrainTimeout, then 421 to every session.
 /// </summary>
-internal sealed class FtpServerService(SettingsMonitor settings, ILoggerFactory loggerFactory, IEnumerable<IServerEventSink> eventSinks) : IHostedService, IAsyncDisposable
+internal sealed class FtpServerService(SettingsMonitor settings, FerryLogging logs, ILoggerFactory loggerFactory, IEnumerable<IServerEventSink> eventSinks) : IHostedService, IAsyncDisposable
 {
+    private readonly ILogger _logger = loggerFactory.CreateLogger("Ferry");
+
     private const string FirstUserName = "ferry";
 
     private PrivilegeSetup? _privileges;
@@ -71,7 +74,7 @@ internal sealed class FtpServerService(SettingsMonitor settings, ILoggerFactory 
         var server = new FtpServer(current.Server, users, loggerFactory, certificates: certificates,
             socketSource: _privileges.SocketSource, systemAccounts: _privileges.SystemAccounts)
         {
-            EventSinks = [.. eventSinks],
+            EventSinks = [.. logs.EventSinks(loggerFactory), .. eventSinks],
         };
         try
         {
@@ -94,21 +97,21 @@ internal sealed class FtpServerService(SettingsMonitor settings, ILoggerFactory 
         // a start that fails leaves no users.db and prints no password nobody can use.
         _store = CommonOptions.OpenUsers(current);
         users.Open(_store);
-        await CreateFirstUserAsync(_store, current, cancellationToken);
+        await CreateFirstUserAsync(_store, current, Status, cancellationToken);
 
         if (_privileges.Activation is { Unclaimed.Count: > 0 } activation)
         {
             await Console.Error.WriteLineAsync($"ferry: warning: socket activation passed {string.Join(", ", activation.Unclaimed)}, which no Server:ListenAddress/Port asks for.");
         }
 
-        Console.WriteLine($"TLS certificate: {certificates.Description}");
+        Status($"TLS certificate: {certificates.Description}");
         if (server.ImplicitTlsEndPoint is { } implicitTls)
         {
-            Console.WriteLine($"Implicit FTPS on {implicitTls}");
+            Status($"Implicit FTPS on {implicitTls}");
         }
 
         ProcessIdFile.Write(current.DataDir);
-        Console.WriteLine($"Ferry ready: listening on {server.LocalEndPoint}, data in {Path.GetFullPath(current.DataDir)}");
+        Status($"Ferry ready: listening on {server.LocalEndPoint}, data in {Path.GetFullPath(current.DataDir)}");
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -118,7 +121,7 @@ internal sealed class FtpServerService(SettingsMonitor settings, ILoggerFactory 
             return;
         }
 
-        Console.WriteLine("Ferry stopping.");
+        Status("Ferry stopping.");
         await _server.StopAsync(cancellationToken);
         ProcessIdFile.Remove(settings.CurrentValue.DataDir);
     }
@@ -135,13 +138,16 @@ internal sealed class FtpServerService(SettingsMonitor settings, ILoggerFactory 
         Interlocked.Exchange(ref _privileges, null)?.Dispose();
     }
 
+    /// <summary>A line about the server itself ("Ferry ready: ..."): plain on a text console, a record (7130) in a JSON log.</summary>
+    private void Status(string line) => logs.WriteStatus(_logger, line);
+
     /// <summary>
     /// First start: with no users at all, create one with a random password and show it once,
     /// so the server is usable at once without ever allowing anonymous access. On a terminal it is
     /// printed; otherwise stdout is a log (systemd's journal, readable by the adm group, kept for
     /// weeks), so it goes to a file only this account may read, and the log names the file.
     /// </summary>
-    private static async Task CreateFirstUserAsync(IUserStore users, FerrySettings settings, CancellationToken cancellationToken)
+    private static async Task CreateFirstUserAsync(IUserStore users, FerrySettings settings, Action<string> status, CancellationToken cancellationToken)
     {
         if ((await users.ListAsync(cancellationToken)).Count > 0)
         {
@@ -163,6 +169,6 @@ internal sealed class FtpServerService(SettingsMonitor settings, ILoggerFactory 
         }
 
         var file = FirstLoginFile.Write(settings.DataDir, created + Environment.NewLine + Change + Environment.NewLine);
-        Console.WriteLine($"First start: created user '{FirstUserName}' (home {home}); its password is in {file} (mode 0600). Read it, change it with `ferry user passwd {FirstUserName}`, then delete the file.");
+        status($"First start: created user '{FirstUserName}' (home {home}); its password is in {file} (mode 0600). Read it, change it with `ferry user passwd {FirstUserName}`, then delete the file.");
     }
 }

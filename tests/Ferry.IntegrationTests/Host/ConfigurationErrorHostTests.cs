@@ -25,6 +25,9 @@ public sealed class ConfigurationErrorHostTests : IDisposable
     [InlineData(null, new[] { "--port", "abc" }, new[] { "--port", "'abc'", "not a whole number from 0 to 65535" })]
     [InlineData(null, new[] { "--prot", "2121" }, new[] { "unknown option --prot (did you mean --port?); see ferry serve --help" })]
     [InlineData(null, new[] { "--log-level", "Verbose" }, new[] { "LogLevel", "'Verbose'", "Trace, Debug, Information, Warning, Error" })]
+    [InlineData("""{ "Logging": { "Format": "Yaml" } }""", new string[0], new[] { "Logging:Format", "'Yaml'", "Text, Json" })]
+    [InlineData("""{ "Logging": { "File": "/tmp/" } }""", new string[0], new[] { "Logging:File", "'/tmp/'", "is a folder" })]
+    [InlineData("""{ "Logging": { "XferLog": "/nonexistent-ferry-folder/xferlog" } }""", new string[0], new[] { "Logging:XferLog", "folder that does not exist (/nonexistent-ferry-folder)" })]
     public async Task A_mistake_is_one_line_naming_the_setting_the_value_and_what_is_allowed(string? configJson, string[] flags, string[] expected)
     {
         var arguments = new List<string> { "serve", "--listen", "127.0.0.1", "--data-dir", DataDir };

@@ -14,6 +14,7 @@ namespace Ferry.IntegrationTests.Host;
 /// look like Ferry's own ban and failure records, with CR, NUL, ESC, quotes, backslashes and a
 /// Unicode line separator; then fail2ban's own tool reads that log with the filter we ship. Every
 /// failure and the one ban it finds must be 127.0.0.1's, the client's real address; no 203.0.113.x.
+/// The same holds for the JSON log (Logging:Format = Json, issue 14).
 /// </summary>
 public sealed class LogInjectionHostTests : IDisposable
 {
@@ -41,8 +42,10 @@ public sealed class LogInjectionHostTests : IDisposable
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "ferry-inject-" + Guid.NewGuid().ToString("N")[..12]);
 
-    [Fact]
-    public async Task Fail2ban_with_the_shipped_filter_finds_only_the_real_client_address_in_a_log_with_injection_attempts()
+    [Theory]
+    [InlineData("Text")]
+    [InlineData("Json")]
+    public async Task Fail2ban_with_the_shipped_filter_finds_only_the_real_client_address_in_a_log_with_injection_attempts(string format)
     {
         var dataDir = Path.Combine(_folder, "data");
         var home = Path.Combine(_folder, "home");
@@ -58,7 +61,8 @@ public sealed class LogInjectionHostTests : IDisposable
         var config = Path.Combine(_folder, "ferry.json");
         await File.WriteAllTextAsync(config, $$"""{ "Server": { "FailedLoginDelay": "00:00:00", "BanFailedLogins": {{failures}}, "BanAllowList": [] } }""");
         var port = FerryProcess.FreePort();
-        await using var server = FerryProcess.Start(null, "serve", "--listen", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture),
+        await using var server = FerryProcess.StartWithEnvironment(new Dictionary<string, string?> { ["FERRY_LOGGING__FORMAT"] = format }, null,
+            "serve", "--listen", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture),
             "--passive-ports", FerryProcess.FreePassiveRange(), "--data-dir", dataDir, "--config", config, "--log-level", "Debug");
         await server.WaitForReadyAsync();
         var endPoint = new IPEndPoint(IPAddress.Loopback, port);
@@ -85,13 +89,14 @@ public sealed class LogInjectionHostTests : IDisposable
 
         // The console logger writes from its own queue: wait (bounded) for the real ban line (the
         // injected names carry "Ferry[1006]" too, in their quoted Debug records, so wait for the whole line).
-        for (var wait = 0; wait < 100 && !server.Output.Contains("Ferry[1006] Banned 127.0.0.1", StringComparison.Ordinal); wait++)
+        var realBan = format == "Json" ? "\"EventId\":1006,\"EventName\":\"AddressBanned\",\"Message\":\"Banned 127.0.0.1 " : "Ferry[1006] Banned 127.0.0.1";
+        for (var wait = 0; wait < 100 && !server.Output.Contains(realBan, StringComparison.Ordinal); wait++)
         {
             await Task.Delay(100);
         }
 
         var output = server.Output;
-        Assert.Contains("Ferry[1006] Banned 127.0.0.1", output, StringComparison.Ordinal);
+        Assert.Contains(realBan, output, StringComparison.Ordinal);
 
         var log = Path.Combine(_folder, "ferry.log");
         await File.WriteAllTextAsync(log, output, new UTF8Encoding(false));

@@ -53,7 +53,14 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>The host as it goes into a URL ("[::1]" for IPv6).</summary>
     public string UrlHost => EndPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Host}]" : Host;
 
-    public static async Task<TestServer> StartAsync(
+    public static Task<TestServer> StartAsync(
+        Action<FtpServerOptions>? configure = null, string listenAddress = "127.0.0.1", TlsCertificateProvider? certificates = null, TimeProvider? time = null, RecordingLog? log = null,
+        Func<FtpUser, Storage.IFileSystem>? fileSystemFactory = null, Storage.FileSystemCapabilities? fileSystemCapabilities = null) =>
+        StartAsync([], configure, listenAddress, certificates, time, log, fileSystemFactory, fileSystemCapabilities);
+
+    /// <summary>As the other overload, with sinks for the server's transfer and audit records.</summary>
+    internal static async Task<TestServer> StartAsync(
+        IReadOnlyList<global::Ferry.Server.Diagnostics.IServerEventSink> eventSinks,
         Action<FtpServerOptions>? configure = null, string listenAddress = "127.0.0.1", TlsCertificateProvider? certificates = null, TimeProvider? time = null, RecordingLog? log = null,
         Func<FtpUser, Storage.IFileSystem>? fileSystemFactory = null, Storage.FileSystemCapabilities? fileSystemCapabilities = null)
     {
@@ -79,7 +86,10 @@ public sealed class TestServer : IAsyncDisposable
             ShutdownDrainTimeout = TimeSpan.Zero,
         };
         configure?.Invoke(options);
-        var server = new FtpServer(options, users, loggerFactory: log, time: time, fileSystemFactory: fileSystemFactory is null ? null : new DelegateFileSystemFactory(fileSystemFactory, fileSystemCapabilities ?? Storage.Local.LocalFileSystem.Supported), certificates: certificates ?? SharedCertificates.Value);
+        var server = new FtpServer(options, users, loggerFactory: log, time: time, fileSystemFactory: fileSystemFactory is null ? null : new DelegateFileSystemFactory(fileSystemFactory, fileSystemCapabilities ?? Storage.Local.LocalFileSystem.Supported), certificates: certificates ?? SharedCertificates.Value)
+        {
+            EventSinks = eventSinks,
+        };
         await server.StartAsync();
         return new TestServer(directory, server, users, log);
     }

@@ -25,7 +25,6 @@ public sealed class FerryLogParameterTests
         "ReloadKeptSetting.setting",    // a setting's name
         "Reloaded.fingerprint",         // a certificate hash in hex
         "TransferThrottled.direction",
-        "PermissionDenied.verb",        // the command table's verb, not the client's spelling
         "PrivilegesDropped.user",       // RunAsUser, from the configuration
         "SharedRunAsUser.user",
         "UploadMethod.verb",
@@ -57,6 +56,25 @@ public sealed class FerryLogParameterTests
         "OsPermissionRefused.home",     // the user's home, from the user store (set by the admin)
         "CommandNeedsCapability.verb",  // the command table's verb
         "UploadChownFailed.error",      // fchown(2)'s errno description
+        "AuditDone.outcome",            // "done" / "refused"
+        "AuditDone.action",             // AuditActions.Name: fixed words
+        "AuditDone.verb",               // the command table's verb (or "SITE CHMOD")
+        "AuditDoneWithTarget.outcome",
+        "AuditDoneWithTarget.action",
+        "AuditDoneWithTarget.verb",
+        "AuditRefused.outcome",
+        "AuditRefused.action",
+        "AuditRefused.verb",
+        "AuditRefusedWithTarget.outcome",
+        "AuditRefusedWithTarget.action",
+        "AuditRefusedWithTarget.verb",
+        "LogFileProblem.log",           // "xferlog", "log file"
+        "LogFileProblem.problem",       // BackgroundLineWriter's wording with the configured path and an errno description
+        "LogFilesReopened.files",       // the configured paths
+        "AdminAction.actor",            // the operating-system account that ran `ferry user`
+        "AdminAction.action",           // fixed words of UserCommands
+        "AdminAction.detail",           // permissions, home and limits as UserCommands formats them
+        "Status.status",                // ServeCommand's own lines ("Ferry ready: ...")
     ];
 
     [Fact]

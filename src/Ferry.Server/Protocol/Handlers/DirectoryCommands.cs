@@ -1,4 +1,5 @@
 using Ferry.Server.Connections;
+using Ferry.Server.Diagnostics;
 using Ferry.Server.Storage;
 
 namespace Ferry.Server.Protocol.Handlers;
@@ -42,7 +43,8 @@ internal static class DirectoryCommands
             return;
         }
 
-        await connection.Session.FileSystem!.CreateDirectoryAsync(target, connection.Closing);
+        var fileSystem = connection.Session.FileSystem!;
+        await AuditTrail.RunAsync(connection, AuditAction.MakeDirectory, target, null, () => fileSystem.CreateDirectoryAsync(target, connection.Closing));
         await connection.ReplyAsync(FtpReplyCode.PathCreated, Quote(target) + " created.");
     }
 
@@ -53,7 +55,8 @@ internal static class DirectoryCommands
             return;
         }
 
-        await connection.Session.FileSystem!.DeleteDirectoryAsync(target, connection.Closing);
+        var fileSystem = connection.Session.FileSystem!;
+        await AuditTrail.RunAsync(connection, AuditAction.RemoveDirectory, target, null, () => fileSystem.DeleteDirectoryAsync(target, connection.Closing));
         await connection.ReplyAsync(FtpReplyCode.FileActionOkay, "Directory removed.");
     }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using Ferry.Server.Connections;
 using Ferry.Server.DataChannels;
+using Ferry.Server.Diagnostics;
 using Ferry.Server.Security;
 using Ferry.Server.Storage;
 using Ferry.Server.Storage.Checksums;
@@ -20,7 +21,8 @@ internal static class FileCommands
             return;
         }
 
-        await connection.Session.FileSystem!.DeleteFileAsync(path, connection.Closing);
+        var fileSystem = connection.Session.FileSystem!;
+        await AuditTrail.RunAsync(connection, AuditAction.Delete, path, null, () => fileSystem.DeleteFileAsync(path, connection.Closing));
         await connection.ReplyAsync(FtpReplyCode.FileActionOkay, "File deleted.");
     }
 
@@ -39,6 +41,7 @@ internal static class FileCommands
 
         if (source.IsRoot || await connection.Session.FileSystem!.GetEntryAsync(source, connection.Closing) is null)
         {
+            AuditTrail.Refused(connection, AuditTrail.CurrentVerb(connection), AuditAction.Rename, source.Value, null, "No such file or directory.");
             await connection.ReplyAsync(FtpReplyCode.FileUnavailable, "No such file or directory.");
             return;
         }
@@ -65,7 +68,7 @@ internal static class FileCommands
             return;
         }
 
-        await fileSystem.RenameAsync(source, target, connection.Closing);
+        await AuditTrail.RunAsync(connection, AuditAction.Rename, source, target, () => fileSystem.RenameAsync(source, target, connection.Closing));
         await connection.ReplyAsync(FtpReplyCode.FileActionOkay, "Rename successful.");
     }
 
@@ -161,7 +164,8 @@ internal static class FileCommands
         }
 
         // Through the helper so an upload's kept SHA-256 survives the MFMT that clients send after it.
-        await KeptChecksumAcrossTimeChange.SetModificationTimeAsync(fileSystem, target, time, connection.Closing);
+        await AuditTrail.RunAsync(connection, AuditAction.SetModifiedTime, target, null,
+            () => KeptChecksumAcrossTimeChange.SetModificationTimeAsync(fileSystem, target, time, connection.Closing));
         await connection.ReplyAsync(FtpReplyCode.FileStatus, "Modify=" + time.ToString(TimestampFormat, CultureInfo.InvariantCulture) + "; " + path);
     }
 

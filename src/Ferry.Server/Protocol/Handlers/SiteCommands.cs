@@ -1,4 +1,5 @@
 using Ferry.Server.Connections;
+using Ferry.Server.Diagnostics;
 using Ferry.Server.Security;
 using Ferry.Server.Storage;
 
@@ -52,6 +53,7 @@ internal static class SiteCommands
 
         if (RefusalOf(path, mode) is { } reason)
         {
+            AuditTrail.Refused(connection, AuditTrail.CurrentVerb(connection), AuditAction.Chmod, path.Value, null, reason);
             await connection.ReplyAsync(FtpReplyCode.FileUnavailable, reason);
             return;
         }
@@ -62,7 +64,8 @@ internal static class SiteCommands
             return;
         }
 
-        await session.FileSystem.SetUnixModeAsync(path, mode, connection.Closing);
+        var fileSystem = session.FileSystem;
+        await AuditTrail.RunAsync(connection, AuditAction.Chmod, path, null, () => fileSystem.SetUnixModeAsync(path, mode, connection.Closing));
         await connection.ReplyAsync(FtpReplyCode.CommandOkay, "SITE CHMOD command successful.");
     }
 

@@ -24,6 +24,7 @@ internal static class TransferCommands
         var entry = await fileSystem.GetEntryAsync(path, connection.Closing);
         if (entry is null || entry.IsDirectory)
         {
+            AuditTrail.Refused(connection, "RETR", AuditAction.Download, path.Value, null, entry is null ? "No such file." : "Not a regular file.");
             await TransferRunner.RefuseAsync(connection, (FtpReplyCode.FileUnavailable, entry is null ? "No such file." : "Not a regular file."));
             return;
         }
@@ -106,6 +107,7 @@ internal static class TransferCommands
             catch (StorageException e)
             {
                 OsPermissionRefusal.LogOnce(connection, e, "STOU", candidate.Value);
+                AuditTrail.Refused(connection, "STOU", AuditAction.Upload, candidate.Value, null, AuditTrail.StorageReason(e.Kind));
                 await TransferRunner.RefuseAsync(connection, StorageReplies.For(e.Kind));
                 return;
             }
@@ -246,6 +248,7 @@ internal static class TransferCommands
             // open(2) with O_EXCL says EEXIST for a directory too; that is not an overwrite.
             if (await connection.Session.FileSystem!.GetEntryAsync(created, connection.Closing) is { IsDirectory: true })
             {
+                AuditTrail.Refused(connection, verb, AuditTrail.CurrentAction(connection), created.Value, null, AuditTrail.StorageReason(StorageErrorKind.IsADirectory));
                 await TransferRunner.RefuseAsync(connection, StorageReplies.For(StorageErrorKind.IsADirectory));
                 return null;
             }
@@ -256,6 +259,7 @@ internal static class TransferCommands
         catch (StorageException e)
         {
             OsPermissionRefusal.LogOnce(connection, e, verb, path.Value);
+            AuditTrail.Refused(connection, verb, AuditTrail.CurrentAction(connection), path.Value, null, AuditTrail.StorageReason(e.Kind));
             await TransferRunner.RefuseAsync(connection, StorageReplies.For(e.Kind));
             return null;
         }
