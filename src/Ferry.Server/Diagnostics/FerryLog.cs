@@ -199,4 +199,17 @@ internal static partial class FerryLog
 
     [LoggerMessage(5602, LogLevel.Warning, "Setting the owner of {Path} (user {User}) to {Uid}:{Gid} failed ({Error}); the entry is kept. The server needs CAP_CHOWN (root) for UploadOwner/UploadGroup")]
     public static partial void UploadChownFailed(ILogger logger, ClientText user, ClientText path, int uid, int gid, string error);
+
+    // Metrics, health and OpenTelemetry export (issue 14): 7000-7049.
+    [LoggerMessage(7000, LogLevel.Information, "Operations listener on {Url}: {Paths}")]
+    public static partial void OperationsListening(ILogger logger, string url, string paths);
+
+    [LoggerMessage(7001, LogLevel.Warning, "The operations listener on {Url} is reachable from other hosts (Operations:AllowRemote) and has no authentication: keep it behind a firewall or a reverse proxy")]
+    public static partial void OperationsListenerRemote(ILogger logger, string url);
+
+    [LoggerMessage(7002, LogLevel.Information, "Exporting {Signals} over OTLP ({Protocol}) to {Endpoint}")]
+    public static partial void OtlpExporting(ILogger logger, string signals, string protocol, string endpoint);
+
+    [LoggerMessage(7003, LogLevel.Information, "Operations listener stopped")]
+    public static partial void OperationsStopped(ILogger logger);
 }

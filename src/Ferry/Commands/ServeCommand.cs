@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Ferry.Configuration;
 using Ferry.Hosting;
+using Ferry.Operations;
 using Ferry.Privileges;
 using Ferry.Server;
 using Ferry.Server.Diagnostics;
@@ -130,6 +131,22 @@ internal static class ServeCommand
             return 1;
         }
 
+        // Operations (issue 14): metrics, /healthz, /readyz, OTLP. Its own small host until `ferry serve`
+        // runs on the Generic Host, where it becomes services.AddFerryOperations(settings.Operations).
+        // Started before users.db is opened: /readyz says "not ready" until the store answers.
+        OperationsHost? operations;
+        try
+        {
+            operations = await OperationsHost.StartAsync(settings.Operations, new FtpServerHealth(server, users, certificates), loggerFactory, stop.Token);
+        }
+        catch (OperationsStartException e)
+        {
+            await Console.Error.WriteLineAsync("ferry: " + e.Message);
+            return 1;
+        }
+
+        await using var operationsScope = operations;
+
         // Only now, with every setting checked and the ports bound, is anything written for users:
         // a start that fails leaves no users.db and prints no password nobody can use.
         using var store = CommonOptions.OpenUsers(settings);
@@ -157,6 +174,11 @@ internal static class ServeCommand
         }
 
         Console.WriteLine("Ferry stopping.");
+        if (operations is not null)
+        {
+            await operations.StopAsync();
+        }
+
         await server.StopAsync(CancellationToken.None);
         return 0;
     }

@@ -29,7 +29,15 @@ internal sealed class FerrySettings
         {
             yield return $"RunAsUser: '{RunAsUser}' must name an unprivileged account (the process that talks to clients never runs as root).";
         }
+
+        foreach (var error in Operations.Validate())
+        {
+            yield return "Operations:" + error;
+        }
     }
 
     public FtpServerOptions Server { get; set; } = new();
+
+    /// <summary>Monitoring: the operations HTTP listener (/metrics, /healthz, /readyz) and OpenTelemetry export; all off by default.</summary>
+    public OperationsSettings Operations { get; set; } = new();
 }
