@@ -115,6 +115,12 @@ internal sealed class FerryMetrics : IDisposable
     /// <summary>Everything one transfer adds, once, as it ends.</summary>
     public void TransferEnded(in TransferRecord transfer, TransferThrottle? throttle)
     {
+        if (!(_transfers.Enabled || _transferIo.Enabled || _transferDuration.Enabled || _listingDuration.Enabled
+            || _rateLimitWaits.Enabled || _rateLimitWaitTime.Enabled))
+        {
+            return;
+        }
+
         var direction = DirectionName(transfer.Use);
         var result = TransferResult.Of(transfer);
         if (_transfers.Enabled)
