@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 CACHE = os.path.join(BENCH, ".cache")
@@ -49,6 +50,10 @@ NO_CACHE_PORT, NO_CACHE_PASSIVE = 3213, (5000, 5999)
 # scenario beside the others, to price one feature (atomic uploads, upload checksums) in one run.
 VARIANT_PORTS = [3214, 3215, 3216]
 VARIANT_PASSIVE = [(4000, 4999), (3300, 3999), (2000, 2999)]
+# Variant keys that are not Server settings ("Section:Key" names any other section).
+TOP_LEVEL_SETTINGS = {"DataDir", "LogLevel", "RunAsUser"}
+# A variant with Operations:Listen is scraped every second by one Prometheus the suite starts here.
+PROMETHEUS_PORT = 3220
 
 
 def log(message):
@@ -308,7 +313,15 @@ def setup_ferry(work, hashed, cert, key, name="ferry", port=PORTS["ferry"], pass
             "IdleTimeout": "01:00:00", "LoginTimeout": "00:10:00",
         },
     }
-    config["Server"].update(settings or {})
+    for setting, value in (settings or {}).items():
+        # "Operations:Listen" goes into its section, "LogLevel" (a top-level key) to the top, the rest under "Server".
+        if ":" in setting:
+            section, _, key_in_section = setting.partition(":")
+            config.setdefault(section, {})[key_in_section] = value
+        elif setting in TOP_LEVEL_SETTINGS:
+            config[setting] = value
+        else:
+            config["Server"][setting] = value
     if not login_cache:
         # Every login hashed, as the anchors (which have no such cache) do: docs/benchmarks.md.
         config["Server"]["VerifiedLoginCacheTime"] = "00:00:00"
@@ -475,10 +488,14 @@ METRICS = [
     ("list", "LIST 10,000 entries, ms", lambda r: r.get("median_ms"), False),
     ("mlsd", "MLSD 10,000 entries, ms", lambda r: r.get("median_ms"), False),
     ("small_files", "4 KiB files STOR+RETR, files/s", lambda r: r.get("files_per_s"), True),
+    ("many_retr_cpu", "N×10 MiB RETR, server CPU s", lambda r: r.get("server_cpu_s") if r.get("completed") == r.get("clients") else None, False),
+    ("many_stor_cpu", "N×10 MiB STOR, server CPU s", lambda r: r.get("server_cpu_s") if r.get("completed") == r.get("clients") else None, False),
+    ("small_files_cpu", "4 KiB files STOR+RETR, server CPU s", lambda r: r.get("server_cpu_s"), False),
     ("cpu_per_gib", "server CPU s per GiB (plain RETR+STOR)", None, False),
 ]
 
 SOURCE = {"many_retr_p99": "many_retr", "many_stor_p99": "many_stor", "login_cpu_ms": "login_storm",
+          "many_retr_cpu": "many_retr", "many_stor_cpu": "many_stor", "small_files_cpu": "small_files",
           "idle_1000_held": "idle_1000", "idle_10000_held": "idle_10000"}
 
 
@@ -598,8 +615,53 @@ def sorted_debs(package):
 
 # ---------------------------------------------------------------------------------------- main
 
+class Prometheus:
+    """Prometheus (Debian's package) scraping the variants' /metrics every second, as a monitored server is."""
+
+    def __init__(self, work, targets):
+        self.folder = os.path.join(work, "prometheus")
+        os.makedirs(self.folder, exist_ok=True)
+        self.targets = targets
+        self.process = None
+
+    def start(self):
+        config = os.path.join(self.folder, "prometheus.yml")
+        with open(config, "w") as out:
+            out.write("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: ferry\n"
+                      f"    static_configs:\n      - targets: {json.dumps(self.targets)}\n")
+        self.process = subprocess.Popen(
+            ["prometheus", f"--config.file={config}", f"--storage.tsdb.path={self.folder}/data",
+             f"--web.listen-address=127.0.0.1:{PROMETHEUS_PORT}"],
+            stdout=open(os.path.join(self.folder, "prometheus.log"), "w"), stderr=subprocess.STDOUT, start_new_session=True)
+        # The first scrape comes 5-6 s after start (shared/ENGINES.md): wait for it, so every round is scraped.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                query = f"http://127.0.0.1:{PROMETHEUS_PORT}/api/v1/query?query=up"
+                with urllib.request.urlopen(query, timeout=2) as response:
+                    result = json.load(response)["data"]["result"]
+                if len(result) == len(self.targets) and all(sample["value"][1] == "1" for sample in result):
+                    return
+            except (OSError, ValueError, KeyError):
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"prometheus did not scrape {self.targets} within 30 s; see {self.folder}/prometheus.log")
+
+    def scrapes(self):
+        """How many scrapes of each target succeeded so far (proof the variant was scraped throughout)."""
+        query = "count_over_time(up[1h])"
+        with urllib.request.urlopen(f"http://127.0.0.1:{PROMETHEUS_PORT}/api/v1/query?query={query}", timeout=5) as response:
+            return {sample["metric"]["instance"]: int(float(sample["value"][1])) for sample in json.load(response)["data"]["result"]}
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(10)
+
+
 def parse_variant(text):
-    """"inplace:AtomicUploads=false" -> ("ferry_inplace", {"AtomicUploads": False}); values are JSON when they parse."""
+    """"inplace:AtomicUploads=false" -> ("ferry_inplace", {"AtomicUploads": False}); values are JSON when they parse.
+    A key may name another section ("Operations:Listen=127.0.0.1:9131") or a top-level key ("LogLevel=Information")."""
     name, _, pairs = text.partition(":")
     if not name.isidentifier() or not pairs:
         sys.exit(f"bench: --ferry-variant {text!r}: expected NAME:KEY=VALUE[,KEY=VALUE]")
@@ -654,7 +716,7 @@ def main():
     hashed = run(["openssl", "passwd", "-6", "-salt", secrets.token_hex(8), PASSWORD]).stdout.strip()
     log(f"work folder {work}; SHA-512 crypt at 5,000 rounds (glibc's default) for every server")
     created_user = create_system_user(work, hashed)
-    servers, no_cache = [], None
+    servers, no_cache, prometheus = [], None, None
     try:
         cert, key = make_certificate(work)
         log(f"writing test files ({big_mib} MiB, 10 MiB, 10,000-entry folder per server)")
@@ -670,6 +732,13 @@ def main():
         for server in servers:
             server.start()
             log(f"{server.name} up on 127.0.0.1:{server.port}")
+        scraped = [settings["Operations:Listen"] for _, settings in variants if "Operations:Listen" in settings]
+        if scraped:
+            if not shutil.which("prometheus"):
+                sys.exit("bench: a variant sets Operations:Listen, but prometheus is not installed (apt-get install prometheus)")
+            prometheus = Prometheus(work, scraped)
+            prometheus.start()
+            log(f"prometheus scraping {scraped} every second")
 
         limits = machine_limits(args, work)
         log(f"machine limits: {limits}")
@@ -705,6 +774,8 @@ def main():
                     samples[no_cache.name].setdefault(key, []).append(result)
                     log(f"round {round_index + 1} login_storm ferry (cache off): {json.dumps(result)[:300]}")
 
+        if prometheus:
+            log(f"prometheus scrapes so far: {prometheus.scrapes()}")
         table = medians(samples)
         columns = [server.name for server in servers] + (["ferry_pbkdf2"] if ferry else []) + ([no_cache.name] if no_cache else [])
         anchors = [server.name for server in servers if not server.name.startswith("ferry")]
@@ -723,6 +794,8 @@ def main():
         print(markdown)
         log(f"written {args.out}/bench-{stamp}.md and .json")
     finally:
+        if prometheus:
+            prometheus.stop()
         for server in servers + ([no_cache] if no_cache else []):
             server.stop()
         if os.path.exists("/etc/pam.d/ferry-bench-vsftpd"):

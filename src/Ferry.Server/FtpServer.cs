@@ -165,6 +165,15 @@ public sealed class FtpServer : IAsyncDisposable
     /// <summary>Sessions counted against MaxSessions: from accept until every resource of the session is released.</summary>
     public int ActiveSessions => _context.Admission.Sessions;
 
+    /// <summary>Started and not stopping: the accept loops run (health: "listening").</summary>
+    public bool IsAccepting => _listener is not null && !_stopping.IsCancellationRequested;
+
+    /// <summary>The passive listeners open and the range's size (health: "passive ports").</summary>
+    internal PassivePortPool PassivePorts => _context.PassivePorts;
+
+    /// <summary>This server's meter "Ferry" and its instruments.</summary>
+    internal FerryMetrics Metrics => _context.Metrics;
+
     /// <summary>
     /// Binds (itself, or through the injected <see cref="IPrivilegedSocketSource"/>) and starts
     /// accepting. A port in use throws <see cref="SocketException"/> (AddressAlreadyInUse).
@@ -323,6 +332,7 @@ public sealed class FtpServer : IAsyncDisposable
         await StopAsync(timeout.Token);
         _stopping.Dispose();
         _acceptFailures.Dispose();
+        _context.Metrics.Dispose();
     }
 
     private async Task AcceptLoopAsync(Socket listener, bool implicitTls)

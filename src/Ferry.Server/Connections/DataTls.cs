@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using Ferry.Server.DataChannels;
+using Ferry.Server.Diagnostics;
 using Ferry.Server.Security.Tls;
 
 namespace Ferry.Server.Connections;
@@ -49,6 +50,7 @@ internal static class DataTls
             throw;
         }
 
+        connection.Server.Metrics.TlsHandshake(TlsConnectionKind.Data, tls, connection.Server.SessionReuse.Available);
         TlsRenegotiation.Refuse(tls);
 
         // RFC 4217 §10 leaves it to the server to tie a data connection to its control connection:

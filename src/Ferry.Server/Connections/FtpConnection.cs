@@ -45,6 +45,8 @@ internal sealed class FtpConnection : IAsyncDisposable
     private readonly CancellationTokenSource _closing = new();
     private DataTransfer? _transfer;
     private volatile bool _closeRequested;
+    private int _end = NoEndYet;
+    private const int NoEndYet = -1;
 
     // admission: this connection's places in the session budgets; it follows logins (TrackLogin), the server gives them back at the end.
     public FtpConnection(long id, Socket socket, FtpServerContext server, AdmissionTicket? admission = null)
@@ -174,14 +176,17 @@ internal sealed class FtpConnection : IAsyncDisposable
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or AuthenticationException)
         {
             // The client vanished, failed its TLS handshake, or the server is stopping: nothing to answer.
+            NoteEnd(e is AuthenticationException ? SessionEnd.TlsFailed : SessionEnd.ClientClosed);
         }
         catch (Exception e)
         {
+            NoteEnd(SessionEnd.Error);
             FerryLog.SessionFaulted(Logger, Id, e);
         }
         finally
         {
             FerryLog.SessionEnded(Logger, Id, Session.UserNameForLog, Server.Time.GetElapsedTime(_startedAt).TotalSeconds);
+            Server.Metrics.SessionEnded(HowItEnded());
         }
     }
 
@@ -202,6 +207,7 @@ internal sealed class FtpConnection : IAsyncDisposable
             return;
         }
 
+        NoteEnd(SessionEnd.Timeout);
         var reason = Session.IsLoggedIn
             ? $"Idle timeout ({limit.TotalSeconds:0} s without a command): closing control connection."
             : $"Login timeout ({limit.TotalSeconds:0} s): closing control connection.";
@@ -227,6 +233,7 @@ internal sealed class FtpConnection : IAsyncDisposable
         _admission?.AwaitFirstCommand(() =>
         {
             FerryLog.EvictedForNewerConnection(Logger, Id);
+            NoteEnd(SessionEnd.Evicted);
             _ = ShutdownAsync("Too many connections waiting for a first command: closing the oldest.", TimeSpan.FromSeconds(5));
         });
     }
@@ -240,6 +247,7 @@ internal sealed class FtpConnection : IAsyncDisposable
         }
 
         var timeout = Options.FirstCommandTimeout;
+        NoteEnd(SessionEnd.Timeout);
         FerryLog.FirstCommandTimedOut(Logger, Id, timeout);
         _ = ShutdownAsync($"No command within {timeout.TotalSeconds:0} s of the greeting: closing control connection.", TimeSpan.FromSeconds(5));
     }
@@ -270,6 +278,23 @@ internal sealed class FtpConnection : IAsyncDisposable
         {
             // The session is ending.
         }
+    }
+
+    /// <summary>Remembers why the session ends, for the ferry.sessions metric; the first reason given stands.</summary>
+    private void NoteEnd(SessionEnd end) => Interlocked.CompareExchange(ref _end, (int)end, NoEndYet);
+
+    /// <summary>Why the session ended: a reason noted on the way, else what the command loop's end says.</summary>
+    private SessionEnd HowItEnded()
+    {
+        var noted = Volatile.Read(ref _end);
+        if (noted != NoEndYet)
+        {
+            return (SessionEnd)noted;
+        }
+
+        // The command loop ended without an exception: QUIT, the server closing after a refusal
+        // (RequestClose: ban, too many failed logins), or the client's FIN.
+        return ClientSaidQuit ? SessionEnd.Quit : _closeRequested ? SessionEnd.ServerClosed : SessionEnd.ClientClosed;
     }
 
     /// <summary>Sends one reply; text with line breaks becomes a multi-line reply (RFC 959 §4.2).</summary>
@@ -323,6 +348,8 @@ internal sealed class FtpConnection : IAsyncDisposable
     /// </summary>
     public async Task ShutdownAsync(string reason, TimeSpan grace)
     {
+        // The timers and eviction said why before calling; otherwise it is the server stopping.
+        NoteEnd(SessionEnd.Shutdown);
         CurrentTransfer?.Abort();
         using var timeout = new CancellationTokenSource(grace, Server.Time);
         try
@@ -632,6 +659,7 @@ internal sealed class FtpConnection : IAsyncDisposable
         if (gone)
         {
             FerryLog.ClientLeftDuringCommand(Logger, Id, verb);
+            NoteEnd(SessionEnd.ClientClosed);
             RequestClose();
             await _closing.CancelAsync();
         }
@@ -645,9 +673,18 @@ internal sealed class FtpConnection : IAsyncDisposable
         TlsServerOptions = certificates.CreateServerOptions();
         using (var timeout = new CancellationTokenSource(Options.TlsHandshakeTimeout, Server.Time))
         {
-            await tls.AuthenticateAsServerAsync(TlsServerOptions, timeout.Token);
+            try
+            {
+                await tls.AuthenticateAsServerAsync(TlsServerOptions, timeout.Token);
+            }
+            catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException && !_closing.IsCancellationRequested)
+            {
+                NoteEnd(SessionEnd.TlsFailed);
+                throw;
+            }
         }
 
+        Server.Metrics.TlsHandshake(TlsConnectionKind.Control, tls, Server.SessionReuse.Available);
         TlsRenegotiation.Refuse(tls);
         _controlTlsIdentity = Server.SessionReuse.AdoptControl(tls);
         _tlsTicketsOwed = 2;

@@ -28,9 +28,10 @@ internal sealed class FtpServerContext
         Logger = logger;
         RateLimits = new RateLimitRegistry(options, time);
         PassivePorts = new PassivePortPool(options.ParsedPassivePorts);
+        Metrics = new FerryMetrics(() => (Admission!.Sessions, Admission.UnauthenticatedSessions), PassivePorts);
         SessionReuse = new SessionReuseGuard(options);
         SessionsPerUser = new SessionCounter<string>();
-        Bans = new AddressBans(options, time, logger);
+        Bans = new AddressBans(options, time, logger, Metrics);
         Admission = new AdmissionControl(options, Bans.Key);
         PassiveListeners = new PassiveListenerBudget(options.MaxPassiveListenersPerAddress, Bans.Key);
         Logins = new LoginDefences(options, Bans, authenticator, time, logger);
@@ -101,6 +102,9 @@ internal sealed class FtpServerContext
 
     /// <summary>Where finished transfers and audited operations are reported (xferlog, audit log, hooks).</summary>
     public ServerEvents Events { get; set; } = new();
+
+    /// <summary>The server's meter and instruments (FerryMetrics): recorded at session, login, transfer and TLS events.</summary>
+    public FerryMetrics Metrics { get; }
 
     /// <summary>Null when the server offers no TLS at all.</summary>
     public TlsCertificateProvider? Certificates { get; }

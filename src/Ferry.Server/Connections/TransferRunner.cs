@@ -164,6 +164,7 @@ internal static class TransferRunner
         var completed = false;
         var started = connection.Server.Time.GetTimestamp();
         var result = "failed";
+        var activity = FerryTracing.StartTransfer(connection, direction, path);
 
         // A failed transfer's file is aborted before its final reply, so a client that reconnects
         // at once (curl -C -, lftp put -c) finds what the abort left: a kept partial, or nothing.
@@ -324,10 +325,13 @@ internal static class TransferRunner
             var duration = connection.Server.Time.GetElapsedTime(started);
             FerryLog.Transfer(connection.Logger, connection.Id, direction, path.Value, connection.Session.UserNameForLog,
                 transfer.BytesTransferred, duration.TotalSeconds, result);
-            connection.Server.Events.TransferEnded(new TransferRecord(
+            var record = new TransferRecord(
                 connection.Id, connection.RemoteAddress, connection.Session.UserNameForLog, connection.Session.IsAnonymous,
                 direction, use,
-                path.Value, transfer.BytesTransferred, duration, connection.Session.TransferType, protect, connection.IsSecure, completed, result));
+                path.Value, transfer.BytesTransferred, duration, connection.Session.TransferType, protect, connection.IsSecure, completed, result);
+            connection.Server.Events.TransferEnded(record);
+            connection.Server.Metrics.TransferEnded(record, transfer.Throttle);
+            FerryTracing.EndTransfer(activity, record);
             if (uploading && completed)
             {
                 // A change to the files: the audit record follows the transfer's own line.

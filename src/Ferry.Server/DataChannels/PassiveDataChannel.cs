@@ -20,6 +20,7 @@ internal sealed class PassiveDataChannel : IDataChannel
     private readonly ILogger _logger;
     private readonly long _sessionId;
     private readonly PassiveListenerReservation _reservation;
+    private readonly PassivePortPool? _pool;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Task<Socket> _accepted;
     private readonly Task<ProtectedDataConnection>? _secured;
@@ -30,10 +31,12 @@ internal sealed class PassiveDataChannel : IDataChannel
 
     // reservation: this listener's place in MaxPassiveListenersPerAddress, given back once a transfer has its connection, the wait is over or the channel closes.
     // secureAtAccept: the TLS handshake to start on the accepted connection (PROT P), or null.
+    // pool: where the listener came from; it is handed back once, when the listener closes.
     public PassiveDataChannel(Socket listener, IPAddress expectedPeer, TimeSpan timeout, TimeProvider time, ILogger logger, long sessionId, PassiveListenerReservation reservation,
-        Func<Socket, Action, CancellationToken, Task<ProtectedDataConnection>>? secureAtAccept = null)
+        Func<Socket, Action, CancellationToken, Task<ProtectedDataConnection>>? secureAtAccept = null, PassivePortPool? pool = null)
     {
         _listener = listener;
+        _pool = pool;
         _reservation = reservation;
         _expectedPeer = expectedPeer;
         _logger = logger;
@@ -158,7 +161,9 @@ internal sealed class PassiveDataChannel : IDataChannel
         finally
         {
             // One connection per listener: stop listening as soon as it is made (or given up).
+            // This runs once per channel, whatever ends the wait, so the pool's count stays exact.
             _listener.Dispose();
+            _pool?.Return();
         }
     }
 }

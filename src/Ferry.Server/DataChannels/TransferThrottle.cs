@@ -13,6 +13,7 @@ internal sealed class TransferThrottle : IDisposable
     private Action? _release;
     private volatile bool _waiting;
     private long _waitEvents;
+    private long _waitedTicks;
 
     public TransferThrottle(RateBucket? session, RateBucket? user, RateBucket? server, TimeProvider time, Action? release)
     {
@@ -48,6 +49,12 @@ internal sealed class TransferThrottle : IDisposable
     /// <summary>Counts every start and end of a wait: progress of ours the watchdog can see between two checks.</summary>
     public long WaitEvents => Interlocked.Read(ref _waitEvents);
 
+    /// <summary>Waits so far (each one started and ended), for the metrics at the transfer's end.</summary>
+    public long Waits => WaitEvents / 2;
+
+    /// <summary>Time spent waiting so far, for the metrics at the transfer's end.</summary>
+    public TimeSpan WaitedTime => TimeSpan.FromTicks(Interlocked.Read(ref _waitedTicks));
+
     /// <summary>
     /// Waits until <paramref name="bytes"/> may move under every limit. Buckets are asked one after
     /// the other, the shared ones last, so a shared bucket's share is taken just before the bytes
@@ -74,6 +81,7 @@ internal sealed class TransferThrottle : IDisposable
     {
         _waiting = true;
         Interlocked.Increment(ref _waitEvents);
+        var since = _time.GetTimestamp();
         try
         {
             while (true)
@@ -107,6 +115,7 @@ internal sealed class TransferThrottle : IDisposable
         finally
         {
             _waiting = false;
+            Interlocked.Add(ref _waitedTicks, _time.GetElapsedTime(since).Ticks);
             Interlocked.Increment(ref _waitEvents);
         }
     }

@@ -239,4 +239,16 @@ internal static partial class FerryLog
     // What `ferry serve` says about itself ("Ferry ready: ...") as a record, for JSON logs.
     [LoggerMessage(7130, LogLevel.Information, "{Status}")]
     public static partial void Status(ILogger logger, string status);
+    // Metrics, health and OpenTelemetry export (issue 14): 7000-7049.
+    [LoggerMessage(7000, LogLevel.Information, "Operations listener on {Url}: {Paths}")]
+    public static partial void OperationsListening(ILogger logger, string url, string paths);
+
+    [LoggerMessage(7001, LogLevel.Warning, "The operations listener on {Url} is reachable from other hosts (Operations:AllowRemote) and has no authentication: keep it behind a firewall or a reverse proxy")]
+    public static partial void OperationsListenerRemote(ILogger logger, string url);
+
+    [LoggerMessage(7002, LogLevel.Information, "Exporting {Signals} over OTLP ({Protocol}) to {Endpoint}")]
+    public static partial void OtlpExporting(ILogger logger, string signals, string protocol, string endpoint);
+
+    [LoggerMessage(7003, LogLevel.Information, "Operations listener stopped")]
+    public static partial void OperationsStopped(ILogger logger);
 }

@@ -32,11 +32,13 @@ internal sealed class AddressBans
     private FtpServerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly FerryMetrics? _metrics;
     private long _lastSweepTicks;
 
-    public AddressBans(FtpServerOptions options, TimeProvider time, ILogger? logger = null)
+    public AddressBans(FtpServerOptions options, TimeProvider time, ILogger? logger = null, FerryMetrics? metrics = null)
     {
         _options = options;
+        _metrics = metrics;
         _time = time;
         _logger = logger ?? NullLogger.Instance;
         _allowed = [.. options.BanAllowList.Select(AddressRules.ParseNetwork)];
@@ -180,7 +182,13 @@ internal sealed class AddressBans
             record.BannedUntil = now + _options.BanDuration;
             return (FailureReservation.Banned, record.BannedUntil);
         }, out var until);
-        return until == default ? null : until;
+        if (until == default)
+        {
+            return null;
+        }
+
+        _metrics?.Banned();
+        return until;
     }
 
     /// <summary>The banned network of <paramref name="address"/> in CIDR form, for the log.</summary>

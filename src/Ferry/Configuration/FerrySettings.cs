@@ -37,7 +37,15 @@ internal sealed class FerrySettings
         {
             yield return problem;
         }
+
+        foreach (var error in Operations.Validate())
+        {
+            yield return "Operations:" + error;
+        }
     }
 
     public FtpServerOptions Server { get; set; } = new();
+
+    /// <summary>Monitoring: the operations HTTP listener (/metrics, /healthz, /readyz) and OpenTelemetry export; all off by default.</summary>
+    public OperationsSettings Operations { get; set; } = new();
 }

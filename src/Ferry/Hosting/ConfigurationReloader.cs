@@ -121,6 +121,13 @@ internal sealed class ConfigurationReloader(
             next.Logging = running.Logging;
         }
 
+        if (System.Text.Json.JsonSerializer.Serialize(next.Operations) != System.Text.Json.JsonSerializer.Serialize(running.Operations))
+        {
+            // The listener and the exporters are built once, at start.
+            hostKept.Add("Operations");
+            next.Operations = running.Operations;
+        }
+
         foreach (var name in hostKept.Concat(kept.Select(name => "Server:" + name)))
         {
             FerryLog.ReloadKeptSetting(_logger, name);

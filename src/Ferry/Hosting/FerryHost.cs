@@ -1,4 +1,5 @@
 using Ferry.Logging;
+using Ferry.Operations;
 using Ferry.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,8 +10,9 @@ namespace Ferry.Hosting;
 
 /// <summary>
 /// `ferry serve` as a Generic Host: the settings (an <see cref="IOptionsMonitor{TOptions}"/> that
-/// a reload moves), logging, and the hosted services in start order: the FTP server, then systemd
-/// notification (READY=1 only once the server listens), then the SIGHUP reloader. A stop runs them
+/// a reload moves), logging, and the hosted services in start order: the FTP server, the
+/// operations side (metrics, /healthz, /readyz, OTLP; Operations/), systemd notification (READY=1
+/// only once everything listens), then the SIGHUP reloader. A stop runs them
 /// in reverse: STOPPING=1 first, the server's graceful stop last.
 /// </summary>
 internal static class FerryHost
@@ -41,7 +43,11 @@ internal static class FerryHost
         services.AddSingleton<FtpServerService>();
         services.AddSingleton<SystemdNotifications>();
         services.AddSingleton<ConfigurationReloader>();
+        services.AddSingleton<IServerHealth, HostedServerHealth>();
         services.AddHostedService(provider => provider.GetRequiredService<FtpServerService>());
+
+        // After the FTP server (it reports on it) and before READY=1; stopped before the server.
+        services.AddFerryOperations(settings.CurrentValue.Operations);
         services.AddHostedService(provider => provider.GetRequiredService<SystemdNotifications>());
         services.AddHostedService(provider => provider.GetRequiredService<ConfigurationReloader>());
         return builder.Build();

@@ -33,6 +33,9 @@ internal sealed class FtpServerService(SettingsMonitor settings, FerryLogging lo
     /// <summary>The running server; null until <see cref="StartAsync"/> has finished.</summary>
     public FtpServer? Server => _server;
 
+    /// <summary>What /readyz asks about (the server, its user store, its certificate); null until started.</summary>
+    public Operations.IServerHealth? Health { get; private set; }
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var current = settings.CurrentValue;
@@ -92,6 +95,11 @@ internal sealed class FtpServerService(SettingsMonitor settings, FerryLogging lo
         }
 
         _server = server;
+        Health = new Operations.FtpServerHealth(server, users, certificates);
+        if (current.Operations.OtlpEndpoint is { Length: > 0 } otlp)
+        {
+            FerryLog.OtlpExporting(_logger, current.Operations.Traces ? "metrics and traces" : "metrics", current.Operations.OtlpProtocol.ToString(), otlp);
+        }
 
         // Only now, with every setting checked and the ports bound, is anything written for users:
         // a start that fails leaves no users.db and prints no password nobody can use.

@@ -54,6 +54,12 @@ public sealed class FerryLogParameterTests
         "OsPermissionRefused.verb",     // the command table's verb
         "OsPermissionRefused.account",  // the process's own account name
         "OsPermissionRefused.home",     // the user's home, from the user store (set by the admin)
+        "OperationsListening.url",      // Operations:Listen, from the configuration
+        "OperationsListening.paths",    // the listener's fixed routes
+        "OperationsListenerRemote.url",
+        "OtlpExporting.signals",        // "metrics" or "metrics and traces"
+        "OtlpExporting.protocol",       // an enum name
+        "OtlpExporting.endpoint",       // Operations:OtlpEndpoint, from the configuration
         "CommandNeedsCapability.verb",  // the command table's verb
         "UploadChownFailed.error",      // fchown(2)'s errno description
         "AuditDone.outcome",            // "done" / "refused"

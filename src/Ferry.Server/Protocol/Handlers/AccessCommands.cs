@@ -43,13 +43,36 @@ internal static class AccessCommands
 
         session.PendingUserName = null;
 
+        // A login attempt: counted (ferry.logins) and traced (ferry.login) by its result.
+        // One that ends in an exception (the client gone mid-check) has no result and is not counted.
+        var activity = FerryTracing.StartLogin(connection, name);
+        LoginResult result;
+        try
+        {
+            result = await LogInAsync(connection, name, password);
+        }
+        catch
+        {
+            activity?.Dispose();
+            throw;
+        }
+
+        connection.Server.Metrics.Login(result);
+        FerryTracing.EndLogin(activity, result);
+    }
+
+    /// <summary>Checks a PASS for <paramref name="name"/> and answers it; says how it went.</summary>
+    private static async ValueTask<LoginResult> LogInAsync(FtpConnection connection, string name, string password)
+    {
+        var session = connection.Session;
+
         // A session opened before its address was banned gets no further guesses either.
         var bans = connection.Server.Bans;
         if (bans.IsBanned(connection.RemoteAddress, out var bannedUntil))
         {
             await connection.ReplyAsync(FtpReplyCode.ServiceNotAvailable, FtpServer.BanText(bannedUntil));
             connection.RequestClose();
-            return;
+            return LoginResult.Refused;
         }
 
         var anonymous = IsAnonymousName(connection, name);
@@ -70,13 +93,13 @@ internal static class AccessCommands
                 case LoginRefusal.Banned:
                     await connection.ReplyAsync(FtpReplyCode.ServiceNotAvailable, FtpServer.BanText(check.BannedUntil!.Value));
                     connection.RequestClose();
-                    return;
+                    return LoginResult.Refused;
                 case LoginRefusal.AccountBusy:
                     // 421, not 530: the password was not checked, so "Login incorrect" would be a lie
                     // a user could believe. The same for every name, so it tells no account apart.
                     await connection.ReplyAsync(FtpReplyCode.ServiceNotAvailable, "Too many login attempts for this user name right now; try again later.");
                     connection.RequestClose();
-                    return;
+                    return LoginResult.Refused;
             }
 
             user = check.User;
@@ -102,18 +125,18 @@ internal static class AccessCommands
                 FerryLog.AddressBanned(connection.Logger, connection.RemoteAddress, bans.Describe(connection.RemoteAddress), until, options.BanFailedLogins, options.BanWindow);
                 await connection.ReplyAsync(FtpReplyCode.ServiceNotAvailable, FtpServer.BanText(until));
                 connection.RequestClose();
-                return;
+                return LoginResult.Failed;
             }
 
             if (++session.FailedLogins >= options.MaxLoginAttempts)
             {
                 await connection.ReplyAsync(FtpReplyCode.ServiceNotAvailable, $"Login incorrect; {options.MaxLoginAttempts} failed attempts, closing.");
                 connection.RequestClose();
-                return;
+                return LoginResult.Failed;
             }
 
             await connection.ReplyAsync(FtpReplyCode.NotLoggedIn, "Login incorrect.");
-            return;
+            return LoginResult.Failed;
         }
 
         // A per-user requirement can only be known once the account is: refused here with the same
@@ -122,7 +145,7 @@ internal static class AccessCommands
         {
             await connection.ReplyAsync(FtpReplyCode.NotLoggedIn,
                 "TLS required: this account may only log in over TLS. Enable \"explicit FTP over TLS\" (AUTH TLS) in your client.");
-            return;
+            return LoginResult.Refused;
         }
 
         IFileSystem fileSystem;
@@ -134,7 +157,7 @@ internal static class AccessCommands
         {
             FerryLog.HomeUnavailable(connection.Logger, connection.Id, name, e);
             await connection.ReplyAsync(FtpReplyCode.NotLoggedIn, "Login failed: the home directory is unavailable.");
-            return;
+            return LoginResult.Refused;
         }
 
         if (!connection.Server.SessionsPerUser.TryEnter(user.Name, connection.Options.MaxSessionsPerUser))
@@ -144,7 +167,7 @@ internal static class AccessCommands
             await connection.ReplyAsync(FtpReplyCode.ServiceNotAvailable,
                 $"Too many sessions of user {name} (at most {connection.Options.MaxSessionsPerUser}); closing.");
             connection.RequestClose();
-            return;
+            return LoginResult.Refused;
         }
 
         session.LogIn(user, fileSystem, anonymous);
@@ -156,6 +179,7 @@ internal static class AccessCommands
 
         FerryLog.LoggedIn(connection.Logger, connection.Id, name);
         await connection.ReplyAsync(FtpReplyCode.UserLoggedIn, anonymous ? "Anonymous user logged in, read-only access." : "User " + name + " logged in.");
+        return LoginResult.Ok;
     }
 
     /// <summary>RFC 959 §5.4: ACCT belongs to a login in progress or done; before USER it is out of sequence.</summary>

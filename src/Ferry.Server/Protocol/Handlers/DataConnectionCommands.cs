@@ -245,7 +245,7 @@ internal static class DataConnectionCommands
             ? (socket, clientSpoke, cancellationToken) => DataTls.AcceptAsync(connection, socket, passive: true, options.DataConnectionTimeout + options.TlsHandshakeTimeout, cancellationToken, clientSpoke)
             : null;
         var channel = new PassiveDataChannel(listener, connection.RemoteAddress, options.DataConnectionTimeout,
-            connection.Server.Time, connection.Logger, connection.Id, reservation, secureAtAccept);
+            connection.Server.Time, connection.Logger, connection.Id, reservation, secureAtAccept, connection.Server.PassivePorts);
         await connection.Session.SetDataChannelAsync(channel);
         return channel;
     }

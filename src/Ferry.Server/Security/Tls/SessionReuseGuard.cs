@@ -83,6 +83,7 @@ internal sealed class SessionReuseGuard
         if (mustResume)
         {
             FerryLog.SessionReuseRefused(connection.Logger, connection.Id, connection.RemoteAddress, user.Name, what);
+            connection.Server.Metrics.DataTlsReuseRefused();
             return $"Data connection refused: it {what} (setting DataTlsSessionReuse={Policy}). Enable TLS session reuse in your client.";
         }
 

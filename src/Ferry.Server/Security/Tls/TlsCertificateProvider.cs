@@ -47,6 +47,9 @@ public sealed class TlsCertificateProvider
         }
     }
 
+    /// <summary>When the certificate in use expires (a renewed file is picked up as for handshakes): for the readiness check.</summary>
+    public DateTimeOffset NotAfter => new(Current.TargetCertificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+
     /// <summary>
     /// From the configured files when <paramref name="certificateFile"/> is set (PEM with
     /// <paramref name="keyFile"/>, or PFX); otherwise the generated certificate in <paramref name="stateDirectory"/>.
