@@ -211,4 +211,8 @@ internal static partial class FerryLog
 
     [LoggerMessage(7204, LogLevel.Information, "Configuration reloaded: new sessions get the new settings, running ones keep theirs (certificate SHA-256 {Fingerprint}; {Kept} setting(s) wait for a restart)")]
     public static partial void Reloaded(ILogger logger, string fingerprint, int kept);
+
+    // The host's systemd notification and reload fixes (issue 14): 7250-7269.
+    [LoggerMessage(7250, LogLevel.Warning, "systemd notification to {NotifySocket} failed ({Error}); the server runs on, but systemd may take it for not started (Type=notify) or hung (WatchdogSec). Logged once until a notification goes through again")]
+    public static partial void SystemdNotifyFailed(ILogger logger, string notifySocket, string error);
 }

@@ -24,6 +24,8 @@ public sealed class FerryLogParameterTests
         "ReloadRefused.reason",         // a SettingsException (the admin's own file) or a certificate loader's message
         "ReloadKeptSetting.setting",    // a setting's name
         "Reloaded.fingerprint",         // a certificate hash in hex
+        "SystemdNotifyFailed.notifySocket", // NOTIFY_SOCKET, set by systemd
+        "SystemdNotifyFailed.error",    // the socket error's description
         "TransferThrottled.direction",
         "PermissionDenied.verb",        // the command table's verb, not the client's spelling
         "PrivilegesDropped.user",       // RunAsUser, from the configuration
