@@ -17,6 +17,7 @@ public sealed class ReloadHostTests
     private const int ReloadRefused = 7202;
     private const int ReloadKeptSetting = 7203;
     private const int Reloaded = 7204;
+    private const int CertificateKept = 7251;
 
     [Fact]
     public async Task Sighup_gives_new_clients_the_new_limit_and_certificate_while_an_upload_and_an_ftpes_session_from_before_keep_theirs()
@@ -164,6 +165,42 @@ public sealed class ReloadHostTests
             Assert.True(allowed.Code == 230, "MaxSessionsPerUser beside the port change did not apply: " + allowed);
         }
 
+        Assert.Equal(0, await ferry.StopAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    [RootFact("started as root, ferry serve drops to RunAsUser, which cannot enter a root-only certificate folder")]
+    public async Task A_certificate_in_a_folder_only_root_may_enter_is_served_on_after_the_privilege_drop_and_a_reload_applies_the_rest()
+    {
+        await using var ferry = await ServeHarness.CreateAsync("reload-rootcert");
+        // certbot's /etc/letsencrypt/live and archive are 0700 root: read at start, before the drop, and never again.
+        var live = Path.Combine(ferry.Folder, "live");
+        var certificate = TestCertificate.Write(live, "a");
+        File.SetUnixFileMode(live, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        ferry.WriteConfig(Settings(certificate, maxSessionsPerUser: 1));
+        await ferry.StartAsync();
+        Assert.Equal(certificate.Sha256, await ferry.NewClientCertificateSha256Async());
+
+        // The server looks for a renewed certificate every 5 s (TlsCertificateProvider); past that, new clients still get TLS.
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        Assert.Equal(certificate.Sha256, await ferry.NewClientCertificateSha256Async());
+
+        // A reload for another setting: the certificate stays (the log says it cannot be read again), the rest applies.
+        await using var before = await ferry.LoginAsync();
+        ferry.WriteConfig(Settings(certificate, maxSessionsPerUser: 2));
+        ferry.Server.SendSignal("HUP");
+        var reloaded = await ferry.WaitForEventAsync(Reloaded);
+        Assert.Contains(certificate.Sha256, reloaded, StringComparison.Ordinal);
+        var kept = Assert.Single(ferry.Events(CertificateKept));
+        Assert.Contains("warn:", kept, StringComparison.Ordinal);
+        Assert.Contains(certificate.CertificateFile, kept, StringComparison.Ordinal);
+        Assert.Empty(ferry.Events(ReloadRefused));
+        var (second, allowed) = await ferry.TryLoginAsync();
+        await using (second)
+        {
+            Assert.True(allowed.Code == 230, "MaxSessionsPerUser did not apply: " + allowed);
+        }
+
+        Assert.Equal(certificate.Sha256, await ferry.NewClientCertificateSha256Async());
         Assert.Equal(0, await ferry.StopAsync(TimeSpan.FromSeconds(20)));
     }
 

@@ -26,6 +26,8 @@ public sealed class FerryLogParameterTests
         "Reloaded.fingerprint",         // a certificate hash in hex
         "SystemdNotifyFailed.notifySocket", // NOTIFY_SOCKET, set by systemd
         "SystemdNotifyFailed.error",    // the socket error's description
+        "CertificateKeptUnreadable.certificateFile", // Server:CertificateFile, from the configuration
+        "CertificateKeptUnreadable.error", // the runtime's access-denied message
         "TransferThrottled.direction",
         "PermissionDenied.verb",        // the command table's verb, not the client's spelling
         "PrivilegesDropped.user",       // RunAsUser, from the configuration
