@@ -104,6 +104,32 @@ public sealed class GracefulStopHostTests
         Assert.Contains("Stopping: 0 transfer(s) finished, 1 cut", await ferry.WaitForEventAsync(StopDrained), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_ShutdownDrainTimeout_raised_by_a_reload_is_what_a_later_stop_waits_for()
+    {
+        await using var ferry = await ServeHarness.CreateAsync("drain-reload");
+        // Started with no drain: the host's own stop deadline was then 12 s (drain + 7 s + 5 s margin).
+        ferry.WriteConfig(new Dictionary<string, object?> { ["DownloadRateLimit"] = 128 * 1024, ["ShutdownDrainTimeout"] = "00:00:00" });
+        var big = FileTree.WriteRandomFile(Path.Combine(ferry.Home, "big.bin"), 2 * 1024 * 1024);
+        await ferry.StartAsync();
+        ferry.WriteConfig(new Dictionary<string, object?> { ["DownloadRateLimit"] = 128 * 1024, ["ShutdownDrainTimeout"] = "00:00:30" });
+        ferry.Server.SendSignal("HUP");
+        await ferry.WaitForEventAsync(7204);
+
+        // About 16 s at 128 KiB/s: longer than the start's deadline, well within the reloaded drain.
+        await using var download = await ferry.LoginAsync();
+        var data = await StartDownloadAsync(download, "big.bin");
+        await WaitUntilAsync(() => data.Received > 0, "the download to begin");
+        ferry.Server.SendSignal("TERM");
+
+        Assert.Equal(FileTree.Sha256(big), await data.Sha256Async());
+        await download.ExpectAsync(226);
+        await download.ExpectAsync(421);
+        await ferry.Server.WaitForExitAsync(TimeSpan.FromSeconds(40));
+        Assert.Equal(0, ferry.Server.ExitCode);
+        Assert.Contains("Stopping: 1 transfer(s) finished, 0 cut", await ferry.WaitForEventAsync(StopDrained), StringComparison.Ordinal);
+    }
+
     /// <summary>EPSV, RETR, 150, and a reader that takes the data connection's bytes as fast as they come.</summary>
     private static async Task<Download> StartDownloadAsync(WireClient ftp, string name)
     {
