@@ -218,4 +218,7 @@ internal static partial class FerryLog
 
     [LoggerMessage(7251, LogLevel.Warning, "Reload: the certificate {CertificateFile} cannot be read by this account ({Error}); the one loaded at start stays in force. A renewed certificate there needs a restart, or files RunAsUser may read")]
     public static partial void CertificateKeptUnreadable(ILogger logger, string certificateFile, string error);
+
+    [LoggerMessage(7252, LogLevel.Information, "SIGHUP during the stop: no reload, the stop goes on")]
+    public static partial void ReloadIgnoredWhileStopping(ILogger logger);
 }

@@ -74,7 +74,7 @@ public sealed class GracefulStopHostTests
     }
 
     [Fact]
-    public async Task A_transfer_still_running_when_ShutdownDrainTimeout_ends_is_cut_with_426_and_the_process_exits_0_in_time()
+    public async Task A_transfer_still_running_when_ShutdownDrainTimeout_ends_is_cut_with_426_and_the_process_exits_0_in_time_even_after_a_sighup()
     {
         await using var ferry = await ServeHarness.CreateAsync("drain-cut");
         var drain = TimeSpan.FromSeconds(2);
@@ -89,6 +89,9 @@ public sealed class GracefulStopHostTests
 
         var clock = Stopwatch.StartNew();
         ferry.Server.SendSignal("TERM");
+        await ferry.WaitForEventAsync(StopWaitingForTransfers);
+        // logrotate's postrotate or an admin's kill -HUP, while the stop drains: never the end of the process.
+        ferry.Server.SendSignal("HUP");
         await download.ExpectAsync(426);
         var cutAfter = clock.Elapsed;
         await download.ExpectAsync(421);
@@ -102,6 +105,8 @@ public sealed class GracefulStopHostTests
         Assert.True(cutAfter >= drain - TimeSpan.FromMilliseconds(200), $"cut after {cutAfter}, before the {drain} drain ended");
         Assert.True(exitedAfter < drain + FtpServer.StopDeadline, $"exit after {exitedAfter}; allowed: the drain {drain} + the stop deadline {FtpServer.StopDeadline}");
         Assert.Contains("Stopping: 0 transfer(s) finished, 1 cut", await ferry.WaitForEventAsync(StopDrained), StringComparison.Ordinal);
+        Assert.Empty(ferry.Events(7204));
+        Assert.Single(ferry.Events(7252));
     }
 
     [Fact]
