@@ -168,6 +168,49 @@ public sealed class ReloadHostTests
         Assert.Equal(0, await ferry.StopAsync(TimeSpan.FromSeconds(20)));
     }
 
+    [Fact]
+    public async Task A_session_from_before_a_reload_keeps_its_tls_requirements_new_ones_get_the_new_and_the_log_level_follows_for_all()
+    {
+        await using var ferry = await ServeHarness.CreateAsync("reload-session");
+        ferry.WriteConfig(new Dictionary<string, object?> { ["RequireTls"] = "ExceptLoopback", ["RequireDataTls"] = "ExceptLoopback" }, logLevel: "Warning");
+        await ferry.StartAsync();
+        await using (var quiet = await ferry.LoginAsync())
+        {
+            await quiet.CommandAsync("NOOP", 200);
+        }
+
+        // Connected before the reload, logging in after it.
+        await using var before = await ferry.ConnectAsync();
+        ferry.WriteConfig(new Dictionary<string, object?> { ["RequireTls"] = "Everywhere", ["RequireDataTls"] = "Everywhere" }, logLevel: "Debug");
+        ferry.Server.SendSignal("HUP");
+        await ferry.WaitForEventAsync(Reloaded);
+        // At Warning, the login before the reload left no line (the console logger writes in order, so it would stand before this one).
+        var beforeReload = ferry.Server.Output[..ferry.Server.Output.IndexOf("Ferry[7204]", StringComparison.Ordinal)];
+        Assert.DoesNotContain("Ferry[1002]", beforeReload, StringComparison.Ordinal);
+
+        // New sessions: no plain-text login, even on loopback.
+        await using (var after = await ferry.ConnectAsync())
+        {
+            var refused = await after.CommandAsync("USER " + ServeHarness.UserName, 530);
+            Assert.Contains("TLS required", refused.Text, StringComparison.Ordinal);
+        }
+
+        // The session from before: its settings are the ones it started with, plain login and plain data included.
+        await before.LoginAsync(ServeHarness.UserName, ServeHarness.Password);
+        var data = await before.OpenPassiveAsync();
+        await before.CommandAsync("NLST", 150);
+        await WireClient.ReadAllAsync(data);
+        await before.ExpectAsync(226);
+
+        // The log level is the process's: Debug now, for every session (its commands, PASS masked; its login).
+        var nlst = await ferry.WaitForEventAsync(2000, count: 4);
+        Assert.Contains(ferry.Events(2000), line => line.Contains("NLST", StringComparison.Ordinal));
+        Assert.Contains(ferry.Events(2000), line => line.Contains("PASS ****", StringComparison.Ordinal));
+        Assert.DoesNotContain(ServeHarness.Password, ferry.Server.Output, StringComparison.Ordinal);
+        Assert.Contains(ServeHarness.UserName, await ferry.WaitForEventAsync(1002), StringComparison.Ordinal);
+        Assert.NotNull(nlst);
+    }
+
     [RootFact("started as root, ferry serve drops to RunAsUser, which cannot enter a root-only certificate folder")]
     public async Task A_certificate_in_a_folder_only_root_may_enter_is_served_on_after_the_privilege_drop_and_a_reload_applies_the_rest()
     {

@@ -64,7 +64,7 @@ internal sealed class ServeHarness : IAsyncDisposable
     }
 
     /// <summary>The config file: DataDir, loopback, this harness's ports, and <paramref name="server"/>'s Server settings on top.</summary>
-    public void WriteConfig(IReadOnlyDictionary<string, object?>? server = null, int? port = null)
+    public void WriteConfig(IReadOnlyDictionary<string, object?>? server = null, int? port = null, string logLevel = "Information")
     {
         var section = new Dictionary<string, object?>
         {
@@ -77,7 +77,7 @@ internal sealed class ServeHarness : IAsyncDisposable
             section[key] = value;
         }
 
-        WriteConfigText(JsonSerializer.Serialize(new Dictionary<string, object?> { ["DataDir"] = DataDir, ["Server"] = section }));
+        WriteConfigText(JsonSerializer.Serialize(new Dictionary<string, object?> { ["DataDir"] = DataDir, ["LogLevel"] = logLevel, ["Server"] = section }));
     }
 
     /// <summary>Replaces the config file whole (a rename, as editors and config management do).</summary>

@@ -14,7 +14,7 @@ public sealed class SystemdNotifyHostTests
     private static readonly IReadOnlyDictionary<string, object?> NoSettings = new Dictionary<string, object?>();
 
     [Fact]
-    public async Task Notify_socket_gets_ready_once_listening_then_watchdog_then_reloading_and_ready_around_sighup_then_stopping()
+    public async Task Notify_socket_gets_ready_once_listening_then_watchdog_then_reloading_and_ready_around_each_sighup_then_stopping()
     {
         await using var ferry = await ServeHarness.CreateAsync("notify");
         ferry.WriteConfig(NoSettings);
@@ -44,6 +44,14 @@ public sealed class SystemdNotifyHostTests
         Assert.InRange(monotonic, before, after);
         var (readyAgain, _) = await systemd.WaitForAsync(message => message.Has("READY", "1"), from: reloadingAt + 1);
         Assert.StartsWith("Configuration reloaded", readyAgain.Variables["STATUS"], StringComparison.Ordinal);
+
+        // A refused reload ends with READY=1 too (Type=notify-reload waits for it), its status saying so.
+        ferry.WriteConfigText("{ not json");
+        var refusedFrom = systemd.Messages.Count;
+        ferry.Server.SendSignal("HUP");
+        var (_, refusedReloadingAt) = await systemd.WaitForAsync(message => message.Has("RELOADING", "1"), from: refusedFrom);
+        var (readyAfterRefusal, _) = await systemd.WaitForAsync(message => message.Has("READY", "1"), from: refusedReloadingAt + 1);
+        Assert.StartsWith("Reload refused", readyAfterRefusal.Variables["STATUS"], StringComparison.Ordinal);
 
         var stopSent = systemd.Messages.Count;
         Assert.Equal(0, await ferry.StopAsync(TimeSpan.FromSeconds(20)));
