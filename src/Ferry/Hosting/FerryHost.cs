@@ -52,7 +52,8 @@ internal static class FerryHost
         return host;
     }
 
-    private static TimeSpan StopTimeout(Configuration.FerrySettings settings) =>
+    /// <summary>How long a stop may take in all: the drain, the server's stop deadline, and a margin.</summary>
+    internal static TimeSpan StopTimeout(Configuration.FerrySettings settings) =>
         settings.Server.ShutdownDrainTimeout + FtpServer.StopDeadline + StopMargin;
 
     /// <summary>Readable single lines on the console, at the LogLevel setting (followed on reload).</summary>
