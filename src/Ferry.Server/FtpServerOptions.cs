@@ -432,28 +432,6 @@ public sealed class FtpServerOptions
     /// </summary>
     public string UploadOwner { get; set; } = string.Empty;
 
-    /// <summary>
-    /// Whether a configured file is surely not there. One this process may not even look at is not
-    /// "missing": started as root, Ferry reads its certificate before it drops to RunAsUser, which
-    /// cannot enter a 0700 folder such as certbot's /etc/letsencrypt/live; File.Exists says false
-    /// there, and the server built after the drop (and every reload) refused a certificate that works.
-    /// </summary>
-    private static bool IsMissing(string path)
-    {
-        try
-        {
-            return (File.GetAttributes(path) & FileAttributes.Directory) != 0;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return false;
-        }
-        catch (Exception e) when (e is IOException or ArgumentException or NotSupportedException)
-        {
-            return true;
-        }
-    }
-
     /// <summary>The group given to uploaded files and created folders (a group name or a numeric gid); empty: the server's own group (or the folder's, with setgid).</summary>
     public string UploadGroup { get; set; } = string.Empty;
 
@@ -786,5 +764,27 @@ public sealed class FtpServerOptions
 
         range = (min, max);
         return true;
+    }
+
+    /// <summary>
+    /// Whether a configured file is surely not there. One this process may not even look at is not
+    /// "missing": started as root, Ferry reads its certificate before it drops to RunAsUser, which
+    /// cannot enter a 0700 folder such as certbot's /etc/letsencrypt/live; File.Exists says false
+    /// there, and the server built after the drop (and every reload) refused a certificate that works.
+    /// </summary>
+    private static bool IsMissing(string path)
+    {
+        try
+        {
+            return (File.GetAttributes(path) & FileAttributes.Directory) != 0;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or NotSupportedException)
+        {
+            return true;
+        }
     }
 }
