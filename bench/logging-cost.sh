@@ -9,6 +9,7 @@
 #   text  today's logging: Text lines on stdout, no files (stdout goes to a file, as to journald)
 #   full  Logging:Format=Json on stdout, Logging:File (JSON) and Logging:XferLog: every record
 #         written twice plus an xferlog line and an audit record per upload
+#   quiet LogLevel=Warning: no Information records at all (what the bench suite runs), the floor
 #   base  with --base DLL: another build's ferry.dll (e.g. the commit before the logging work)
 #         with its default logging, to compare with "text"
 # Scenarios (bench/Ferry.Bench.Client): smallfiles (N x 1 KiB STOR then RETR in one session: the
@@ -64,6 +65,9 @@ start_server() {
     if [[ "$setup" == base ]]; then
         dll="$base"
     fi
+    if [[ "$setup" == quiet ]]; then
+        environment+=(FERRY_LOGLEVEL=Warning)
+    fi
     if [[ "$setup" == full ]]; then
         environment+=(FERRY_LOGGING__FORMAT=Json FERRY_LOGGING__FILE="$work/logs/ferry.log" FERRY_LOGGING__XFERLOG="$work/logs/xferlog")
     fi
@@ -96,7 +100,7 @@ run() {
 }
 
 for round in $(seq 1 "$rounds"); do
-    for setup in ${base:+base} text full; do
+    for setup in ${base:+base} quiet text full; do
         rm -rf "$work/home/small"/*
         start_server "$setup"
         run "$setup" smallfiles --folder /small --count "$files" --size 1024

@@ -138,7 +138,11 @@ public sealed class FtpServer : IAsyncDisposable
             }
         }
 
-        _context.Certificates?.Reload(next.CertificateFile, next.CertificateKeyFile, next.CertificatePassword, stateDirectory);
+        if (_context.Certificates?.Reload(next.CertificateFile, next.CertificateKeyFile, next.CertificatePassword, stateDirectory) is { } unreadable)
+        {
+            FerryLog.CertificateKeptUnreadable(_context.Logger, next.CertificateFile, unreadable);
+        }
+
         _localFiles?.Reconfigure(next);
         _context.Reconfigure(next);
         return kept;

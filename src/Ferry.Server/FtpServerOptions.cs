@@ -489,12 +489,12 @@ public sealed class FtpServerOptions
             errors.Add($"ImplicitTlsPort: {ImplicitTlsPort} must be a port number (0-65535) other than Port.");
         }
 
-        if (!string.IsNullOrWhiteSpace(CertificateFile) && !File.Exists(CertificateFile))
+        if (!string.IsNullOrWhiteSpace(CertificateFile) && IsMissing(CertificateFile))
         {
             errors.Add($"CertificateFile: '{CertificateFile}' does not exist.");
         }
 
-        if (!string.IsNullOrWhiteSpace(CertificateKeyFile) && !File.Exists(CertificateKeyFile))
+        if (!string.IsNullOrWhiteSpace(CertificateKeyFile) && IsMissing(CertificateKeyFile))
         {
             errors.Add($"CertificateKeyFile: '{CertificateKeyFile}' does not exist.");
         }
@@ -764,5 +764,27 @@ public sealed class FtpServerOptions
 
         range = (min, max);
         return true;
+    }
+
+    /// <summary>
+    /// Whether a configured file is surely not there. One this process may not even look at is not
+    /// "missing": started as root, Ferry reads its certificate before it drops to RunAsUser, which
+    /// cannot enter a 0700 folder such as certbot's /etc/letsencrypt/live; File.Exists says false
+    /// there, and the server built after the drop (and every reload) refused a certificate that works.
+    /// </summary>
+    private static bool IsMissing(string path)
+    {
+        try
+        {
+            return (File.GetAttributes(path) & FileAttributes.Directory) != 0;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or NotSupportedException)
+        {
+            return true;
+        }
     }
 }

@@ -59,11 +59,16 @@ internal sealed class RateLimitRegistry
         }
     }
 
-    /// <summary>The throttle for one transfer of <paramref name="userName"/>; null when no limit applies (no cost at all).</summary>
-    public TransferThrottle? ForTransfer(string userName, TransferDirection direction)
+    /// <summary>
+    /// The throttle for one transfer of <paramref name="userName"/>; null when no limit applies (no
+    /// cost at all). The per-session limit comes from the session's own settings
+    /// (<paramref name="sessionOptions"/>: a reload does not change a running session's); the per-user
+    /// and server-wide buckets are shared, so they follow the settings in force.
+    /// </summary>
+    public TransferThrottle? ForTransfer(string userName, TransferDirection direction, FtpServerOptions sessionOptions)
     {
         var download = direction == TransferDirection.Download;
-        var sessionRate = SessionRate(userName, direction);
+        var sessionRate = SessionRate(sessionOptions, userName, direction);
         var userRate = download ? _options.UserDownloadRateLimit : _options.UserUploadRateLimit;
         var server = download ? _serverDownload : _serverUpload;
         if (sessionRate == 0 && userRate == 0 && server is null)
@@ -85,12 +90,12 @@ internal sealed class RateLimitRegistry
     }
 
     /// <summary>The per-session limit: the user's own entry in UserRateLimits if it has one for this direction, else the server-wide one.</summary>
-    private long SessionRate(string userName, TransferDirection direction)
+    private static long SessionRate(FtpServerOptions session, string userName, TransferDirection direction)
     {
-        var own = _options.UserRateLimits.GetValueOrDefault(userName);
+        var own = session.UserRateLimits.GetValueOrDefault(userName);
         return direction == TransferDirection.Download
-            ? own?.Download ?? _options.DownloadRateLimit
-            : own?.Upload ?? _options.UploadRateLimit;
+            ? own?.Download ?? session.DownloadRateLimit
+            : own?.Upload ?? session.UploadRateLimit;
     }
 
     private RateBucket Enter((string User, TransferDirection Direction) key, long rate)

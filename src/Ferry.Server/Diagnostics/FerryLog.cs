@@ -251,4 +251,14 @@ internal static partial class FerryLog
 
     [LoggerMessage(7003, LogLevel.Information, "Operations listener stopped")]
     public static partial void OperationsStopped(ILogger logger);
+
+    // The host's systemd notification and reload fixes (issue 14): 7250-7269.
+    [LoggerMessage(7250, LogLevel.Warning, "systemd notification to {NotifySocket} failed ({Error}); the server runs on, but systemd may take it for not started (Type=notify) or hung (WatchdogSec). Logged once until a notification goes through again")]
+    public static partial void SystemdNotifyFailed(ILogger logger, string notifySocket, string error);
+
+    [LoggerMessage(7251, LogLevel.Warning, "Reload: the certificate {CertificateFile} cannot be read by this account ({Error}); the one loaded at start stays in force. A renewed certificate there needs a restart, or files RunAsUser may read")]
+    public static partial void CertificateKeptUnreadable(ILogger logger, string certificateFile, string error);
+
+    [LoggerMessage(7252, LogLevel.Information, "SIGHUP during the stop: no reload, the stop goes on")]
+    public static partial void ReloadIgnoredWhileStopping(ILogger logger);
 }

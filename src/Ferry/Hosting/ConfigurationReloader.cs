@@ -26,21 +26,33 @@ internal sealed class ConfigurationReloader(
     private readonly ILogger _logger = loggerFactory.CreateLogger("Ferry");
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private PosixSignalRegistration? _hangUp;
+    private volatile bool _stopping;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
             context.Cancel = true;
+            if (_stopping)
+            {
+                FerryLog.ReloadIgnoredWhileStopping(_logger);
+                return;
+            }
+
             _ = Task.Run(ReloadAsync, CancellationToken.None);
         });
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// The stop begins (this service stops first): no more reloads, but SIGHUP stays handled until
+    /// the host is disposed, after the server's stop. Unregistered now, SIGHUP's default action
+    /// would end the process in the middle of the drain, cutting the transfers it waits for
+    /// (GracefulStopHostTests: a SIGHUP during the drain).
+    /// </summary>
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        _hangUp?.Dispose();
-        _hangUp = null;
+        _stopping = true;
         return Task.CompletedTask;
     }
 

@@ -35,7 +35,7 @@ internal static class FerryHost
         services.Configure<HostOptions>(options =>
         {
             // The graceful stop (running transfers get ShutdownDrainTimeout) must not be cut short by the host.
-            options.ShutdownTimeout = settings.CurrentValue.Server.ShutdownDrainTimeout + FtpServer.StopDeadline + StopMargin;
+            options.ShutdownTimeout = StopTimeout(settings.CurrentValue);
             options.ServicesStartConcurrently = false;
             options.ServicesStopConcurrently = false;
         });
@@ -50,8 +50,19 @@ internal static class FerryHost
         services.AddFerryOperations(settings.CurrentValue.Operations);
         services.AddHostedService(provider => provider.GetRequiredService<SystemdNotifications>());
         services.AddHostedService(provider => provider.GetRequiredService<ConfigurationReloader>());
-        return builder.Build();
+        var host = builder.Build();
+
+        // A reload may raise ShutdownDrainTimeout, which the server reads when it stops: the host's
+        // deadline follows (it reads this instance at its stop), or it would cut a longer drain at
+        // the start's value (GracefulStopHostTests.A_ShutdownDrainTimeout_raised_by_a_reload_is_what_a_later_stop_waits_for).
+        var hostOptions = host.Services.GetRequiredService<IOptions<HostOptions>>().Value;
+        settings.OnChange((reloaded, _) => hostOptions.ShutdownTimeout = StopTimeout(reloaded));
+        return host;
     }
+
+    /// <summary>How long a stop may take in all: the drain, the server's stop deadline, and a margin.</summary>
+    internal static TimeSpan StopTimeout(Configuration.FerrySettings settings) =>
+        settings.Server.ShutdownDrainTimeout + FtpServer.StopDeadline + StopMargin;
 
     /// <summary>The console (and Logging:File) as the Logging settings say, at the LogLevel setting (followed on reload).</summary>
     private static void ConfigureLogging(ILoggingBuilder logging, FerryLogging logs)

@@ -1,6 +1,9 @@
 using System.Globalization;
+using System.Net.Sockets;
+using Ferry.Server.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
+using Microsoft.Extensions.Logging;
 
 namespace Ferry.Hosting;
 
@@ -8,16 +11,21 @@ namespace Ferry.Hosting;
 /// sd_notify(3) for `Type=notify` (and `Type=notify-reload`) units: READY=1 once the server
 /// listens (this service starts after <see cref="FtpServerService"/>), STATUS= with the session
 /// count, WATCHDOG=1 at half the unit's WatchdogSec, RELOADING=1/READY=1 around a reload, and
-/// STOPPING=1 first thing at a stop (hosted services stop in reverse order). Without
-/// NOTIFY_SOCKET (not under systemd) it does nothing.
+/// STOPPING=1 with EXTEND_TIMEOUT_USEC (the whole stop, drain included) first thing at a stop
+/// (hosted services stop in reverse order). Without NOTIFY_SOCKET (not under systemd) it does
+/// nothing. A notification that cannot be sent (the socket gone, or not writable for RunAsUser)
+/// is a warning, never the end of the server: sd_notify(3) failures are for the daemon to ignore,
+/// and one thrown from the watchdog timer would end the process.
 /// </summary>
-internal sealed class SystemdNotifications(FtpServerService ftp, TimeProvider time) : IHostedService, IDisposable
+internal sealed class SystemdNotifications(FtpServerService ftp, SettingsMonitor settings, TimeProvider time, ILoggerFactory loggerFactory) : IHostedService, IDisposable
 {
     /// <summary>How often STATUS= is refreshed when no watchdog asks for more often.</summary>
     private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(10);
 
     private readonly SystemdNotifier _notifier = new();
+    private readonly ILogger _logger = loggerFactory.CreateLogger("Ferry");
     private ITimer? _timer;
+    private int _failing;
 
     public bool Enabled => _notifier.IsEnabled;
 
@@ -40,7 +48,12 @@ internal sealed class SystemdNotifications(FtpServerService ftp, TimeProvider ti
         _timer?.Dispose();
         if (Enabled)
         {
-            Send("STOPPING=1\nSTATUS=Stopping: waiting for running transfers, then closing every session");
+            // EXTEND_TIMEOUT_USEC: the drain (ShutdownDrainTimeout) may outlast the unit's
+            // TimeoutStopSec; this asks systemd not to SIGKILL before the stop's own deadline
+            // (it never shortens a longer TimeoutStopSec).
+            var stop = (long)FerryHost.StopTimeout(settings.CurrentValue).TotalMicroseconds;
+            Send(string.Create(CultureInfo.InvariantCulture,
+                $"STOPPING=1\nEXTEND_TIMEOUT_USEC={stop}\nSTATUS=Stopping: waiting for running transfers, then closing every session"));
         }
 
         return Task.CompletedTask;
@@ -76,7 +89,22 @@ internal sealed class SystemdNotifications(FtpServerService ftp, TimeProvider ti
             ? string.Create(CultureInfo.InvariantCulture, $"STATUS=Serving {server.ActiveSessions} session(s), {server.TransfersRunning} transfer(s) running")
             : "STATUS=Starting";
 
-    private void Send(string message) => _notifier.Notify(new ServiceState(message));
+    private void Send(string message)
+    {
+        try
+        {
+            _notifier.Notify(new ServiceState(message));
+            Volatile.Write(ref _failing, 0);
+        }
+        catch (Exception e) when (e is SocketException or ArgumentException)
+        {
+            // ArgumentException: a NOTIFY_SOCKET path longer than sockaddr_un allows.
+            if (Interlocked.Exchange(ref _failing, 1) == 0)
+            {
+                FerryLog.SystemdNotifyFailed(_logger, Environment.GetEnvironmentVariable("NOTIFY_SOCKET") ?? "-", e.Message);
+            }
+        }
+    }
 
     /// <summary>Half of WATCHDOG_USEC when the watchdog is meant for this process (WATCHDOG_PID unset or ours).</summary>
     private static TimeSpan? WatchdogInterval()

@@ -55,6 +55,8 @@ internal sealed class FerryProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public static FerryProcess Start(string? standardInput, params string[] arguments) => StartUnder([], standardInput, arguments);
 
     /// <summary>Starts ferry through a wrapper that execs it, so the pid stays ferry's (e.g. ["prlimit", "--nofile=300:300"]).</summary>
@@ -150,9 +152,12 @@ internal sealed class FerryProcess : IAsyncDisposable
         Assert.True(first == _ready.Task, $"ferry did not print 'ready'. stdout: {Output} stderr: {Errors}");
     }
 
-    public async Task WaitForExitAsync()
+    public Task WaitForExitAsync() => WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+    /// <summary>Waits for the exit and the end of its output; throws when it takes longer than <paramref name="within"/>.</summary>
+    public async Task WaitForExitAsync(TimeSpan within)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new CancellationTokenSource(within);
         await _process.WaitForExitAsync(timeout.Token);
         await _outputCopy.WaitAsync(timeout.Token);
     }
@@ -163,12 +168,32 @@ internal sealed class FerryProcess : IAsyncDisposable
         kill.WaitForExit();
     }
 
-    /// <summary>A port that was free a moment ago (the OS picks it).</summary>
+    /// <summary>
+    /// A port that was free a moment ago, below Linux's ephemeral ports (32768+) and the passive
+    /// ranges (20000+): one the OS hands out for port 0 is also the next source port of any
+    /// outgoing connection, and with the clients of parallel tests connecting all the time one
+    /// was taken between this probe and ferry's bind ("Address already in use").
+    /// </summary>
     public static int FreePort()
     {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var port = Random.Shared.Next(10000, 20000);
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                probe.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken: another.
+            }
+        }
+
+        using var any = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        any.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)any.LocalEndPoint!).Port;
     }
 
     /// <summary>A passive range below Linux's ephemeral ports (32768+), random so parallel tests rarely meet.</summary>

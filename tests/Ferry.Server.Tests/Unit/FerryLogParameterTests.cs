@@ -24,6 +24,10 @@ public sealed class FerryLogParameterTests
         "ReloadRefused.reason",         // a SettingsException (the admin's own file) or a certificate loader's message
         "ReloadKeptSetting.setting",    // a setting's name
         "Reloaded.fingerprint",         // a certificate hash in hex
+        "SystemdNotifyFailed.notifySocket", // NOTIFY_SOCKET, set by systemd
+        "SystemdNotifyFailed.error",    // the socket error's description
+        "CertificateKeptUnreadable.certificateFile", // Server:CertificateFile, from the configuration
+        "CertificateKeptUnreadable.error", // the runtime's access-denied message
         "TransferThrottled.direction",
         "PrivilegesDropped.user",       // RunAsUser, from the configuration
         "SharedRunAsUser.user",

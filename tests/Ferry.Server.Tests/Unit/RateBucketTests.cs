@@ -129,15 +129,17 @@ public sealed class RateBucketTests
     public async Task Unlimited_transfers_get_no_throttle_and_user_buckets_are_shared_then_dropped()
     {
         var time = new FakeTimeProvider();
-        var unlimited = new RateLimitRegistry(new FtpServerOptions(), time);
-        Assert.Null(unlimited.ForTransfer("alice", TransferDirection.Download));
-        Assert.Null(unlimited.ForTransfer("alice", TransferDirection.Upload));
+        var none = new FtpServerOptions();
+        var unlimited = new RateLimitRegistry(none, time);
+        Assert.Null(unlimited.ForTransfer("alice", TransferDirection.Download, none));
+        Assert.Null(unlimited.ForTransfer("alice", TransferDirection.Upload, none));
 
-        var registry = new RateLimitRegistry(new FtpServerOptions { UserDownloadRateLimit = MiB }, time);
-        var one = registry.ForTransfer("alice", TransferDirection.Download)!;
-        var two = registry.ForTransfer("alice", TransferDirection.Download)!;
-        var other = registry.ForTransfer("bob", TransferDirection.Download)!;
-        Assert.Null(registry.ForTransfer("alice", TransferDirection.Upload));
+        var perUser = new FtpServerOptions { UserDownloadRateLimit = MiB };
+        var registry = new RateLimitRegistry(perUser, time);
+        var one = registry.ForTransfer("alice", TransferDirection.Download, perUser)!;
+        var two = registry.ForTransfer("alice", TransferDirection.Download, perUser)!;
+        var other = registry.ForTransfer("bob", TransferDirection.Download, perUser)!;
+        Assert.Null(registry.ForTransfer("alice", TransferDirection.Upload, perUser));
         Assert.Equal(2, registry.UserBucketCount);
         Assert.Equal(MiB, one.UserRate);
 
@@ -171,10 +173,10 @@ public sealed class RateBucketTests
             UserRateLimits = { ["bob"] = new UserRateLimit { Download = 4 * MiB }, ["carol"] = new UserRateLimit { Download = 0 } },
         };
         var registry = new RateLimitRegistry(options, new FakeTimeProvider());
-        using var alice = registry.ForTransfer("alice", TransferDirection.Download)!;
-        using var bobDown = registry.ForTransfer("bob", TransferDirection.Download)!;
-        using var bobUp = registry.ForTransfer("bob", TransferDirection.Upload)!;
-        using var carol = registry.ForTransfer("carol", TransferDirection.Download)!;
+        using var alice = registry.ForTransfer("alice", TransferDirection.Download, options)!;
+        using var bobDown = registry.ForTransfer("bob", TransferDirection.Download, options)!;
+        using var bobUp = registry.ForTransfer("bob", TransferDirection.Upload, options)!;
+        using var carol = registry.ForTransfer("carol", TransferDirection.Download, options)!;
         Assert.Equal((MiB, 8 * MiB), (alice.SessionRate, alice.ServerRate));
         Assert.Equal(4 * MiB, bobDown.SessionRate);
         Assert.Equal(MiB, bobUp.SessionRate);

@@ -106,10 +106,10 @@ public sealed class TlsCertificateProvider
             lock (_lock)
             {
                 Interlocked.Exchange(ref _lastCheck, _time.GetTimestamp());
-                var written = LatestWriteTime();
-                if (written != _loadedWriteTime)
+                try
                 {
-                    try
+                    var written = LatestWriteTime();
+                    if (written != _loadedWriteTime)
                     {
                         _context = Load(_certificateFile, _keyFile, _password);
                         _loadedWriteTime = written;
@@ -119,10 +119,13 @@ public sealed class TlsCertificateProvider
                             _ = Task.Run(() => reloaded(options));
                         }
                     }
-                    catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
-                    {
-                        // A half-written renewal: keep serving the old certificate and look again later.
-                    }
+                }
+                catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
+                {
+                    // A half-written renewal, or files this account may not even look at (certbot's
+                    // 0700 live/ folder, read at start as root before the drop to RunAsUser; the
+                    // look used to be outside this catch, so every AUTH TLS failed 5 s after the
+                    // start): keep serving the loaded certificate and look again later.
                 }
 
                 return _context;
@@ -138,11 +141,23 @@ public sealed class TlsCertificateProvider
     /// with none configured, the generated certificate in <paramref name="stateDirectory"/>).
     /// Throws, and keeps serving the current certificate, when the new files do not load.
     /// New handshakes use the new certificate; sessions already in TLS keep theirs.
+    /// Returns null when the certificate was read again; otherwise the reason the running one
+    /// stays: the same files as before, which this account may not read (loaded as root before
+    /// the drop to RunAsUser). That is no reason to refuse the rest of a reload.
     /// </summary>
-    internal void Reload(string? certificateFile, string? keyFile, string? password, string stateDirectory)
+    internal string? Reload(string? certificateFile, string? keyFile, string? password, string stateDirectory)
     {
         var configured = !string.IsNullOrWhiteSpace(certificateFile);
-        var context = configured ? Load(certificateFile!, keyFile, password) : LoadOrGenerateSelfSigned(stateDirectory);
+        SslStreamCertificateContext context;
+        try
+        {
+            context = configured ? Load(certificateFile!, keyFile, password) : LoadOrGenerateSelfSigned(stateDirectory);
+        }
+        catch (UnauthorizedAccessException e) when (configured && IsLoadedFrom(certificateFile!, keyFile, password))
+        {
+            return e.Message;
+        }
+
         lock (_lock)
         {
             _certificateFile = configured ? certificateFile : null;
@@ -158,6 +173,21 @@ public sealed class TlsCertificateProvider
             var options = OptionsFor(context);
             _ = Task.Run(() => reloaded(options));
         }
+
+        return null;
+    }
+
+    /// <summary>Whether these are the settings the certificate in use was loaded with.</summary>
+    private bool IsLoadedFrom(string certificateFile, string? keyFile, string? password)
+    {
+        lock (_lock)
+        {
+            return certificateFile == _certificateFile
+                && NullIfBlank(keyFile) == NullIfBlank(_keyFile)
+                && NullIfBlank(password) == NullIfBlank(_password);
+        }
+
+        static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
     }
 
     private DateTime LatestWriteTime()
