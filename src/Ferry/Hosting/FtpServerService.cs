@@ -20,7 +20,8 @@ namespace Ferry.Hosting;
 /// users (users.db, the first login). Stop is the graceful stop: no new transfers, running ones
 /// get ShutdownDrainTimeout, then 421 to every session.
 /// </summary>
-internal sealed class FtpServerService(SettingsMonitor settings, FerryLogging logs, ILoggerFactory loggerFactory, IEnumerable<IServerEventSink> eventSinks) : IHostedService, IAsyncDisposable
+internal sealed class FtpServerService(
+    SettingsMonitor settings, FerryLogging logs, ILoggerFactory loggerFactory, IEnumerable<IServerEventSink> eventSinks, IHostApplicationLifetime lifetime) : IHostedService, IAsyncDisposable
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger("Ferry");
 
@@ -118,8 +119,13 @@ internal sealed class FtpServerService(SettingsMonitor settings, FerryLogging lo
             Status($"Implicit FTPS on {implicitTls}");
         }
 
-        ProcessIdFile.Write(current.DataDir);
-        Status($"Ferry ready: listening on {server.LocalEndPoint}, data in {Path.GetFullPath(current.DataDir)}");
+        // "ready" (which scripts and tests wait for) only once every service has started: the
+        // operations listener starts after this one.
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            ProcessIdFile.Write(current.DataDir);
+            Status($"Ferry ready: listening on {server.LocalEndPoint}, data in {Path.GetFullPath(current.DataDir)}");
+        });
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
