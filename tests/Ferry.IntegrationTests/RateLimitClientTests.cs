@@ -11,6 +11,7 @@ namespace Ferry.IntegrationTests;
 /// 10%, the server stays healthy after it, a throttled curl upload keeps to its limit too, and
 /// the `ferry` host reads the rate keys (per-user overrides included) from its config file.
 /// </summary>
+[Collection(RaceSensitiveCollection.Name)]
 public sealed class RateLimitClientTests
 {
     private const int MiB = 1024 * 1024;
