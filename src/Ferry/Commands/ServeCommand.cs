@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Ferry.Configuration;
 using Ferry.Hosting;
 using Ferry.Logging;
@@ -47,6 +48,9 @@ internal static class ServeCommand
 
     private static async Task<int> ServeAsync(FerrySettings initial, string? configFile, IReadOnlyDictionary<string, string?> flags, CancellationToken cancellationToken)
     {
+        // SIGHUP's default action ends the process. The reloader handles it once the server runs;
+        // until then (start-up: a logrotate or a `systemctl reload` racing a restart) it is ignored.
+        using var hangUpDuringStart = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context => context.Cancel = true);
         if (PrivilegeSetup.Check(initial, out _) is { } refusal)
         {
             await Console.Error.WriteLineAsync("ferry: " + refusal);
