@@ -121,16 +121,17 @@ internal static class TransferRunner
     /// </summary>
     private static async ValueTask<bool> ControlConnectionGoneAsync(FtpConnection connection, TimeSpan uploadDuration)
     {
+        // The real clock: this waits on the network, whatever clock the session's timeouts run on.
         var grace = TimeSpan.FromTicks(Math.Min(uploadDuration.Ticks / 100, MaxHangUpGrace.Ticks));
-        var waitingSince = connection.Server.Time.GetTimestamp();
+        var waitingSince = TimeProvider.System.GetTimestamp();
         while (!connection.ControlConnectionGone())
         {
-            if (connection.Server.Time.GetElapsedTime(waitingSince) >= grace)
+            if (TimeProvider.System.GetElapsedTime(waitingSince) >= grace)
             {
                 return false;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(1), connection.Server.Time);
+            await Task.Delay(TimeSpan.FromMilliseconds(1));
         }
 
         return true;
