@@ -28,6 +28,16 @@ internal sealed partial class AppendOnlyFile : IDisposable
 
     public string Path { get; }
 
+    /// <summary>False for standard output, which has no path to open again after a rotation.</summary>
+    public bool Reopenable { get; private init; } = true;
+
+    /// <summary>
+    /// The process's standard output (descriptor 1, not owned): a file, a pipe or journald's
+    /// socket, to each of which write(2) appends.
+    /// </summary>
+    public static AppendOnlyFile StandardOutput() =>
+        new(new SafeFileHandle(1, ownsHandle: false), "standard output") { Reopenable = false };
+
     /// <summary>Opens <paramref name="path"/> for appending (creating it unless <paramref name="create"/> is false); throws <see cref="IOException"/> naming the path and the reason.</summary>
     public static AppendOnlyFile Open(string path, bool create = true)
     {

@@ -25,6 +25,7 @@ internal sealed class BackgroundLineWriter<T> : IAsyncDisposable
     private readonly Action<T, StringBuilder> _format;
     private readonly Action<string> _problem;
     private readonly Task _loop;
+    private readonly TimeSpan _gather;
     private AppendOnlyFile _file;
     private volatile bool _reopenRequested;
     private long _dropped;
@@ -36,8 +37,23 @@ internal sealed class BackgroundLineWriter<T> : IAsyncDisposable
     /// <param name="capacity">Items waiting at most.</param>
     /// <param name="create">False: only append to a file that exists (a `ferry user` command must not create the server's log as root).</param>
     public BackgroundLineWriter(string path, Action<T, StringBuilder> format, Action<string> problem, int capacity = DefaultCapacity, bool create = true)
+        : this(AppendOnlyFile.Open(path, create), format, problem, TimeSpan.Zero, capacity)
     {
-        _file = AppendOnlyFile.Open(path, create);
+    }
+
+    /// <param name="file">Where the lines go (<see cref="AppendOnlyFile.StandardOutput"/>, say); disposed with this writer.</param>
+    /// <param name="format">Appends one item's line, without its line end.</param>
+    /// <param name="problem">Told when lines were dropped or a write failed; must not write to this file.</param>
+    /// <param name="gather">
+    /// How long the writer lets lines gather after the first one before it writes them: one wake-up
+    /// and one write(2) per interval instead of one per line (a busy server logs thousands of lines
+    /// a second); the price is that much delay on a line. Zero: write at once.
+    /// </param>
+    /// <param name="capacity">Items waiting at most.</param>
+    public BackgroundLineWriter(AppendOnlyFile file, Action<T, StringBuilder> format, Action<string> problem, TimeSpan gather, int capacity = DefaultCapacity)
+    {
+        _file = file;
+        _gather = gather;
         _format = format;
         _problem = problem;
         _queue = Channel.CreateBounded<(T Item, bool WakeUp)>(
@@ -78,6 +94,11 @@ internal sealed class BackgroundLineWriter<T> : IAsyncDisposable
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            if (_gather > TimeSpan.Zero)
+            {
+                await Task.Delay(_gather).ConfigureAwait(false);
+            }
+
             if (_reopenRequested)
             {
                 ReopenNow();
@@ -155,6 +176,11 @@ internal sealed class BackgroundLineWriter<T> : IAsyncDisposable
     private void ReopenNow()
     {
         _reopenRequested = false;
+        if (!_file.Reopenable)
+        {
+            return;
+        }
+
         AppendOnlyFile reopened;
         try
         {

@@ -17,6 +17,7 @@ internal sealed class FerryLogging : IAsyncDisposable
 {
     private readonly FerrySettings _settings;
     private FileLoggerProvider? _file;
+    private FileLoggerProvider? _console;
     private XferLogWriter? _xferLog;
     private ILogger? _logger;
 
@@ -42,6 +43,13 @@ internal sealed class FerryLogging : IAsyncDisposable
             {
                 var path = logging.File;
                 opened._file = Named("Logging:File", () => new FileLoggerProvider(path, logging.Format, create: !forCommand));
+            }
+
+            // `ferry serve` under journald, or with its output in a file or a pipe: gathered writes
+            // (FileLoggerProvider); on a terminal the runtime's console logger keeps its colours.
+            if (!forCommand && Console.IsOutputRedirected)
+            {
+                opened._console = new FileLoggerProvider(AppendOnlyFile.StandardOutput(), logging.Format);
             }
 
             if (!forCommand && !string.IsNullOrEmpty(logging.XferLog))
@@ -83,7 +91,11 @@ internal sealed class FerryLogging : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(builder);
         builder.SetMinimumLevel(_settings.LogLevel);
         var toStandardError = standardError ? LogLevel.Trace : LogLevel.None;
-        if (_settings.Logging.Format == LogFormat.Json)
+        if (_console is not null && !standardError)
+        {
+            builder.AddProvider(_console);
+        }
+        else if (_settings.Logging.Format == LogFormat.Json)
         {
             builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, JsonLogFormatter>());
             builder.AddConsole(console =>
@@ -128,6 +140,11 @@ internal sealed class FerryLogging : IAsyncDisposable
         {
             FerryLog.Status(logger, line);
         }
+        else if (_console is not null)
+        {
+            // Behind the records already queued, not ahead of them.
+            _console.WriteLine(line);
+        }
         else
         {
             Console.WriteLine(line);
@@ -160,6 +177,11 @@ internal sealed class FerryLogging : IAsyncDisposable
         if (_file is not null)
         {
             await _file.DisposeAsync();
+        }
+
+        if (_console is not null)
+        {
+            await _console.DisposeAsync();
         }
     }
 
