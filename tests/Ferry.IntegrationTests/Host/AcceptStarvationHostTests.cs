@@ -107,7 +107,7 @@ public sealed partial class AcceptStarvationHostTests : IDisposable
         }
 
         Assert.True(served, "not served again after the connections closed: " + server.Output);
-        Assert.Contains("Ferry[4012] Accepting connections again", server.Output, StringComparison.Ordinal);
+        Assert.Contains("Ferry[4012] Accepting connections again", await server.OutputWithAsync("Ferry[4012]"), StringComparison.Ordinal);
         server.SendSignal("TERM");
         await server.WaitForExitAsync();
         Assert.Equal(0, server.ExitCode);

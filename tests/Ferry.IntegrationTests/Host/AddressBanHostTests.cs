@@ -49,7 +49,7 @@ public sealed class AddressBanHostTests : IDisposable
         Assert.Equal("hi", neighbour.StdOut);
 
         // One line per ban, with the address where fail2ban's <HOST> expects it.
-        Assert.Matches(@"Banned 127\.0\.0\.1 \(network 127\.0\.0\.1/32\) until \S+ \S+ after 6 failed logins", server.Output);
+        Assert.Matches(@"Banned 127\.0\.0\.1 \(network 127\.0\.0\.1/32\) until \S+ \S+ after 6 failed logins", await server.OutputWithAsync("Banned 127.0.0.1"));
         Assert.Matches(@"failed login for ""bob"" from 127\.0\.0\.1", server.Output);
 
         // And fail2ban's own tool, with the filter we ship, finds the six failures and the ban.

@@ -152,6 +152,22 @@ internal sealed class FerryProcess : IAsyncDisposable
         Assert.True(first == _ready.Task, $"ferry did not print 'ready'. stdout: {Output} stderr: {Errors}");
     }
 
+    /// <summary>
+    /// The output once it holds <paramref name="text"/> (or after 10 s, for the assertion to report):
+    /// `ferry serve` writes its log a few milliseconds behind what it does (records gather before
+    /// each write when its output is not a terminal).
+    /// </summary>
+    public async Task<string> OutputWithAsync(string text)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!Output.Contains(text, StringComparison.Ordinal) && clock.Elapsed < TimeSpan.FromSeconds(10) && !_process.HasExited)
+        {
+            await Task.Delay(20);
+        }
+
+        return Output;
+    }
+
     public Task WaitForExitAsync() => WaitForExitAsync(TimeSpan.FromSeconds(30));
 
     /// <summary>Waits for the exit and the end of its output; throws when it takes longer than <paramref name="within"/>.</summary>

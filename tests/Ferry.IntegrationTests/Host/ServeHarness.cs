@@ -112,6 +112,23 @@ internal sealed class ServeHarness : IAsyncDisposable
         return lines[count - 1];
     }
 
+    /// <summary>
+    /// Waits until a line of the event contains <paramref name="text"/> and returns it (the log is
+    /// written a few milliseconds behind the replies: records gather before each write).
+    /// </summary>
+    public async Task<string> WaitForEventAsync(int eventId, string text)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!Events(eventId).Any(line => line.Contains(text, StringComparison.Ordinal)) && clock.Elapsed < TimeSpan.FromSeconds(20) && !ServerExited)
+        {
+            await Task.Delay(25);
+        }
+
+        var match = Events(eventId).FirstOrDefault(line => line.Contains(text, StringComparison.Ordinal));
+        Assert.True(match is not null, $"no line of event {eventId} with '{text}'; log: {Server.Output} stderr: {Server.Errors}");
+        return match;
+    }
+
     public bool ServerExited => Server.HasExited;
 
     /// <summary>A new control connection, greeted.</summary>
