@@ -42,13 +42,11 @@ public sealed class DataConnectionStallTests
     {
         await using var server = await TestServer.StartAsync(o => o.DataConnectionTimeout = TimeSpan.FromSeconds(1));
         await File.WriteAllTextAsync(server.PathOf("file.txt"), "payload");
-        int port;
-        using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
-        {
-            // A port that was just free: nothing listens there.
-            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            port = ((IPEndPoint)probe.LocalEndPoint!).Port;
-        }
+        // A port held bound but not listening for the whole test: nothing answers there, and no
+        // parallel test's listener can take it (a port let go at once was taken, and answered, once).
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)probe.LocalEndPoint!).Port;
 
         await using var ftp = await server.ConnectAsync();
         await ftp.CommandAsync($"PORT 127,0,0,1,{port >> 8},{port & 0xFF}", 200);
