@@ -28,6 +28,27 @@ internal sealed partial class AppendOnlyFile : IDisposable
 
     public string Path { get; }
 
+    /// <summary>
+    /// Whether the open file is no longer the one at <see cref="Path"/> (logrotate renamed or
+    /// removed it): what the kernel says the descriptor points to (/proc/self/fd) against the path.
+    /// When that cannot be read, true: reopening is the safe side.
+    /// </summary>
+    public bool MovedAway
+    {
+        get
+        {
+            try
+            {
+                var target = new FileInfo($"/proc/self/fd/{_handle.DangerousGetHandle()}").LinkTarget;
+                return target != System.IO.Path.GetFullPath(Path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return true;
+            }
+        }
+    }
+
     /// <summary>False for standard output, which has no path to open again after a rotation.</summary>
     public bool Reopenable { get; private init; } = true;
 

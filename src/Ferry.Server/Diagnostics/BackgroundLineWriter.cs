@@ -64,6 +64,9 @@ internal sealed class BackgroundLineWriter<T> : IAsyncDisposable
 
     public string Path => _file.Path;
 
+    /// <summary>The file at <see cref="Path"/> is not the one being written (rotated away): <see cref="Reopen"/> would move on to a new one.</summary>
+    public bool MovedAway => _file.Reopenable && _file.MovedAway;
+
     /// <summary>Queues an item; never blocks (a full queue drops it, counted and reported).</summary>
     public void TryWrite(T item) => _queue.Writer.TryWrite((item, false));
 
@@ -176,8 +179,9 @@ internal sealed class BackgroundLineWriter<T> : IAsyncDisposable
     private void ReopenNow()
     {
         _reopenRequested = false;
-        if (!_file.Reopenable)
+        if (!MovedAway)
         {
+            // Nothing was rotated: the file at the path is the one open (a SIGHUP for a reload).
             return;
         }
 

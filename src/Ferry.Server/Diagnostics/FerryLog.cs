@@ -229,7 +229,7 @@ internal static partial class FerryLog
     [LoggerMessage(7110, LogLevel.Warning, "{Log}: {Problem}")]
     public static partial void LogFileProblem(ILogger logger, string log, string problem);
 
-    [LoggerMessage(7111, LogLevel.Information, "Reopened the log files ({Files})")]
+    [LoggerMessage(7111, LogLevel.Information, "Reopening the rotated log file(s) ({Files})")]
     public static partial void LogFilesReopened(ILogger logger, string files);
 
     // `ferry user ...`: one record per change to the user store, by whoever ran the command.

@@ -43,6 +43,9 @@ internal sealed class XferLogWriter : IServerEventSink, IAsyncDisposable
     /// <summary>For logrotate (postrotate): later lines go to a new file at the same path.</summary>
     public void Reopen() => _writer.Reopen();
 
+    /// <summary>Whether the xferlog was rotated away since it was opened.</summary>
+    public bool MovedAway => _writer.MovedAway;
+
     /// <summary>At stop: writes every line still queued (up to 5 s), then closes the file.</summary>
     public ValueTask DisposeAsync() => _writer.DisposeAsync();
 

@@ -152,17 +152,29 @@ internal sealed class FerryLogging : IAsyncDisposable
     }
 
     /// <summary>
-    /// For logrotate (postrotate, or SIGHUP once the host reloads): the log file and the xferlog
-    /// are opened again at their paths, so lines go to the new files and the rotated ones are let go.
-    /// Reopening needs the account Ferry runs as to be allowed to create them.
+    /// For logrotate's postrotate (SIGHUP): a log file or xferlog that was moved away is opened
+    /// again at its path, so lines go to the new file and the rotated one is let go. One that was
+    /// not moved is left alone, so a SIGHUP for a reload touches nothing. Reopening needs the
+    /// account Ferry runs as to be allowed to create the file (a failure is logged, event 7110).
     /// </summary>
     public void Reopen()
     {
-        _file?.Reopen();
-        _xferLog?.Reopen();
-        if (_logger is not null && (_file is not null || _xferLog is not null))
+        var moved = new List<string>();
+        if (_file is { MovedAway: true } file)
         {
-            FerryLog.LogFilesReopened(_logger, string.Join(", ", new[] { _file?.Path, _xferLog?.Path }.OfType<string>()));
+            file.Reopen();
+            moved.Add(file.Path);
+        }
+
+        if (_xferLog is { MovedAway: true } xferLog)
+        {
+            xferLog.Reopen();
+            moved.Add(xferLog.Path);
+        }
+
+        if (_logger is not null && moved.Count > 0)
+        {
+            FerryLog.LogFilesReopened(_logger, string.Join(", ", moved));
         }
     }
 

@@ -67,6 +67,9 @@ internal sealed class FileLoggerProvider : ILoggerProvider, ISupportExternalScop
 
     public void Reopen() => _writer.Reopen();
 
+    /// <summary>Whether the log file was rotated away since it was opened.</summary>
+    public bool MovedAway => _writer.MovedAway;
+
     /// <summary>The logger factory does not own this provider (FerryLogging does, and flushes it last).</summary>
     public void Dispose()
     {

@@ -41,8 +41,30 @@ public sealed class FerryLoggingTests : IDisposable
         Assert.Contains("before the rotation", await File.ReadAllTextAsync(logFile + ".1"), StringComparison.Ordinal);
         Assert.DoesNotContain("after the rotation", await File.ReadAllTextAsync(logFile + ".1"), StringComparison.Ordinal);
         Assert.Contains("after the rotation", await File.ReadAllTextAsync(logFile), StringComparison.Ordinal);
+        Assert.Contains("Ferry[7111] Reopening the rotated log file(s)", await File.ReadAllTextAsync(logFile), StringComparison.Ordinal);
         Assert.EndsWith(" /before.bin b _ i r alice ftp 0 * c", Assert.Single(await File.ReadAllLinesAsync(xferLog + ".1")), StringComparison.Ordinal);
         Assert.EndsWith(" /after.bin b _ i r alice ftp 0 * c", Assert.Single(await File.ReadAllLinesAsync(xferLog)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reopen_leaves_files_that_were_not_rotated_alone()
+    {
+        // A SIGHUP for a reload (nothing rotated) must neither reopen nor say it did: under a root
+        // start the serving account could not create the files again, and every reload would warn.
+        var logFile = Path.Combine(_folder, "ferry.log");
+        var settings = new FerrySettings { Logging = new LoggingSettings { File = logFile } };
+        await using (var logs = FerryLogging.Open(settings))
+        {
+            using var factory = LoggerFactory.Create(logs.Configure);
+            _ = logs.EventSinks(factory);
+            var logger = factory.CreateLogger("Ferry");
+            logs.Reopen();
+            FerryLog.Status(logger, "after a reload");
+        }
+
+        var text = await File.ReadAllTextAsync(logFile);
+        Assert.Contains("after a reload", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Ferry[7111]", text, StringComparison.Ordinal);
     }
 
     [Fact]
