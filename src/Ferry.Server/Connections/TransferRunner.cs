@@ -267,7 +267,7 @@ internal static class TransferRunner
                         await upload.CommitAsync(token);
                         result = "ok (empty; the client ended before its TLS Finished)";
                         completed = true;
-                    await connection.ReplyAsync(FtpReplyCode.ClosingDataConnection, "Transfer complete.");
+                        await connection.ReplyAsync(FtpReplyCode.ClosingDataConnection, "Transfer complete.");
                     }
                     catch (StorageException storage)
                     {

@@ -106,10 +106,16 @@ internal sealed class ConfigurationReloader(
         {
             kept = server.Reconfigure(next.Server, running.DataDir);
         }
-        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
         {
             FerryLog.ReloadRefused(_logger, "Server:CertificateFile: " + e.Message);
             return "Reload refused: the certificate did not load, the previous one stays in force";
+        }
+        catch (ArgumentException e)
+        {
+            // The engine's own check of the settings (the loader has made the same ones already).
+            FerryLog.ReloadRefused(_logger, e.Message.ReplaceLineEndings("; "));
+            return "Reload refused: configuration invalid, the previous one stays in force";
         }
 
         // The host's own settings that only a restart can change.
