@@ -104,6 +104,90 @@ public sealed class FtpServer : IAsyncDisposable
         init => _context.Events = new ServerEvents(value);
     }
 
+    /// <summary>What every upload must pass before it starts and before it commits (a pre-upload hook).</summary>
+    internal IUploadPolicy? UploadPolicy
+    {
+        init => _context.UploadPolicy = value;
+    }
+
+    /// <summary>When <see cref="StartAsync"/> began listening; null before.</summary>
+    public DateTimeOffset? StartedAt { get; private set; }
+
+    /// <summary>Every session now, oldest first: copies, for the admin API and `ferry who`.</summary>
+    public IReadOnlyList<Administration.SessionSnapshot> ListSessions() =>
+        [.. _connections.Values.OrderBy(connection => connection.Id).Select(connection => connection.Snapshot())];
+
+    /// <summary>
+    /// Disconnects session <paramref name="sessionId"/> (a running transfer ends with 426, then 421);
+    /// false when there is no such session. Returns once the client has been told, or after a few
+    /// seconds when it reads nothing.
+    /// </summary>
+    public async Task<bool> DisconnectAsync(long sessionId)
+    {
+        if (!_connections.TryGetValue(sessionId, out var connection))
+        {
+            return false;
+        }
+
+        await connection.DisconnectByAdministratorAsync();
+        return true;
+    }
+
+    /// <summary>Disconnects every session of user <paramref name="userName"/>; returns how many there were.</summary>
+    public async Task<int> DisconnectUserAsync(string userName)
+    {
+        var sessions = _connections.Values.Where(connection => connection.Session.User?.Name == userName).ToList();
+        await Task.WhenAll(sessions.Select(connection => connection.DisconnectByAdministratorAsync()));
+        return sessions.Count;
+    }
+
+    /// <summary>The bans in force now (earned by failed logins, or set by an administrator).</summary>
+    public IReadOnlyList<Administration.BanSnapshot> ListBans() => _context.Bans.List();
+
+    /// <summary>
+    /// Bans <paramref name="address"/> (its IPv6 network, per BanIPv6PrefixLength) for
+    /// <paramref name="duration"/>, allow-list or not, and disconnects its sessions now: new
+    /// connections and logins from it get 421 until then.
+    /// </summary>
+    public async Task<Administration.BanSnapshot> BanAsync(IPAddress address, TimeSpan duration, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        var ban = _context.Bans.Ban(address, _context.Time.GetUtcNow() + duration, reason);
+        var key = _context.Bans.Key(address);
+        var sessions = _connections.Values.Where(connection => _context.Bans.Key(connection.RemoteAddress).Equals(key)).ToList();
+        await Task.WhenAll(sessions.Select(connection => connection.DisconnectByAdministratorAsync()));
+        return ban;
+    }
+
+    /// <summary>True while <paramref name="address"/> is banned (by failed logins or an administrator): the admin API refuses it too.</summary>
+    public bool IsBanned(IPAddress address) => _context.Bans.IsBanned(address, out _);
+
+    /// <summary>
+    /// A failed login somewhere else than FTP (the admin API) counts toward the same ban as a
+    /// wrong FTP password (BanFailedLogins within BanWindow). Returns when the ban it caused
+    /// ends, or null when it caused none; a ban is logged as FTP's are (event 1006, for fail2ban).
+    /// </summary>
+    public DateTimeOffset? RecordFailedLogin(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var until = _context.Bans.RecordFailure(address);
+        if (until is { } end)
+        {
+            var options = _context.Options;
+            FerryLog.AddressBanned(_context.Logger, AddressRules.Normalize(address), _context.Bans.Describe(address), end, options.BanFailedLogins, options.BanWindow);
+        }
+
+        return until;
+    }
+
+    /// <summary>Lifts the ban on <paramref name="address"/> (its network) and forgets its failed logins; false when it was not banned.</summary>
+    public bool LiftBan(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return _context.Bans.Lift(address);
+    }
+
     /// <summary>The settings new sessions get (the last reload's, or the start's).</summary>
     public FtpServerOptions Options => _context.Options;
 
@@ -204,6 +288,7 @@ public sealed class FtpServer : IAsyncDisposable
         }
 
         _acceptLoop = AcceptLoopAsync(_listener, implicitTls: false);
+        StartedAt = _context.Time.GetUtcNow();
     }
 
     /// <summary>
@@ -388,10 +473,10 @@ public sealed class FtpServer : IAsyncDisposable
                 continue;
             }
 
-            if (_context.Bans.IsBanned(address, out var bannedUntil))
+            if (_context.Bans.IsBanned(address, out var bannedUntil, out var manual))
             {
                 FerryLog.BannedConnectionRefused(_context.Logger, address);
-                _ = RefuseAsync(socket, implicitTls, BanText(bannedUntil));
+                _ = RefuseAsync(socket, implicitTls, BanText(bannedUntil, manual));
                 continue;
             }
 
@@ -423,8 +508,9 @@ public sealed class FtpServer : IAsyncDisposable
     /// <summary>The login checker this server uses (its counters are read by tests and, later, metrics).</summary>
     public Authenticator Authenticator => _context.Authenticator;
 
-    internal static string BanText(DateTimeOffset until) =>
-        $"Too many failed logins from your address; refused until {until.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC.";
+    internal static string BanText(DateTimeOffset until, bool manual = false) => manual
+        ? $"Your address is banned by the server administrator until {until.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC."
+        : $"Too many failed logins from your address; refused until {until.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC.";
 
     /// <summary>421 and close, for a client over a limit (on the implicit FTPS port: just close, since no TLS was spoken).</summary>
     private static async Task RefuseAsync(Socket socket, bool implicitTls, string text)

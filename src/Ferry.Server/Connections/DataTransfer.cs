@@ -12,6 +12,21 @@ internal sealed class DataTransfer : IDisposable
 
     public string Description { get; }
 
+    /// <summary>The transfer command (RETR, STOR, LIST, ...), for the admin API's sessions list.</summary>
+    public string Verb { get; init; } = string.Empty;
+
+    /// <summary>The file or folder, as the user sees it.</summary>
+    public string Path { get; init; } = string.Empty;
+
+    /// <summary>Download, upload or listing.</summary>
+    public Protocol.DataChannelUse Use { get; init; }
+
+    /// <summary>When the transfer started (wall clock, for people).</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>The data connection is protected (PROT P).</summary>
+    public bool Tls { get; init; }
+
     public Task Completion { get; set; } = Task.CompletedTask;
 
     public CancellationToken AbortToken => _abort.Token;

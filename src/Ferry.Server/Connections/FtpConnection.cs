@@ -57,6 +57,7 @@ internal sealed class FtpConnection : IAsyncDisposable
         Server = server;
         Options = server.Options;
         _startedAt = server.Time.GetTimestamp();
+        ConnectedAt = server.Time.GetUtcNow();
         RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         _network = new NetworkStream(socket, ownsSocket: false);
@@ -106,6 +107,8 @@ internal sealed class FtpConnection : IAsyncDisposable
             _countedUser = user.Name;
         }
 
+        LoggedInAt = user is null ? null : Server.Time.GetUtcNow();
+
         var registry = Server.SessionReuse.Registry;
         if (_registeredIdentity is not null)
         {
@@ -121,6 +124,52 @@ internal sealed class FtpConnection : IAsyncDisposable
     }
 
     public long Id { get; }
+
+    /// <summary>When the control connection was accepted (wall clock, for people).</summary>
+    public DateTimeOffset ConnectedAt { get; }
+
+    /// <summary>When the current login succeeded; null before login (and after REIN).</summary>
+    public DateTimeOffset? LoggedInAt { get; private set; }
+
+    /// <summary>This session as an administrator sees it now: a copy, safe to hand out of the engine.</summary>
+    public Administration.SessionSnapshot Snapshot()
+    {
+        var now = Server.Time.GetUtcNow();
+        var transfer = CurrentTransfer;
+        Administration.TransferSnapshot? running = null;
+        if (transfer is not null)
+        {
+            var bytes = transfer.BytesTransferred;
+            var seconds = (now - transfer.StartedAt).TotalSeconds;
+            running = new Administration.TransferSnapshot(
+                transfer.Verb,
+                transfer.Use switch { Protocol.DataChannelUse.Upload => "upload", Protocol.DataChannelUse.Download => "download", _ => "listing" },
+                transfer.Path, bytes, transfer.StartedAt, seconds > 0 ? bytes / seconds : 0, transfer.Tls);
+        }
+
+        var user = Session.User;
+        return new Administration.SessionSnapshot(
+            Id,
+            new IPEndPoint(RemoteAddress, RemoteEndPoint.Port),
+            ConnectedAt,
+            user?.Name,
+            user is null ? null : LoggedInAt,
+            IsSecure,
+            Session.Command?.Verb,
+            transfer is null ? Server.Time.GetElapsedTime(Interlocked.Read(ref _lastCommandAt) is var last and not 0 ? last : _startedAt) : TimeSpan.Zero,
+            running);
+    }
+
+    /// <summary>
+    /// An administrator ends this session (the admin API, `ferry kick`): a running transfer ends
+    /// with 426, then the client reads 421 and the connection closes, as at a server stop.
+    /// </summary>
+    public Task DisconnectByAdministratorAsync()
+    {
+        NoteEnd(SessionEnd.Kicked);
+        FerryLog.SessionDisconnectedByAdministrator(Logger, Id, Session.UserNameForLog, RemoteAddress);
+        return ShutdownAsync("Disconnected by the server administrator.", TimeSpan.FromSeconds(5));
+    }
 
     public FtpServerContext Server { get; }
 
@@ -185,8 +234,11 @@ internal sealed class FtpConnection : IAsyncDisposable
         }
         finally
         {
-            FerryLog.SessionEnded(Logger, Id, Session.UserNameForLog, Server.Time.GetElapsedTime(_startedAt).TotalSeconds);
-            Server.Metrics.SessionEnded(HowItEnded());
+            var duration = Server.Time.GetElapsedTime(_startedAt);
+            var end = HowItEnded();
+            FerryLog.SessionEnded(Logger, Id, Session.UserNameForLog, duration.TotalSeconds);
+            Server.Metrics.SessionEnded(end);
+            Server.Events.SessionEnded(new SessionRecord(Id, RemoteAddress, Session.UserNameForLog, duration, end));
         }
     }
 

@@ -100,8 +100,21 @@ internal sealed class FtpServerContext
     /// <summary>Set when the server is stopping: no new transfer starts (a graceful stop lets running ones end).</summary>
     public bool Draining { get; set; }
 
-    /// <summary>Where finished transfers and audited operations are reported (xferlog, audit log, hooks).</summary>
-    public ServerEvents Events { get; set; } = new();
+    /// <summary>Where finished transfers, audited operations, logins, bans and session ends are reported (xferlog, audit log, hooks).</summary>
+    public ServerEvents Events
+    {
+        get => _events;
+        set
+        {
+            _events = value;
+            Bans.Banned = value.IsEmpty ? null : ban => value.AddressBanned(ban);
+        }
+    }
+
+    private ServerEvents _events = new();
+
+    /// <summary>What an upload must pass before it starts and before it commits (a pre-upload hook); null: nothing.</summary>
+    public IUploadPolicy? UploadPolicy { get; set; }
 
     /// <summary>The server's meter and instruments (FerryMetrics): recorded at session, login, transfer and TLS events.</summary>
     public FerryMetrics Metrics { get; }

@@ -92,8 +92,11 @@ internal static class TransferRunner
             }
 
             // The transfer owns the throttle from here: its Dispose (when the transfer ends, however) releases the user's bucket.
-            var transfer = new DataTransfer($"{direction} {path}") { Throttle = throttle };
             var use = connection.Session.Command?.DataUse ?? DataChannelUse.None;
+            var transfer = new DataTransfer($"{direction} {path}")
+            {
+                Throttle = throttle, Verb = direction, Path = path.Value, Use = use, StartedAt = connection.Server.Time.GetUtcNow(), Tls = protect,
+            };
             connection.StartTransfer(transfer, t => RunAsync(connection, channel, protect, direction, use, path, resource, pump, t));
             started = true;
         }
@@ -230,6 +233,16 @@ internal static class TransferRunner
                             return;
                         }
 
+                        // A pre-upload hook may still refuse the file now that every byte is in
+                        // (a virus scan): not committed, the disposal below aborts it.
+                        if (await UploadPolicyCheck.BeforeCommitAsync(connection, direction, upload, transfer.BytesTransferred, token) is { } refusal)
+                        {
+                            result = "refused by the upload policy";
+                            await AbortResourceAsync();
+                            await connection.ReplyAsync(refusal);
+                            return;
+                        }
+
                         // Commit before 226, so a client that reads the file next sees all of it;
                         // a resource not committed (any failure above) is disposed below: an abort.
                         await upload.CommitAsync(token);
@@ -326,10 +339,20 @@ internal static class TransferRunner
             var duration = connection.Server.Time.GetElapsedTime(started);
             FerryLog.Transfer(connection.Logger, connection.Id, direction, path.Value, connection.Session.UserNameForLog,
                 transfer.BytesTransferred, duration.TotalSeconds, result);
+            string? sha256 = null;
+            if (committed)
+            {
+                // After the 226 and the transfer's log line (its duration is the transfer's alone),
+                // but before the transfer ends, so the next command (HASH) waits for the kept
+                // checksum rather than reading the file again; and before the record, which
+                // carries it to the xferlog and the upload hooks.
+                sha256 = await UploadChecksumKeeper.KeepAsync(connection, direction, path, token);
+            }
+
             var record = new TransferRecord(
                 connection.Id, connection.RemoteAddress, connection.Session.UserNameForLog, connection.Session.IsAnonymous,
                 direction, use,
-                path.Value, transfer.BytesTransferred, duration, connection.Session.TransferType, protect, connection.IsSecure, completed, result);
+                path.Value, transfer.BytesTransferred, duration, connection.Session.TransferType, protect, connection.IsSecure, completed, result, sha256);
             connection.Server.Events.TransferEnded(record);
             connection.Server.Metrics.TransferEnded(record, transfer.Throttle);
             FerryTracing.EndTransfer(activity, record);
@@ -337,14 +360,6 @@ internal static class TransferRunner
             {
                 // A change to the files: the audit record follows the transfer's own line.
                 AuditTrail.Done(connection, direction, AuditAction.Upload, path.Value);
-            }
-
-            if (committed)
-            {
-                // After the 226 and the transfer's log line (its duration is the transfer's alone),
-                // but before the transfer ends, so the next command (HASH) waits for the kept
-                // checksum rather than reading the file again.
-                await UploadChecksumKeeper.KeepAsync(connection, direction, path, token);
             }
         }
     }

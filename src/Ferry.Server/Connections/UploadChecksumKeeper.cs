@@ -15,12 +15,14 @@ namespace Ferry.Server.Connections;
 /// </summary>
 internal static class UploadChecksumKeeper
 {
-    public static async ValueTask KeepAsync(FtpConnection connection, string direction, VirtualPath path, CancellationToken transferAborted)
+    /// <summary>Computes and keeps the checksum; returns it in lower-case hex, or null when skipped or failed.</summary>
+    public static async ValueTask<string?> KeepAsync(FtpConnection connection, string direction, VirtualPath path, CancellationToken transferAborted)
     {
         var options = connection.Options;
-        if (options.UploadChecksum == UploadChecksumMode.Off || connection.Session.FileSystem is not { } fileSystem)
+        var forEvents = connection.Server.Events.WantsUploadChecksums;
+        if ((options.UploadChecksum == UploadChecksumMode.Off && !forEvents) || connection.Session.FileSystem is not { } fileSystem)
         {
-            return;
+            return null;
         }
 
         // ABOR (the transfer's token) or the session closing (timeout, server stop) stops the reading.
@@ -31,19 +33,19 @@ internal static class UploadChecksumKeeper
             if (await fileSystem.GetEntryAsync(path, stop.Token) is not { IsDirectory: false } entry)
             {
                 FerryLog.UploadChecksumSkipped(connection.Logger, connection.Id, direction, path.Value, "the file is gone");
-                return;
+                return null;
             }
 
-            if (entry.Size < options.UploadChecksumMinSize)
+            if (entry.Size < options.UploadChecksumMinSize && !forEvents)
             {
                 // Computed on demand in well under a millisecond: not worth a read-back per small file.
-                return;
+                return null;
             }
 
             if (entry.Size > options.MaxHashFileSize)
             {
                 FerryLog.UploadChecksumSkipped(connection.Logger, connection.Id, direction, path.Value, "larger than MaxHashFileSize");
-                return;
+                return null;
             }
 
             await using var content = await fileSystem.OpenReadAsync(path, 0, stop.Token);
@@ -51,10 +53,12 @@ internal static class UploadChecksumKeeper
             await fileSystem.KeepChecksumAsync(content, ChecksumAlgorithm.Sha256, checksum, entry, stop.Token);
             FerryLog.UploadChecksum(connection.Logger, connection.Id, direction, path.Value, connection.Session.UserNameForLog,
                 checksum, entry.Size, connection.Server.Time.GetElapsedTime(began).TotalSeconds);
+            return checksum;
         }
         catch (Exception e) when (e is StorageException or IOException or OperationCanceledException or ObjectDisposedException)
         {
             FerryLog.UploadChecksumSkipped(connection.Logger, connection.Id, direction, path.Value, e.GetType().Name);
+            return null;
         }
     }
 }

@@ -38,6 +38,15 @@ internal static partial class FerryLog
     [LoggerMessage(1007, LogLevel.Debug, "Refused a connection from banned {RemoteAddress}")]
     public static partial void BannedConnectionRefused(ILogger logger, IPAddress remoteAddress);
 
+    [LoggerMessage(1030, LogLevel.Warning, "An administrator banned {Network} until {Until:u}: {Reason}")]
+    public static partial void AddressBannedByAdministrator(ILogger logger, string network, DateTimeOffset until, ClientText reason);
+
+    [LoggerMessage(1031, LogLevel.Information, "An administrator lifted the ban on {Network}")]
+    public static partial void AddressBanLifted(ILogger logger, string network);
+
+    [LoggerMessage(1032, LogLevel.Information, "Session {SessionId} of {User} from {RemoteAddress} disconnected by an administrator")]
+    public static partial void SessionDisconnectedByAdministrator(ILogger logger, long sessionId, ClientText user, IPAddress remoteAddress);
+
     [LoggerMessage(2000, LogLevel.Debug, "Session {SessionId} <- {Command}")]
     public static partial void CommandReceived(ILogger logger, long sessionId, ClientText command);
 

@@ -199,6 +199,7 @@ internal sealed class FerryMetrics : IDisposable
         SessionEnd.Evicted => "evicted",
         SessionEnd.ServerClosed => "server_closed",
         SessionEnd.Shutdown => "shutdown",
+        SessionEnd.Kicked => "kicked",
         SessionEnd.TlsFailed => "tls_failed",
         _ => "error",
     };

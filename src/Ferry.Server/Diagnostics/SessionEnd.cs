@@ -21,6 +21,9 @@ internal enum SessionEnd
     /// <summary>The server stopped.</summary>
     Shutdown,
 
+    /// <summary>An administrator disconnected it (the admin API, `ferry kick`).</summary>
+    Kicked,
+
     /// <summary>The TLS handshake (AUTH TLS or implicit FTPS) failed or timed out.</summary>
     TlsFailed,
 

@@ -22,6 +22,7 @@ namespace Ferry.Server.Diagnostics;
 /// <param name="ControlTls">Whether the control connection was protected (AUTH TLS or implicit FTPS).</param>
 /// <param name="Completed">True when it ended in 226: the whole file (or listing) moved.</param>
 /// <param name="Result">What ended it, for people: "ok", "aborted", "data connection lost", ...</param>
+/// <param name="Sha256">A committed upload's SHA-256 in lower-case hex, when it was computed (UploadChecksum, or a sink that wants every one); null otherwise.</param>
 internal readonly record struct TransferRecord(
     long SessionId,
     IPAddress RemoteAddress,
@@ -36,4 +37,5 @@ internal readonly record struct TransferRecord(
     bool Tls,
     bool ControlTls,
     bool Completed,
-    string Result);
+    string Result,
+    string? Sha256 = null);

@@ -57,10 +57,15 @@ internal sealed class AddressBans
     public int TrackedCount => _records.Count;
 
     /// <summary>True while <paramref name="address"/> (or its IPv6 network) is banned; <paramref name="until"/> is when the ban ends.</summary>
-    public bool IsBanned(IPAddress address, out DateTimeOffset until)
+    /// <remarks>An administrator's ban holds even when automatic bans are off (BanFailedLogins 0).</remarks>
+    public bool IsBanned(IPAddress address, out DateTimeOffset until) => IsBanned(address, out until, out _);
+
+    /// <summary>As <see cref="IsBanned(IPAddress, out DateTimeOffset)"/>; <paramref name="manual"/> tells an administrator's ban from an earned one.</summary>
+    public bool IsBanned(IPAddress address, out DateTimeOffset until, out bool manual)
     {
         until = default;
-        if (!Enabled || !_records.TryGetValue(Key(address), out var record))
+        manual = false;
+        if (_records.IsEmpty || !_records.TryGetValue(Key(address), out var record))
         {
             return false;
         }
@@ -70,12 +75,89 @@ internal sealed class AddressBans
             if (record.BannedUntil > _time.GetUtcNow())
             {
                 until = record.BannedUntil;
+                manual = record.Manual;
                 return true;
             }
 
             return false;
         }
     }
+
+    /// <summary>Told of every ban as it starts (earned or set by an administrator): event hooks.</summary>
+    public Action<BanRecord>? Banned { get; set; }
+
+    /// <summary>The bans in force now, the longest-lasting first.</summary>
+    public IReadOnlyList<Administration.BanSnapshot> List()
+    {
+        var now = _time.GetUtcNow();
+        var bans = new List<Administration.BanSnapshot>();
+        foreach (var (key, record) in _records)
+        {
+            lock (record)
+            {
+                if (record.BannedUntil > now && !record.Removed)
+                {
+                    bans.Add(new Administration.BanSnapshot(Describe(key), record.BannedUntil, record.Manual, record.Reason ?? FailedLoginsReason));
+                }
+            }
+        }
+
+        bans.Sort((a, b) => b.BannedUntil.CompareTo(a.BannedUntil));
+        return bans;
+    }
+
+    /// <summary>
+    /// An administrator bans <paramref name="address"/> (its IPv6 network) until <paramref name="until"/>,
+    /// whatever the allow-list and BanFailedLogins say: an explicit order. A later ban replaces an
+    /// earlier one. Returns the ban as listed.
+    /// </summary>
+    public Administration.BanSnapshot Ban(IPAddress address, DateTimeOffset until, string reason)
+    {
+        address = AddressRules.Normalize(address);
+        WithRecord(address, record =>
+        {
+            record.BannedUntil = until;
+            record.Manual = true;
+            record.Reason = reason;
+            record.Failures.Clear();
+            return (FailureReservation.Banned, until);
+        }, out _);
+        var network = Describe(address);
+        FerryLog.AddressBannedByAdministrator(_logger, network, until, reason);
+        _metrics?.Banned();
+        Banned?.Invoke(new BanRecord(network, until, Manual: true, reason));
+        return new Administration.BanSnapshot(network, until, Manual: true, reason);
+    }
+
+    /// <summary>Lifts the ban on <paramref name="address"/> (its IPv6 network) and forgets its failures; false when it was not banned.</summary>
+    public bool Lift(IPAddress address)
+    {
+        var key = Key(address);
+        if (!_records.TryGetValue(key, out var record))
+        {
+            return false;
+        }
+
+        bool wasBanned;
+        lock (record)
+        {
+            wasBanned = record.BannedUntil > _time.GetUtcNow();
+            record.BannedUntil = default;
+            record.Manual = false;
+            record.Reason = null;
+            record.Failures.Clear();
+        }
+
+        if (wasBanned)
+        {
+            FerryLog.AddressBanLifted(_logger, Describe(key));
+        }
+
+        return wasBanned;
+    }
+
+    /// <summary>The reason of a ban earned by failed logins.</summary>
+    public const string FailedLoginsReason = "failed logins";
 
     /// <summary>True when <paramref name="address"/> has failed a login within the window (or is banned): its next checks are served last.</summary>
     public bool HasRecentFailures(IPAddress address)
@@ -180,6 +262,8 @@ internal sealed class AddressBans
 
             record.Failures.Clear();
             record.BannedUntil = now + _options.BanDuration;
+            record.Manual = false;
+            record.Reason = null;
             return (FailureReservation.Banned, record.BannedUntil);
         }, out var until);
         if (until == default)
@@ -188,6 +272,7 @@ internal sealed class AddressBans
         }
 
         _metrics?.Banned();
+        Banned?.Invoke(new BanRecord(Describe(address), until, Manual: false, FailedLoginsReason));
         return until;
     }
 
@@ -315,6 +400,12 @@ internal sealed class AddressBans
         public Queue<DateTimeOffset> Failures { get; } = new();
 
         public DateTimeOffset BannedUntil { get; set; }
+
+        /// <summary>The ban was set by an administrator (the admin API, `ferry ban add`).</summary>
+        public bool Manual { get; set; }
+
+        /// <summary>The administrator's reason; null for a ban earned by failed logins.</summary>
+        public string? Reason { get; set; }
 
         /// <summary>For an allow-listed address: until when reaching the threshold again is not logged again.</summary>
         public DateTimeOffset AllowListNoticeUntil { get; set; }

@@ -68,9 +68,9 @@ internal static class AccessCommands
 
         // A session opened before its address was banned gets no further guesses either.
         var bans = connection.Server.Bans;
-        if (bans.IsBanned(connection.RemoteAddress, out var bannedUntil))
+        if (bans.IsBanned(connection.RemoteAddress, out var bannedUntil, out var manual))
         {
-            await connection.ReplyAsync(FtpReplyCode.ServiceNotAvailable, FtpServer.BanText(bannedUntil));
+            await connection.ReplyAsync(FtpReplyCode.ServiceNotAvailable, FtpServer.BanText(bannedUntil, manual));
             connection.RequestClose();
             return LoginResult.Refused;
         }
@@ -109,6 +109,7 @@ internal static class AccessCommands
         if (user is null)
         {
             FerryLog.LoginFailed(connection.Logger, connection.Id, name, connection.RemoteAddress);
+            connection.Server.Events.LoginAttempted(new LoginRecord(connection.Id, connection.RemoteAddress, name, Succeeded: false, anonymous, connection.IsSecure));
 
             // A pause before each "wrong" answer and a cap per session slow down password guessing
             // (vsftpd: delay_failed_login=1, max_login_fails=3). The pause counts from the PASS,
@@ -178,6 +179,7 @@ internal static class AccessCommands
         }
 
         FerryLog.LoggedIn(connection.Logger, connection.Id, name);
+        connection.Server.Events.LoginAttempted(new LoginRecord(connection.Id, connection.RemoteAddress, name, Succeeded: true, anonymous, connection.IsSecure));
         await connection.ReplyAsync(FtpReplyCode.UserLoggedIn, anonymous ? "Anonymous user logged in, read-only access." : "User " + name + " logged in.");
         return LoginResult.Ok;
     }

@@ -90,6 +90,12 @@ internal static class TransferCommands
             return;
         }
 
+        if (await UploadPolicyCheck.BeforeUploadAsync(connection, "STOU", baseName, 0) is { } refusal)
+        {
+            await TransferRunner.RefuseAsync(connection, refusal);
+            return;
+        }
+
         for (var attempt = 0; attempt < 100; attempt++)
         {
             var candidate = attempt == 0 && argument.Length > 0
@@ -167,6 +173,13 @@ internal static class TransferCommands
         if (offset > 0 && !mayOverwrite)
         {
             await PermissionGate.RefuseAsync(connection, UserPermissions.Overwrite, path, PermissionScope.Entry);
+            return;
+        }
+
+        // A pre-upload hook's say (a name policy) before anything is created or a 150 is sent.
+        if (await UploadPolicyCheck.BeforeUploadAsync(connection, verb, path, offset ?? -1) is { } refusal)
+        {
+            await TransferRunner.RefuseAsync(connection, refusal);
             return;
         }
 
