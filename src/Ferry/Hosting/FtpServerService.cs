@@ -21,7 +21,12 @@ namespace Ferry.Hosting;
 /// get ShutdownDrainTimeout, then 421 to every session.
 /// </summary>
 internal sealed class FtpServerService(
-    SettingsMonitor settings, FerryLogging logs, ILoggerFactory loggerFactory, IEnumerable<IServerEventSink> eventSinks, IHostApplicationLifetime lifetime) : IHostedService, IAsyncDisposable
+    SettingsMonitor settings,
+    FerryLogging logs,
+    ILoggerFactory loggerFactory,
+    IEnumerable<IServerEventSink> eventSinks,
+    IEnumerable<IUploadPolicy> uploadPolicies,
+    IHostApplicationLifetime lifetime) : IHostedService, IAsyncDisposable
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger("Ferry");
 
@@ -33,6 +38,9 @@ internal sealed class FtpServerService(
 
     /// <summary>The running server; null until <see cref="StartAsync"/> has finished.</summary>
     public FtpServer? Server => _server;
+
+    /// <summary>The user store (users.db); null until <see cref="StartAsync"/> has opened it.</summary>
+    public IUserStore? Users => _store;
 
     /// <summary>What /readyz asks about (the server, its user store, its certificate); null until started.</summary>
     public Operations.IServerHealth? Health { get; private set; }
@@ -79,6 +87,9 @@ internal sealed class FtpServerService(
             socketSource: _privileges.SocketSource, systemAccounts: _privileges.SystemAccounts)
         {
             EventSinks = [.. logs.EventSinks(loggerFactory), .. eventSinks],
+
+            // At most one is registered (the pre-upload hook).
+            UploadPolicy = uploadPolicies.SingleOrDefault(),
         };
         try
         {
