@@ -270,4 +270,32 @@ internal static partial class FerryLog
 
     [LoggerMessage(7252, LogLevel.Information, "SIGHUP during the stop: no reload, the stop goes on")]
     public static partial void ReloadIgnoredWhileStopping(ILogger logger);
+
+    // Event hooks (issue 15): 7400-7449. {Hook} is the hook's Name (or "Hooks:List:N"), from the configuration.
+    [LoggerMessage(7400, LogLevel.Information, "Hook {Hook}: on {Events}, {Actions}")]
+    public static partial void HookConfigured(ILogger logger, string hook, string events, string actions);
+
+    [LoggerMessage(7401, LogLevel.Warning, "Hook {Hook}: its queue is full ({Capacity} events waiting, the receiver is slow or down); {Dropped} event(s) dropped since the last warning (metric ferry.hooks.dropped)")]
+    public static partial void HookQueueFull(ILogger logger, string hook, int capacity, long dropped);
+
+    [LoggerMessage(7402, LogLevel.Warning, "Hook {Hook}: {Event} event {EventId} not delivered by its {Action} after {Attempts} attempt(s): {Error}")]
+    public static partial void HookDeliveryFailed(ILogger logger, string hook, string @event, string eventId, string action, int attempts, ClientText error);
+
+    [LoggerMessage(7403, LogLevel.Debug, "Hook {Hook}: {Event} event {EventId} delivered by its {Action} (attempt {Attempt})")]
+    public static partial void HookDelivered(ILogger logger, string hook, string @event, string eventId, string action, int attempt);
+
+    [LoggerMessage(7404, LogLevel.Information, "Hook {Hook}: {Event} event {EventId}: {Action} attempt {Attempt} failed ({Error}); retrying in {Delay:0.###} s")]
+    public static partial void HookRetrying(ILogger logger, string hook, string @event, string eventId, string action, int attempt, ClientText error, double delay);
+
+    [LoggerMessage(7405, LogLevel.Debug, "Hook {Hook}: command exited with {ExitCode} after {Milliseconds:0} ms; output: {Output}")]
+    public static partial void HookCommandOutput(ILogger logger, string hook, int exitCode, double milliseconds, ClientText output);
+
+    [LoggerMessage(7406, LogLevel.Warning, "Hook {Hook}: upload check unavailable ({Error}); the upload is {Decision}")]
+    public static partial void HookCheckUnavailable(ILogger logger, string hook, ClientText error, string decision);
+
+    [LoggerMessage(7407, LogLevel.Information, "Hook {Hook}: refused the upload of {Path} by {User}: {Reason}")]
+    public static partial void HookRefusedUpload(ILogger logger, string hook, ClientText path, ClientText user, ClientText reason);
+
+    [LoggerMessage(7408, LogLevel.Warning, "Hooks: stopped with {Pending} event(s) not delivered")]
+    public static partial void HooksStoppedWithPending(ILogger logger, int pending);
 }

@@ -42,10 +42,18 @@ internal sealed class FerrySettings
         {
             yield return "Operations:" + error;
         }
+
+        foreach (var error in Hooks.Validate())
+        {
+            yield return error;
+        }
     }
 
     public FtpServerOptions Server { get; set; } = new();
 
     /// <summary>Monitoring: the operations HTTP listener (/metrics, /healthz, /readyz) and OpenTelemetry export; all off by default.</summary>
     public OperationsSettings Operations { get; set; } = new();
+
+    /// <summary>Event hooks: commands and webhooks on uploads, logins, bans, ...; veto hooks for uploads. None by default.</summary>
+    public Hooks.HooksSettings Hooks { get; set; } = new();
 }

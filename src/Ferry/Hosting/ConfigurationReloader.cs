@@ -146,6 +146,13 @@ internal sealed class ConfigurationReloader(
             next.Operations = running.Operations;
         }
 
+        if (System.Text.Json.JsonSerializer.Serialize(next.Hooks) != System.Text.Json.JsonSerializer.Serialize(running.Hooks))
+        {
+            // The hooks, their queues and HTTP clients are built once, at start.
+            hostKept.Add("Hooks");
+            next.Hooks = running.Hooks;
+        }
+
         foreach (var name in hostKept.Concat(kept.Select(name => "Server:" + name)))
         {
             FerryLog.ReloadKeptSetting(_logger, name);

@@ -1,3 +1,4 @@
+using Ferry.Hooks;
 using Ferry.Logging;
 using Ferry.Operations;
 using Ferry.Server;
@@ -44,6 +45,9 @@ internal static class FerryHost
         services.AddSingleton<SystemdNotifications>();
         services.AddSingleton<ConfigurationReloader>();
         services.AddSingleton<IServerHealth, HostedServerHealth>();
+
+        // Event hooks start before the FTP server and stop after it (its last sessions' events still go out).
+        services.AddFerryHooks(settings.CurrentValue);
         services.AddHostedService(provider => provider.GetRequiredService<FtpServerService>());
 
         // After the FTP server (it reports on it) and before READY=1; stopped before the server.

@@ -45,6 +45,8 @@ public sealed class HostSettingsDocumentationTests
             bool flag => value.ValueKind is JsonValueKind.True or JsonValueKind.False && value.GetBoolean() == flag,
             int number => value.ValueKind == JsonValueKind.Number && value.GetInt32() == number,
             Enum choice => value.ValueKind == JsonValueKind.String && value.GetString() == choice.ToString(),
+            // A list of items (Hooks:List): empty by default, [] in the file.
+            System.Collections.IList list => value.ValueKind == JsonValueKind.Array && value.GetArrayLength() == list.Count,
             _ => throw new InvalidOperationException($"No comparison for {section}:{name} ({expected.GetType().Name}); extend this test."),
         };
         Assert.True(same, $"{section}:{name} is {value.GetRawText()} in ferry.example.json, but the default is {expected ?? "null"}.");

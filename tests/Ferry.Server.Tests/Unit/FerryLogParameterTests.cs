@@ -68,6 +68,26 @@ public sealed class FerryLogParameterTests
         "OtlpExporting.endpoint",       // Operations:OtlpEndpoint, from the configuration
         "CommandNeedsCapability.verb",  // the command table's verb
         "UploadChownFailed.error",      // fchown(2)'s errno description
+        "HookConfigured.hook",          // Hooks:List:N:Name, from the configuration (as every .hook below)
+        "HookConfigured.events",        // Hooks:List:N:Events, validated names
+        "HookConfigured.actions",       // the configured Command and Url
+        "HookQueueFull.hook",
+        "HookDeliveryFailed.hook",
+        "HookDeliveryFailed.event",     // HookEventNames: fixed words
+        "HookDeliveryFailed.eventId",   // hex digits made by the server
+        "HookDeliveryFailed.action",    // "command" or "webhook"
+        "HookDelivered.hook",
+        "HookDelivered.event",
+        "HookDelivered.eventId",
+        "HookDelivered.action",
+        "HookRetrying.hook",
+        "HookRetrying.event",
+        "HookRetrying.eventId",
+        "HookRetrying.action",
+        "HookCommandOutput.hook",
+        "HookCheckUnavailable.hook",
+        "HookCheckUnavailable.decision", // "refused" / "allowed (FailOpen)"
+        "HookRefusedUpload.hook",
         "AuditDone.outcome",            // "done" / "refused"
         "AuditDone.action",             // AuditActions.Name: fixed words
         "AuditDone.verb",               // the command table's verb (or "SITE CHMOD")
