@@ -101,7 +101,7 @@ internal sealed class HookQueue
                             FerryLog.HookCommandOutput(_logger, Hook.Name, exitCode, outcome.Elapsed.TotalMilliseconds, outcome.Output);
                         }
 
-                        return outcome.ExitCode == 0 ? (true, false, null) : (false, true, outcome.Error ?? $"exit code {outcome.ExitCode}: {outcome.FirstLine}");
+                        return outcome.ExitCode == 0 ? (true, false, null) : (false, true, outcome.Error ?? outcome.Describe());
                     }, stopping);
                 }
 
