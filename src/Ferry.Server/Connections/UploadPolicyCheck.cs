@@ -44,6 +44,12 @@ internal static class UploadPolicyCheck
             : null;
         var check = new UploadCheck(connection.Id, connection.RemoteAddress, user.Name, verb, upload.Path.Value, -1, bytes, localFile);
         var verdict = await policy.BeforeCommitAsync(check, cancellationToken);
+        if (!verdict.Allowed)
+        {
+            // Refused bytes (a virus) are not an interrupted upload to resume: nothing is kept.
+            upload.DiscardOnAbort();
+        }
+
         return Refusal(connection, verb, upload.Path, verdict);
     }
 

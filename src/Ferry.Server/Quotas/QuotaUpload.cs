@@ -54,6 +54,8 @@ internal sealed class QuotaUpload : IUpload, IUploadAllowance
 
     public void Exceeded() => _refused = true;
 
+    public void DiscardOnAbort() => _inner.DiscardOnAbort();
+
     public async ValueTask CommitAsync(CancellationToken cancellationToken)
     {
         await _inner.CommitAsync(cancellationToken);

@@ -27,4 +27,13 @@ public interface IUpload : IAsyncDisposable
 
     /// <summary>Makes the upload the file at <see cref="Path"/>; a failure is a <see cref="StorageException"/> and leaves the upload aborted.</summary>
     ValueTask CommitAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The abort that follows must leave nothing, whatever AbortedUploads says: the upload policy
+    /// refused these bytes (a virus scan's find is not a partial to resume). A backend that writes
+    /// in place (AtomicUploads false) has made the bytes visible already and cannot take them back.
+    /// </summary>
+    void DiscardOnAbort()
+    {
+    }
 }

@@ -32,6 +32,61 @@ internal sealed class HookCommand(string executable, IReadOnlyList<string> argum
 
     public async Task<CommandOutcome> RunAsync(HookEvent hookEvent, byte[] payload, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        var began = time.GetTimestamp();
+        using var process = new Process();
+        try
+        {
+            lock (LocalFileHandoff.Spawning)
+            {
+                var (localFile, descriptor) = hookEvent.LocalFile is { } path ? LocalFileHandoff.Open(path) : (null, -1);
+                try
+                {
+                    if (localFile != hookEvent.LocalFile)
+                    {
+                        hookEvent = hookEvent with { LocalFile = localFile };
+                        payload = HookFields.Payload(hookEvent);
+                    }
+
+                    process.StartInfo = StartInfo(hookEvent);
+                    process.Start();
+                }
+                finally
+                {
+                    LocalFileHandoff.Close(descriptor);
+                }
+            }
+        }
+        catch (Exception e) when (e is Win32Exception or InvalidOperationException or ArgumentException or IOException)
+        {
+            return new CommandOutcome(null, string.Empty, string.Empty, "cannot start: " + e.Message, time.GetElapsedTime(began));
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var output = ReadBoundedAsync(process.StandardOutput);
+        var errors = ReadBoundedAsync(process.StandardError);
+        string? error = null;
+        try
+        {
+            await WriteInputAsync(process, payload, deadline.Token);
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            error = cancellationToken.IsCancellationRequested ? "cancelled (the session or the server ended)" : $"timed out after {timeout.TotalSeconds:0.###} s, killed";
+            Kill(process);
+        }
+
+        var elapsed = time.GetElapsedTime(began);
+        var stdout = await WithinGraceAsync(output);
+        var stderr = await WithinGraceAsync(errors);
+        var text = stderr.Length == 0 ? stdout : stdout.Length == 0 ? stderr : stdout + " | stderr: " + stderr;
+        return new CommandOutcome(error is null ? process.ExitCode : null, FirstLine(stdout), text.Trim(), error, elapsed);
+    }
+
+    /// <summary>No shell, the arguments as a vector, a clean environment with the event's variables.</summary>
+    private ProcessStartInfo StartInfo(HookEvent hookEvent)
+    {
         var start = new ProcessStartInfo(executable)
         {
             UseShellExecute = false,
@@ -65,38 +120,7 @@ internal sealed class HookCommand(string executable, IReadOnlyList<string> argum
             }
         }
 
-        var began = time.GetTimestamp();
-        using var process = new Process { StartInfo = start };
-        try
-        {
-            process.Start();
-        }
-        catch (Exception e) when (e is Win32Exception or InvalidOperationException or ArgumentException or IOException)
-        {
-            return new CommandOutcome(null, string.Empty, string.Empty, "cannot start: " + e.Message, time.GetElapsedTime(began));
-        }
-
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        var output = ReadBoundedAsync(process.StandardOutput);
-        var errors = ReadBoundedAsync(process.StandardError);
-        string? error = null;
-        try
-        {
-            await WriteInputAsync(process, payload, deadline.Token);
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            error = cancellationToken.IsCancellationRequested ? "cancelled (the session or the server ended)" : $"timed out after {timeout.TotalSeconds:0.###} s, killed";
-            Kill(process);
-        }
-
-        var elapsed = time.GetElapsedTime(began);
-        var stdout = await WithinGraceAsync(output);
-        var stderr = await WithinGraceAsync(errors);
-        var text = stderr.Length == 0 ? stdout : stdout.Length == 0 ? stderr : stdout + " | stderr: " + stderr;
-        return new CommandOutcome(error is null ? process.ExitCode : null, FirstLine(stdout), text.Trim(), error, elapsed);
+        return start;
     }
 
     /// <summary>The payload, then end of file; a command that exits without reading it is not an error.</summary>

@@ -37,16 +37,11 @@ internal sealed class HookServer : IAsyncDisposable
 
     /// <summary>A server with these hooks (the items of Hooks:List), Hooks settings and Server settings.</summary>
     public static async Task<HookServer> StartAsync(string prefix, JsonArray hooks, JsonObject? hookSettings = null, JsonObject? server = null,
-        bool metrics = false, Func<ServeHarness, Task>? prepare = null, IReadOnlyDictionary<string, string?>? environment = null)
+        bool metrics = false, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var harness = await ServeHarness.CreateAsync(prefix);
         try
         {
-            if (prepare is not null)
-            {
-                await prepare(harness);
-            }
-
             var section = new JsonObject
             {
                 ["ListenAddress"] = "127.0.0.1",

@@ -35,6 +35,7 @@ internal sealed class AtomicUpload : IUpload
     private bool _committed;
     private bool _lostRace;
     private bool _disposed;
+    private bool _discard;
 
     /// <param name="path">The target, for the contract and the log.</param>
     /// <param name="folder">The target folder's confined descriptor; the upload owns and closes it.</param>
@@ -115,6 +116,8 @@ internal sealed class AtomicUpload : IUpload
         await DisposeAsync();
     }
 
+    public void DiscardOnAbort() => _discard = true;
+
     /// <summary>Without a commit: an abort, which keeps the bytes as the target's partial or removes them (<see cref="AbortedUploads"/>).</summary>
     public async ValueTask DisposeAsync()
     {
@@ -160,6 +163,12 @@ internal sealed class AtomicUpload : IUpload
 
     private void Abort(long written)
     {
+        if (_discard)
+        {
+            Remove("the upload policy refused it");
+            return;
+        }
+
         if (_workingIsPartial)
         {
             // A resumed partial that failed again: kept as it now is for the next try, unless nothing may be kept.
