@@ -20,6 +20,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     private readonly ConcurrentBag<HttpListenerContext> _hanging = [];
     private readonly Task _loop;
     private int _count;
+    private int _disposed;
 
     private WebhookReceiver(Func<int, ReceivedRequest, (int Status, string Body)?> answer)
     {
@@ -113,6 +114,11 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         foreach (var context in _hanging)
         {
             try
