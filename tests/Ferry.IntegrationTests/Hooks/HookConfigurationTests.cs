@@ -73,6 +73,26 @@ public sealed class HookConfigurationTests : IDisposable
         Assert.False(File.Exists(Path.Combine(dataDir, "users.db")), "a refused start created the user store");
     }
 
+    [Fact]
+    public async Task A_reload_keeps_the_running_hooks_and_says_a_restart_applies_the_change()
+    {
+        await using var first = WebhookReceiver.Accepting();
+        await using var second = WebhookReceiver.Accepting();
+        await using var ferry = await HookServer.StartAsync("hook-reload", [new JsonObject { ["Events"] = new JsonArray("login"), ["Url"] = first.Url }]);
+
+        var config = JsonNode.Parse(await File.ReadAllTextAsync(ferry.Harness.ConfigFile))!;
+        config["Hooks"]!["List"]![0]!["Url"] = second.Url;
+        ferry.Harness.WriteConfigText(config.ToJsonString());
+        ferry.Harness.Server.SendSignal("HUP");
+        await ferry.Harness.WaitForEventAsync(7203, "Hooks changed");
+        await ferry.Harness.WaitForEventAsync(7204);
+
+        // The reload applied, the hook change did not: the next login still goes to the first receiver.
+        (await HookServer.CurlAsync(ServeHarness.UserName, ServeHarness.Password, ferry.FtpUrl)).AssertSuccess();
+        await first.WaitForEventAsync("login");
+        Assert.Empty(second.Requests);
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_folder))
