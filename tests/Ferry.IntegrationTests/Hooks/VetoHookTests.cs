@@ -42,6 +42,40 @@ public sealed class VetoHookTests : IDisposable
     }
 
     [Fact]
+    public async Task A_pre_upload_command_that_does_not_answer_in_time_is_killed_and_the_upload_refused()
+    {
+        var slow = HookServer.WriteScript(_scripts, "slow.py", """
+            import os, time
+            with open("slow-%s.pid" % os.environ["FERRY_EVENT_ID"], "w") as out:
+                out.write(str(os.getpid()))
+            time.sleep(60)
+            """);
+        await using var ferry = await HookServer.StartAsync("hook-veto-slow", [new JsonObject
+        {
+            ["Name"] = "slow",
+            ["Events"] = new JsonArray("pre-upload"),
+            ["Command"] = HookServer.Python,
+            ["Arguments"] = new JsonArray(slow),
+            ["Timeout"] = "00:00:00.5",
+        }]);
+        var file = Path.Combine(_scripts, "payload.txt");
+        await File.WriteAllTextAsync(file, "hello");
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var refused = await ferry.UploadAsync(file, "/payload.txt", "-v");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the upload waited {clock.Elapsed} for a hook with a 0.5 s timeout");
+        Assert.Contains("< 550 Upload refused: upload check unavailable", refused.StdErr, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(ferry.Home));
+        await ferry.Harness.WaitForEventAsync(7406, "timed out after 0.5 s, killed");
+
+        // Killed, not left running (on a slow machine python may not have written its pid before the kill).
+        if (Directory.GetFiles(ferry.DataDir, "slow-*.pid").SingleOrDefault() is { } pidFile && await File.ReadAllTextAsync(pidFile) is { Length: > 0 } pid)
+        {
+            Assert.False(Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal), $"hook process {pid} still runs");
+        }
+    }
+
+    [Fact]
     public async Task A_pre_commit_scan_refuses_EICAR_content_the_client_reads_550_and_nothing_is_left()
     {
         var scanner = HookServer.WriteScript(_scripts, "scan.py", """
