@@ -122,6 +122,35 @@ public sealed class WebhookTests : IDisposable
         await ferry.Harness.WaitForEventAsync(7403, "upload event");
     }
 
+    [Fact]
+    public async Task A_python_receiver_verifies_the_signature_as_the_README_shows_and_rejects_a_wrong_secret()
+    {
+        var port = Host.FerryProcess.FreePort();
+        var receiver = Support.ClientProcess.RunAsync("python3", [Path.Combine(AppContext.BaseDirectory, "Scripts", "hook_receiver.py"), port.ToString(CultureInfo.InvariantCulture), "2"],
+            timeout: TimeSpan.FromSeconds(60), environment: new Dictionary<string, string> { ["FERRY_HOOK_SECRET"] = Secret });
+        for (var waited = 0; waited < 200 && !await Host.ServeHarness.AcceptsConnectionsAsync(port); waited++)
+        {
+            await Task.Delay(50);
+        }
+
+        var url = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/ferry";
+        await using var ferry = await HookServer.StartAsync("hook-python", [
+            new JsonObject { ["Name"] = "right", ["Events"] = new JsonArray("upload"), ["Url"] = url, ["Secret"] = Secret },
+            new JsonObject { ["Name"] = "wrong", ["Events"] = new JsonArray("upload"), ["Url"] = url, ["Secret"] = "not the receiver's secret", ["Retries"] = 0 },
+        ]);
+        var bytes = RandomNumberGenerator.GetBytes(4096);
+        var file = Path.Combine(_scratch, "signed.bin");
+        await File.WriteAllBytesAsync(file, bytes);
+        (await ferry.UploadAsync(file, "/signed.bin")).AssertSuccess();
+
+        var result = (await receiver).AssertSuccess();
+        var lines = result.StdOut.Trim().Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.Contains($"verified upload bob /signed.bin 4096 {Convert.ToHexStringLower(SHA256.HashData(bytes))}", lines);
+        Assert.Contains("rejected", lines);
+        await ferry.Harness.WaitForEventAsync(7402, "Hook wrong: upload event");
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_scratch))
