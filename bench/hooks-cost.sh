@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# What event hooks cost the FTP side (issue 15), on loopback only.
+#
+#   bench/hooks-cost.sh [--rounds N] [--files N]
+#
+# Runs the same load against a `ferry serve` from the Release build (dotnet build Ferry.slnx -c
+# Release first) in four setups, alternating, and prints per round the client's files per second
+# and the server's CPU time (utime+stime from /proc):
+#   none     no hook at all: the floor
+#   fast     an upload webhook (signed) to a receiver that answers 204 at once, with every upload's
+#            SHA-256 in the payload (the hook asks for it)
+#   hang     the same webhook to a receiver that reads the request and never answers: FTP must not
+#            notice (the queue fills, events are dropped and counted)
+#   command  an upload hook that runs /bin/true per upload (a process per event)
+# Scenario (bench/Ferry.Bench.Client): smallfiles, N x 1 KiB STOR then RETR in one session, the
+# most events per byte.
+set -euo pipefail
+
+rounds=2
+files=1000
+while (($#)); do
+    case "$1" in
+        --rounds) rounds="$2"; shift 2 ;;
+        --files) files="$2"; shift 2 ;;
+        *) echo "usage: $0 [--rounds N] [--files N]" >&2; exit 2 ;;
+    esac
+done
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ferry="$repo/src/Ferry/bin/Release/net10.0/ferry.dll"
+[[ -f "$ferry" ]] || { echo "build first: dotnet build Ferry.slnx -c Release" >&2; exit 2; }
+client="$repo/bench/Ferry.Bench.Client/bin/Release/net10.0/ferry-bench-client.dll"
+[[ -f "$client" ]] || dotnet build "$repo/bench/Ferry.Bench.Client" -c Release >/dev/null
+work="$(mktemp -d /tmp/ferry-hooks-cost.XXXXXX)"
+server_pid=""
+receiver_pids=()
+cleanup() {
+    if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+    for pid in "${receiver_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+port=2197
+fast_port=2195
+hang_port=2196
+password="hooks cost bench 1"
+printf '%s\n' "$password" | dotnet "$ferry" user add bench --home "$work/home" --password-stdin --data-dir "$work/data" >/dev/null 2>&1
+mkdir -p "$work/home/small" "$work/logs"
+if [[ $EUID -eq 0 ]]; then
+    # Started as root, ferry serves as its RunAsUser (nobody by default): give it the data and the home.
+    chmod 755 "$work"
+    chown -R nobody: "$work/data" "$work/home"
+fi
+
+# The receivers: one answers 204 at once; the other reads the request and never answers (until
+# the bench ends and kills it). Both bind 127.0.0.1 only.
+cat > "$work/receiver.py" <<'PY'
+import sys, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+mode, port = sys.argv[1], int(sys.argv[2])
+received = 0
+class Handler(BaseHTTPRequestHandler):
+    def do_POST(self):
+        global received
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        received += 1
+        if mode == "hang":
+            time.sleep(3600)
+        self.send_response(204)
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+ThreadingHTTPServer.daemon_threads = True
+ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+PY
+python3 "$work/receiver.py" fast "$fast_port" & receiver_pids+=($!)
+python3 "$work/receiver.py" hang "$hang_port" & receiver_pids+=($!)
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+ticks_per_second="$(getconf CLK_TCK)"
+
+start_server() {
+    local setup="$1"
+    local -a environment=(FERRY_LOGLEVEL=Warning)
+    case "$setup" in
+        fast|hang)
+            local receiver_port="$fast_port"
+            [[ "$setup" == hang ]] && receiver_port="$hang_port"
+            environment+=(FERRY_HOOKS__LIST__0__NAME=bench FERRY_HOOKS__LIST__0__EVENTS__0=upload
+                          FERRY_HOOKS__LIST__0__URL="http://127.0.0.1:$receiver_port/ferry"
+                          FERRY_HOOKS__LIST__0__SECRET="bench secret of some length"
+                          FERRY_HOOKS__LIST__0__TIMEOUT=00:00:05 FERRY_HOOKS__LIST__0__RETRIES=0) ;;
+        command)
+            environment+=(FERRY_HOOKS__LIST__0__NAME=bench FERRY_HOOKS__LIST__0__EVENTS__0=upload
+                          FERRY_HOOKS__LIST__0__COMMAND=/bin/true) ;;
+    esac
+    env "${environment[@]}" dotnet "$ferry" serve --listen 127.0.0.1 --port "$port" --passive-ports 40000-40999 --data-dir "$work/data" \
+        > "$work/logs/stdout-$setup.log" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 1 150); do
+        grep -q ready "$work/logs/stdout-$setup.log" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "ferry did not start:" >&2
+    cat "$work/logs/stdout-$setup.log" >&2
+    exit 1
+}
+
+stop_server() {
+    kill "$server_pid"
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+}
+
+run() {
+    local setup="$1" scenario="$2"; shift 2
+    local before after
+    before="$(cpu_ticks "$server_pid")"
+    dotnet "$client" "$scenario" --port "$port" --user bench --password "$password" --limit-seconds 120 "$@" > "$work/result.json"
+    sleep 0.3
+    after="$(cpu_ticks "$server_pid")"
+    printf '%-8s %-10s server CPU %6.2f s   %s\n' "$setup" "$scenario" "$(echo "($after - $before) / $ticks_per_second" | bc -l)" \
+        "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print({k: round(v, 1) if isinstance(v, float) else v for k, v in r.items() if k in ("files_per_s", "completed", "errors")})' "$work/result.json")"
+}
+
+for round in $(seq 1 "$rounds"); do
+    for setup in none fast hang command; do
+        rm -rf "$work/home/small"/*
+        start_server "$setup"
+        run "$setup" smallfiles --folder /small --count "$files" --size 1024
+        if [[ "$setup" == hang ]]; then
+            echo "         hang: $(grep -c 'dropped' "$work/logs/stdout-hang.log" || true) drop warnings in the server log"
+        fi
+        stop_server
+    done
+done
