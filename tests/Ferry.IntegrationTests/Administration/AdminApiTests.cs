@@ -160,6 +160,43 @@ public sealed class AdminApiTests(AdminApiFixture fixture) : IClassFixture<Admin
         Assert.Equal("a", (await AdminFerry.CurlAsync("-u", user, Ferry.FtpUrl + "first.txt")).AssertSuccess().StdOut);
     }
 
+    [Fact]
+    public async Task A_download_rate_limit_set_through_the_API_slows_that_user_down()
+    {
+        const int Size = 600_000;
+        const int Limit = 200_000;
+        var (status, body, _) = await Ferry.SendAsync(HttpMethod.Post, "/api/users", new { name = "slow", password = "slow's long password", home = NewHome("slow"), downloadRateLimit = Limit });
+        Assert.True(status == HttpStatusCode.Created, body?.ToJsonString());
+        Assert.Equal(Limit, (long)body!["downloadRateLimit"]!);
+        Assert.Null(body["uploadRateLimit"]);
+        (status, _, _) = await Ferry.SendAsync(HttpMethod.Post, "/api/users", new { name = "fast", password = "fast's long password", home = NewHome("fast") });
+        Assert.Equal(HttpStatusCode.Created, status);
+        FileTree.WriteRandomFile(Path.Combine(NewHome("slow"), "file.bin"), Size);
+        FileTree.WriteRandomFile(Path.Combine(NewHome("fast"), "file.bin"), Size);
+
+        var slow = await TimedDownloadAsync("slow:slow's long password");
+        var fast = await TimedDownloadAsync("fast:fast's long password");
+
+        // Two measured runs compared with a generous ratio (the limited one should take about 3 s,
+        // the other a few milliseconds), and the limited one no faster than its limit allows, with room.
+        Assert.True(slow.Seconds > 5 * fast.Seconds, $"limited {slow.Seconds:0.000} s vs unlimited {fast.Seconds:0.000} s");
+        Assert.True(slow.BytesPerSecond < 1.5 * Limit, $"limited user downloaded at {slow.BytesPerSecond:0} B/s; its limit is {Limit}");
+
+        // null puts the server's default back: the next login downloads unthrottled.
+        (status, body, _) = await Ferry.SendAsync(HttpMethod.Patch, "/api/users/slow", new JsonObject { ["downloadRateLimit"] = null });
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Null(body!["downloadRateLimit"]);
+        var lifted = await TimedDownloadAsync("slow:slow's long password");
+        Assert.True(slow.Seconds > 5 * lifted.Seconds, $"limited {slow.Seconds:0.000} s vs lifted {lifted.Seconds:0.000} s");
+    }
+
+    private async Task<(double Seconds, double BytesPerSecond)> TimedDownloadAsync(string user)
+    {
+        var result = (await AdminFerry.CurlAsync("-u", user, "-o", "/dev/null", "-w", "%{time_total} %{speed_download}", Ferry.FtpUrl + "file.bin")).AssertSuccess();
+        var parts = result.StdOut.Split(' ');
+        return (double.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Theory]
     [InlineData("PATCH", "/api/users/bob", """{"permissions":["list","fly"]}""", "permissions")]
     [InlineData("PATCH", "/api/users/bob", """{"quotaBytes":-1}""", "quotaBytes")]
@@ -309,6 +346,67 @@ public sealed class AdminApiTests(AdminApiFixture fixture) : IClassFixture<Admin
         var masked = global::Ferry.Administration.ConfigEndpoints.Masked(new global::Ferry.Configuration.FerrySettings { Server = { CertificatePassword = "s3cret" } });
         Assert.Equal("***", (string?)masked["Server"]!["CertificatePassword"]);
         Assert.DoesNotContain("s3cret", masked.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_route_in_the_OpenAPI_document_refuses_anonymous_callers_and_readonly_changes()
+    {
+        using var anonymous = new HttpClient { BaseAddress = Ferry.Http.BaseAddress };
+        using var documentResponse = await anonymous.GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, documentResponse.StatusCode);
+        var paths = (JsonObject)JsonNode.Parse(await documentResponse.Content.ReadAsStringAsync())!["paths"]!;
+        var routes = paths.SelectMany(path => ((JsonObject)path.Value!).Select(operation => (Method: operation.Key.ToUpperInvariant(), Path: path.Key))).ToList();
+
+        // The walk covers the contract's routes (a document that lost them would pass vacuously).
+        foreach (var expected in new[] { "GET /api/sessions", "DELETE /api/sessions/{id}", "POST /api/users", "PATCH /api/users/{name}", "DELETE /api/users/{name}/sessions",
+            "POST /api/bans", "DELETE /api/bans/{address}", "GET /api/status", "GET /api/config", "POST /api/reload", "POST /api/tokens", "DELETE /api/tokens/{id}", "GET /api/live", "GET /api/throughput" })
+        {
+            Assert.Contains(expected, routes.Select(route => $"{route.Method} {route.Path}"));
+        }
+
+        var (_, created, _) = await Ferry.SendAsync(HttpMethod.Post, "/api/tokens", new { name = "walker", role = "readonly" });
+        using var readOnly = new HttpClient { BaseAddress = Ferry.Http.BaseAddress };
+        readOnly.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", (string)created!["token"]!);
+
+        var anonymousAllowed = new List<string>();
+        foreach (var (method, template) in routes)
+        {
+            var path = template.Replace("{id}", "999999", StringComparison.Ordinal).Replace("{name}", "nobody-here", StringComparison.Ordinal)
+                .Replace("{address}", "192.0.2.200", StringComparison.Ordinal);
+            var changing = method != "GET";
+            var unauthenticated = await StatusAsync(anonymous, method, path);
+            if (unauthenticated != HttpStatusCode.Unauthorized)
+            {
+                anonymousAllowed.Add($"{method} {template} -> {(int)unauthenticated}");
+            }
+
+            // Signing in and out change nothing on the server: the gate lets any caller do both.
+            var limited = await StatusAsync(readOnly, method, path);
+            if (changing && template is not ("/api/auth/logout" or "/api/auth/login"))
+            {
+                Assert.True(limited == HttpStatusCode.Forbidden, $"{method} {template} with a readonly token: {(int)limited}");
+            }
+            else
+            {
+                Assert.True(limited is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden), $"{method} {template} with a readonly token: {(int)limited}");
+            }
+        }
+
+        // Only the sign-in answers without credentials (400 here: the walk sends an empty object).
+        Assert.Equal(["POST /api/auth/login -> 400"], anonymousAllowed);
+    }
+
+    /// <summary>One request's status; a changing one carries "{}", a stream is closed once its headers arrive.</summary>
+    private static async Task<HttpStatusCode> StatusAsync(HttpClient client, string method, string path)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method != "GET")
+        {
+            request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+        }
+
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        return response.StatusCode;
     }
 
     /// <summary>Polls GET /api/sessions until a session's transfer has bytes matching <paramref name="condition"/>.</summary>

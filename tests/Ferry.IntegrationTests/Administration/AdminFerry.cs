@@ -17,6 +17,7 @@ namespace Ferry.IntegrationTests.Administration;
 internal sealed class AdminFerry : IAsyncDisposable
 {
     private readonly ServeHarness _harness;
+    private bool _listen = true;
 
     private AdminFerry(ServeHarness harness, int apiPort)
     {
@@ -35,6 +36,8 @@ internal sealed class AdminFerry : IAsyncDisposable
 
     public string DataDir => _harness.DataDir;
 
+    public string SocketPath => Path.Combine(_harness.DataDir, "admin.sock");
+
     /// <summary>Sends the full-admin CLI token (DATADIR/admin-token).</summary>
     public HttpClient Http { get; }
 
@@ -45,11 +48,16 @@ internal sealed class AdminFerry : IAsyncDisposable
     /// <paramref name="operations"/> merged into Operations (Listen is set unless given) and
     /// <paramref name="admin"/> as the Admin section.
     /// </summary>
-    public static async Task<AdminFerry> StartAsync(string prefix, JsonObject? server = null, JsonObject? operations = null, JsonObject? admin = null)
+    /// <param name="prefix">The temp folder's prefix.</param>
+    /// <param name="server">Server settings on top of the harness's.</param>
+    /// <param name="operations">Operations settings on top of Listen.</param>
+    /// <param name="admin">The Admin section.</param>
+    /// <param name="listen">False: no Operations:Listen at all (the admin socket alone).</param>
+    public static async Task<AdminFerry> StartAsync(string prefix, JsonObject? server = null, JsonObject? operations = null, JsonObject? admin = null, bool listen = true)
     {
         var harness = await ServeHarness.CreateAsync(prefix);
         var apiPort = FerryProcess.FreePort();
-        var ferry = new AdminFerry(harness, apiPort);
+        var ferry = new AdminFerry(harness, apiPort) { _listen = listen };
         try
         {
             ferry.WriteConfig(server, operations, admin);
@@ -79,7 +87,7 @@ internal sealed class AdminFerry : IAsyncDisposable
             section[key] = value?.DeepClone();
         }
 
-        var operationsSection = new JsonObject { ["Listen"] = "127.0.0.1:" + ApiPort.ToString(CultureInfo.InvariantCulture) };
+        var operationsSection = _listen ? new JsonObject { ["Listen"] = "127.0.0.1:" + ApiPort.ToString(CultureInfo.InvariantCulture) } : [];
         foreach (var (key, value) in operations ?? [])
         {
             operationsSection[key] = value?.DeepClone();
