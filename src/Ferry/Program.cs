@@ -2,6 +2,7 @@ using System.CommandLine;
 using Ferry.Commands;
 
 // `ferry serve` runs the server; `ferry reload` makes it read its configuration again; `ferry user ...` manages the embedded user store;
+// `ferry admin ...` the accounts of the admin API and page;
 // `ferry who`, `kick`, `ban` and `status` talk to the running server's admin API (AdminClient);
 // `ferry privileged-helper` (hidden) is the root half `ferry serve` starts when run as root.
 var root = new RootCommand("Ferry: an FTP server.")
@@ -9,6 +10,7 @@ var root = new RootCommand("Ferry: an FTP server.")
     ServeCommand.Create(),
     ReloadCommand.Create(),
     UserCommands.Create(),
+    AdminCommands.Create(),
     WhoCommand.Create(),
     KickCommand.Create(),
     BanCommands.Create(),

@@ -47,6 +47,19 @@ internal sealed class FerrySettings
         {
             yield return error;
         }
+
+        foreach (var error in Admin.Validate())
+        {
+            yield return "Admin:" + error;
+        }
+
+        // Admin passwords, cookies and tokens never cross a network in clear text (issue 15). Without
+        // AllowRemote a non-loopback Listen is refused already (one line is enough).
+        if (Admin.Enabled && Operations.AllowRemote && !Operations.Tls && Operations.ListenEndPoint is { } endPoint && !System.Net.IPAddress.IsLoopback(endPoint.Address))
+        {
+            yield return $"Operations:Tls: 'false' must be true when Operations:Listen '{Operations.Listen}' is not a loopback address and the admin API is on "
+                + "(Admin:Enabled): admin passwords and tokens would cross the network in clear text. Set Operations:Tls to true (HTTPS with the FTP server's certificate), or Admin:Enabled to false.";
+        }
     }
 
     public FtpServerOptions Server { get; set; } = new();
@@ -56,4 +69,7 @@ internal sealed class FerrySettings
 
     /// <summary>Event hooks: commands and webhooks on uploads, logins, bans, ...; veto hooks for uploads. None by default.</summary>
     public Hooks.HooksSettings Hooks { get; set; } = new();
+
+    /// <summary>The admin REST API, web page and local socket (issue 15); on by default, every route behind a login.</summary>
+    public AdminSettings Admin { get; set; } = new();
 }

@@ -18,11 +18,20 @@ internal sealed class OperationsSettings
     public string? Listen { get; set; }
 
     /// <summary>
-    /// The listener has no authentication and no TLS (as Prometheus exporters have none), so by
-    /// default it may only bind a loopback address: scrape it locally or through a reverse proxy.
-    /// True allows any address (0.0.0.0, a LAN address): then a firewall must keep it private.
+    /// /metrics, /healthz and /readyz have no authentication (as Prometheus exporters have none), so
+    /// by default the listener may only bind a loopback address: scrape it locally or through a
+    /// reverse proxy. True allows any address (0.0.0.0, a LAN address): then a firewall must keep
+    /// it private, and with the admin API on, <see cref="Tls"/> must be true.
     /// </summary>
     public bool AllowRemote { get; set; }
+
+    /// <summary>
+    /// Serve HTTPS instead of HTTP on Operations:Listen, with the FTP server's certificate
+    /// (Server:CertificateFile, or the generated one; a reload's renewed certificate is used from
+    /// the next connection). False by default: a loopback listener needs none; a non-loopback one
+    /// with the admin API on must have it (admin passwords and tokens cross the network).
+    /// </summary>
+    public bool Tls { get; set; }
 
     /// <summary>
     /// /readyz turns 503 when the TLS certificate expires within this many days: 14, a fortnight
