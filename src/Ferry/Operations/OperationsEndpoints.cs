@@ -37,6 +37,9 @@ internal static class OperationsEndpoints
             report.WriteJson(json);
             await json.FlushAsync(context.RequestAborted);
         });
+
+        // The web admin page under /admin/ (and / redirecting to it); it calls the admin API.
+        Administration.Web.AdminPage.Map(endpoints);
     }
 
     private static Task WriteTextAsync(HttpContext context, int status, string text)
