@@ -1,0 +1,186 @@
+using System.Text.RegularExpressions;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Ferry.IntegrationTests.AdminPage;
+
+/// <summary>
+/// The web admin page in real headless Chromium against a real `ferry serve`: logging in (and a
+/// wrong password refused with a message), a curl upload showing up live with growing bytes and
+/// ended by the page's kick button, the layout at phone width, and an axe accessibility check.
+/// </summary>
+public sealed class AdminDashboardTests(BrowserFixture browser, ITestOutputHelper output) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task Login_form_refuses_a_wrong_password_with_a_message_then_logs_in_and_out()
+    {
+        await using var server = await AdminPageServer.StartAsync("web-login");
+        var page = await browser.NewPageAsync();
+        var errors = PageSteps.CollectErrors(page);
+
+        // The listener's root sends the browser to the page, with its security headers.
+        var response = await page.GotoAsync(server.BaseUrl + "/");
+        Assert.EndsWith("/admin/", page.Url, StringComparison.Ordinal);
+        var headers = await response!.AllHeadersAsync();
+        Assert.Contains("default-src 'self'", headers["content-security-policy"], StringComparison.Ordinal);
+        Assert.Equal("nosniff", headers["x-content-type-options"]);
+        Assert.Equal("DENY", headers["x-frame-options"]);
+        Assert.Equal("no-referrer", headers["referrer-policy"]);
+
+        await page.GetByLabel("Admin name").FillAsync(AdminPageServer.AdminName);
+        await page.GetByLabel("Password").FillAsync("not the password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Expect(page.Locator("#login-error")).ToContainTextAsync("Wrong name or password");
+        await Expect(page.Locator("#nav")).ToBeHiddenAsync();
+
+        await page.GetByLabel("Password").FillAsync(server.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Expect(page.Locator("#whoami-name")).ToHaveTextAsync(AdminPageServer.AdminName);
+        await Expect(page.Locator("#whoami-role")).ToHaveTextAsync("admin");
+        await Expect(page.Locator("#live-state")).ToHaveTextAsync("Live");
+        await Expect(page.Locator("#stat-version")).Not.ToHaveTextAsync("–");
+
+        // The session cookie survives a reload; logging out ends it.
+        await page.ReloadAsync();
+        await Expect(page.Locator("#whoami-name")).ToHaveTextAsync(AdminPageServer.AdminName);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Log in" })).ToBeVisibleAsync();
+        await page.ReloadAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Log in" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#whoami")).ToBeHiddenAsync();
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task A_curl_upload_appears_live_with_growing_bytes_and_the_kick_button_ends_it()
+    {
+        await using var server = await AdminPageServer.StartAsync("web-live");
+        var page = await browser.NewPageAsync();
+        var errors = PageSteps.CollectErrors(page);
+        await PageSteps.LogInAsync(page, server, AdminPageServer.AdminName, server.AdminPassword);
+        await Expect(page.Locator("#live-state")).ToHaveTextAsync("Live");
+
+        // 16 MiB at 128 KiB/s would take two minutes: it is still running whenever the page looks.
+        var source = server.MakeFile("big.bin", 16 << 20);
+        var upload = AdminPageServer.CurlAsync("-v", "--limit-rate", "128K", "-T", source, server.FtpUrl("/incoming.bin"));
+
+        var row = page.Locator("#transfers-body tr", new() { HasText = "/incoming.bin" });
+        await Expect(row).ToBeVisibleAsync();
+        await Expect(row.Locator("td").Nth(0)).ToHaveTextAsync(ServeHarnessUser);
+        await Expect(row.Locator("td").Nth(1)).ToContainTextAsync("upload");
+        var rowId = await row.GetAttributeAsync("id");
+        Assert.NotNull(rowId);
+        var first = await WaitForBytesAboveAsync(page, rowId, 0);
+        var later = await WaitForBytesAboveAsync(page, rowId, first);
+        Assert.True(later > first, $"{later} after {first}");
+        await Expect(page.Locator("#stat-transfers")).ToHaveTextAsync("1");
+        await Expect(page.Locator("#transfers-empty")).ToBeHiddenAsync();
+
+        // The session row, and the chart drew the upload's rate.
+        var session = page.Locator("#sessions-body tr", new() { HasText = ServeHarnessUser });
+        await Expect(session).ToContainTextAsync("127.0.0.1");
+        await Expect(page.Locator("#chart-upload")).ToHaveAttributeAsync("points", new Regex(@"\d+(\.\d)?,\d"));
+        await Expect(page.Locator("#chart-upload-now")).Not.ToHaveTextAsync("0 B/s");
+
+        var screenshot = await PageSteps.ScreenshotAsync(page, "admin-dashboard", output);
+        if (Environment.GetEnvironmentVariable("FERRY_DOCS_SCREENSHOT") is { Length: > 0 } docs)
+        {
+            // docs/images/admin-dashboard.png is made this way, from a real run (README, "The web page").
+            File.Copy(screenshot, docs, overwrite: true);
+            output.WriteLine($"copied to {docs}");
+        }
+
+        // Kick, confirmed in the page's dialog: the row goes and curl's upload fails.
+        await session.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Kick session") }).ClickAsync();
+        await PageSteps.ConfirmAsync(page, "Kick");
+        await Expect(page.Locator("#notice")).ToContainTextAsync("disconnected");
+        await Expect(row).ToHaveCountAsync(0);
+        await Expect(session).ToHaveCountAsync(0);
+        var result = await upload;
+        Assert.True(result.ExitCode != 0, result.Describe());
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task At_phone_width_the_page_does_not_scroll_sideways_and_tables_become_cards()
+    {
+        await using var server = await AdminPageServer.StartAsync("web-phone");
+        await using var ftp = await server.Harness.LoginAsync();
+        var page = await browser.NewPageAsync(390, 844);
+        var errors = PageSteps.CollectErrors(page);
+        await PageSteps.LogInAsync(page, server, AdminPageServer.AdminName, server.AdminPassword);
+
+        var session = page.Locator("#sessions-body tr", new() { HasText = ServeHarnessUser });
+        await Expect(session).ToBeVisibleAsync();
+        Assert.True(await FitsWidthAsync(page), await WidthsAsync(page));
+        // A card: the column header is hidden and each cell shows its own label beside the value.
+        await Expect(page.Locator("#sessions thead")).Not.ToBeInViewportAsync();
+        Assert.Equal("Address", await session.Locator("td").Nth(1).EvaluateAsync<string>("td => getComputedStyle(td, '::before').content.replaceAll('\"', '')"));
+        await PageSteps.ScreenshotAsync(page, "admin-dashboard-phone", output);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Users" }).ClickAsync();
+        await Expect(page.Locator("#users-body tr", new() { HasText = ServeHarnessUser })).ToBeVisibleAsync();
+        Assert.True(await FitsWidthAsync(page), await WidthsAsync(page));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Edit user " + ServeHarnessUser }).ClickAsync();
+        await Expect(page.Locator("#user-dialog")).ToBeVisibleAsync();
+        Assert.True(await FitsWidthAsync(page), await WidthsAsync(page));
+        var dialogBox = await page.Locator("#user-dialog").BoundingBoxAsync();
+        Assert.True(dialogBox is not null && dialogBox.X >= 0 && dialogBox.X + dialogBox.Width <= 390, $"dialog at {dialogBox?.X}+{dialogBox?.Width}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Bans" }).ClickAsync();
+        await Expect(page.GetByLabel("Address or network")).ToBeVisibleAsync();
+        Assert.True(await FitsWidthAsync(page), await WidthsAsync(page));
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task The_dashboard_users_and_bans_views_have_no_serious_accessibility_violations()
+    {
+        await using var server = await AdminPageServer.StartAsync("web-axe");
+        await using var ftp = await server.Harness.LoginAsync();
+        var page = await browser.NewPageAsync();
+        await PageSteps.LogInAsync(page, server, AdminPageServer.AdminName, server.AdminPassword);
+        await Expect(page.Locator("#sessions-body tr", new() { HasText = ServeHarnessUser })).ToBeVisibleAsync();
+        await AssertNoSeriousViolationsAsync(page, "dashboard");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Users" }).ClickAsync();
+        await Expect(page.Locator("#users-body tr", new() { HasText = ServeHarnessUser })).ToBeVisibleAsync();
+        await AssertNoSeriousViolationsAsync(page, "users");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Edit user " + ServeHarnessUser }).ClickAsync();
+        await Expect(page.Locator("#user-dialog")).ToBeVisibleAsync();
+        await AssertNoSeriousViolationsAsync(page, "user form");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Bans" }).ClickAsync();
+        await Expect(page.GetByLabel("Address or network")).ToBeVisibleAsync();
+        await AssertNoSeriousViolationsAsync(page, "bans");
+    }
+
+    private const string ServeHarnessUser = Host.ServeHarness.UserName;
+
+    private static async Task AssertNoSeriousViolationsAsync(IPage page, string view)
+    {
+        var result = await page.RunAxe();
+        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(serious.Count == 0, $"{view}: " + string.Join("; ", serious.Select(v =>
+            $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}")));
+    }
+
+    /// <summary>Waits (Playwright polls the page, no sleeps) until the row's byte count passes <paramref name="above"/>, and returns it.</summary>
+    private static async Task<long> WaitForBytesAboveAsync(IPage page, string rowId, long above)
+    {
+        var handle = await page.WaitForFunctionAsync(
+            "([id, above]) => { const c = document.getElementById(id)?.querySelector('td.bytes'); const n = c ? Number(c.dataset.bytes) : 0; return n > above ? n : false; }",
+            new object[] { rowId, above });
+        return await handle.JsonValueAsync<long>();
+    }
+
+    private static Task<bool> FitsWidthAsync(IPage page) =>
+        page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth && document.body.scrollWidth <= document.documentElement.clientWidth");
+
+    private static Task<string> WidthsAsync(IPage page) =>
+        page.EvaluateAsync<string>("() => `scrollWidth ${document.documentElement.scrollWidth}, body ${document.body.scrollWidth}, clientWidth ${document.documentElement.clientWidth}`");
+}
