@@ -2,12 +2,14 @@ using System.CommandLine;
 using Ferry.Commands;
 
 // `ferry serve` runs the server; `ferry reload` makes it read its configuration again; `ferry user ...` manages the embedded user store;
+// `ferry admin ...` the accounts of the admin API and page;
 // `ferry privileged-helper` (hidden) is the root half `ferry serve` starts when run as root.
 var root = new RootCommand("Ferry: an FTP server.")
 {
     ServeCommand.Create(),
     ReloadCommand.Create(),
     UserCommands.Create(),
+    AdminCommands.Create(),
     PrivilegedHelperCommand.Create(),
 };
 root.Options.Add(CommonOptions.Config);

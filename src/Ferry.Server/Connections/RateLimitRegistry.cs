@@ -63,12 +63,14 @@ internal sealed class RateLimitRegistry
     /// The throttle for one transfer of <paramref name="userName"/>; null when no limit applies (no
     /// cost at all). The per-session limit comes from the session's own settings
     /// (<paramref name="sessionOptions"/>: a reload does not change a running session's); the per-user
-    /// and server-wide buckets are shared, so they follow the settings in force.
+    /// and server-wide buckets are shared, so they follow the settings in force. The account's own
+    /// limit (<paramref name="ownRate"/>, from the user store: set through the admin API) wins over
+    /// both UserRateLimits and the server-wide per-session limit; null leaves them in force.
     /// </summary>
-    public TransferThrottle? ForTransfer(string userName, TransferDirection direction, FtpServerOptions sessionOptions)
+    public TransferThrottle? ForTransfer(string userName, TransferDirection direction, FtpServerOptions sessionOptions, long? ownRate = null)
     {
         var download = direction == TransferDirection.Download;
-        var sessionRate = SessionRate(sessionOptions, userName, direction);
+        var sessionRate = ownRate ?? SessionRate(sessionOptions, userName, direction);
         var userRate = download ? _options.UserDownloadRateLimit : _options.UserUploadRateLimit;
         var server = download ? _serverDownload : _serverUpload;
         if (sessionRate == 0 && userRate == 0 && server is null)

@@ -84,7 +84,7 @@ internal static class TransferRunner
 
             await connection.ReplyAsync(FtpReplyCode.FileStatusOkay, opening);
             var throttle = rateLimited is { } way && connection.Session.User is { } user
-                ? connection.Server.RateLimits.ForTransfer(user.Name, way, connection.Options)
+                ? connection.Server.RateLimits.ForTransfer(user.Name, way, connection.Options, way == TransferDirection.Download ? user.DownloadRateLimit : user.UploadRateLimit)
                 : null;
             if (throttle is not null)
             {

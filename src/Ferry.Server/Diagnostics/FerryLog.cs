@@ -270,4 +270,26 @@ internal static partial class FerryLog
 
     [LoggerMessage(7252, LogLevel.Information, "SIGHUP during the stop: no reload, the stop goes on")]
     public static partial void ReloadIgnoredWhileStopping(ILogger logger);
+
+    // The admin API (issue 15): 7300-7349. Its audit: every sign-in, failure and change, naming who.
+    [LoggerMessage(7300, LogLevel.Information, "Admin API and page on {Where}")]
+    public static partial void AdminApiListening(ILogger logger, string where);
+
+    [LoggerMessage(7301, LogLevel.Information, "Admin {Admin} signed in from {RemoteAddress}")]
+    public static partial void AdminSignedIn(ILogger logger, ClientText admin, string remoteAddress);
+
+    [LoggerMessage(7302, LogLevel.Warning, "Failed admin sign-in for {Admin} from {RemoteAddress}")]
+    public static partial void AdminSignInFailed(ILogger logger, ClientText admin, string remoteAddress);
+
+    [LoggerMessage(7303, LogLevel.Information, "Admin API audit: {Caller} {Action} {Target} {Detail} from {RemoteAddress}")]
+    public static partial void AdminApiAction(ILogger logger, ClientText caller, string action, ClientText target, ClientText detail, string remoteAddress);
+
+    [LoggerMessage(7304, LogLevel.Debug, "Refused an admin API request from banned {RemoteAddress}")]
+    public static partial void AdminApiBannedRefused(ILogger logger, IPAddress remoteAddress);
+
+    [LoggerMessage(7305, LogLevel.Information, "Admin {Admin} signed out")]
+    public static partial void AdminSignedOut(ILogger logger, ClientText admin);
+
+    [LoggerMessage(7306, LogLevel.Warning, "The admin socket {Path} is not served ({Error}); `ferry who/kick/ban/status` need it or Operations:Listen")]
+    public static partial void AdminSocketFailed(ILogger logger, string path, string error);
 }

@@ -11,6 +11,8 @@ namespace Ferry.Server.Security;
 /// <param name="QuotaFiles">The account's file-count quota; null: the server's DefaultQuotaFiles; 0: none.</param>
 /// <param name="Umask">The umask of the account's uploads and new folders; null: the server's UploadUmask.</param>
 /// <param name="ScannedUsage">The usage last counted by `ferry user quota --scan`; null: never counted.</param>
+/// <param name="DownloadRateLimit">The account's own per-session download limit in bytes per second (set through the admin API); null: UserRateLimits or the server's DownloadRateLimit; 0: none.</param>
+/// <param name="UploadRateLimit">The account's own per-session upload limit in bytes per second; null: UserRateLimits or the server's UploadRateLimit; 0: none.</param>
 public sealed record FtpUser(
     string Name,
     string PasswordHash,
@@ -21,4 +23,6 @@ public sealed record FtpUser(
     long? QuotaBytes = null,
     long? QuotaFiles = null,
     int? Umask = null,
-    Quotas.StoredUsage? ScannedUsage = null);
+    Quotas.StoredUsage? ScannedUsage = null,
+    long? DownloadRateLimit = null,
+    long? UploadRateLimit = null);

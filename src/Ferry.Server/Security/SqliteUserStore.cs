@@ -42,6 +42,10 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
         AddColumnIfMissing(command, "used_files", "INTEGER NULL");
         AddColumnIfMissing(command, "usage_counted_at", "INTEGER NULL");
 
+        // Per-user rate limits (issue 15, set through the admin API): NULL is "the configuration's".
+        AddColumnIfMissing(command, "download_rate_limit", "INTEGER NULL");
+        AddColumnIfMissing(command, "upload_rate_limit", "INTEGER NULL");
+
         MigratePermissions(connection);
     }
 
@@ -100,7 +104,7 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
     {
         await using var connection = Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, password_hash, home, permissions, disabled, require_tls, quota_bytes, quota_files, umask, used_bytes, used_files, usage_counted_at FROM users WHERE name = $name";
+        command.CommandText = "SELECT name, password_hash, home, permissions, disabled, require_tls, quota_bytes, quota_files, umask, used_bytes, used_files, usage_counted_at, download_rate_limit, upload_rate_limit FROM users WHERE name = $name";
         command.Parameters.AddWithValue("$name", name);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
@@ -110,7 +114,7 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
     {
         await using var connection = Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, password_hash, home, permissions, disabled, require_tls, quota_bytes, quota_files, umask, used_bytes, used_files, usage_counted_at FROM users ORDER BY name";
+        command.CommandText = "SELECT name, password_hash, home, permissions, disabled, require_tls, quota_bytes, quota_files, umask, used_bytes, used_files, usage_counted_at, download_rate_limit, upload_rate_limit FROM users ORDER BY name";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var users = new List<FtpUser>();
         while (await reader.ReadAsync(cancellationToken))
@@ -126,8 +130,8 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
         await using var connection = Open();
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO users (name, password_hash, home, permissions, disabled, require_tls, quota_bytes, quota_files, umask)
-            VALUES ($name, $hash, $home, $permissions, $disabled, $requireTls, $quotaBytes, $quotaFiles, $umask)
+            INSERT INTO users (name, password_hash, home, permissions, disabled, require_tls, quota_bytes, quota_files, umask, download_rate_limit, upload_rate_limit)
+            VALUES ($name, $hash, $home, $permissions, $disabled, $requireTls, $quotaBytes, $quotaFiles, $umask, $downloadRate, $uploadRate)
             ON CONFLICT(name) DO NOTHING
             """;
         Bind(command, user);
@@ -140,7 +144,8 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
         await using var command = connection.CreateCommand();
         command.CommandText = """
             UPDATE users SET password_hash = $hash, home = $home, permissions = $permissions, disabled = $disabled, require_tls = $requireTls,
-                quota_bytes = $quotaBytes, quota_files = $quotaFiles, umask = $umask
+                quota_bytes = $quotaBytes, quota_files = $quotaFiles, umask = $umask,
+                download_rate_limit = $downloadRate, upload_rate_limit = $uploadRate
             WHERE name = $name
             """;
         Bind(command, user);
@@ -194,6 +199,8 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
         command.Parameters.AddWithValue("$quotaBytes", (object?)user.QuotaBytes ?? DBNull.Value);
         command.Parameters.AddWithValue("$quotaFiles", (object?)user.QuotaFiles ?? DBNull.Value);
         command.Parameters.AddWithValue("$umask", (object?)user.Umask ?? DBNull.Value);
+        command.Parameters.AddWithValue("$downloadRate", (object?)user.DownloadRateLimit ?? DBNull.Value);
+        command.Parameters.AddWithValue("$uploadRate", (object?)user.UploadRateLimit ?? DBNull.Value);
     }
 
     private static FtpUser Read(SqliteDataReader reader) => new(
@@ -206,5 +213,7 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
         reader.IsDBNull(6) ? null : reader.GetInt64(6),
         reader.IsDBNull(7) ? null : reader.GetInt64(7),
         reader.IsDBNull(8) ? null : reader.GetInt32(8),
-        reader.IsDBNull(11) ? null : new Quotas.StoredUsage(reader.GetInt64(9), reader.GetInt64(10), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11))));
+        reader.IsDBNull(11) ? null : new Quotas.StoredUsage(reader.GetInt64(9), reader.GetInt64(10), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11))),
+        reader.IsDBNull(12) ? null : reader.GetInt64(12),
+        reader.IsDBNull(13) ? null : reader.GetInt64(13));
 }

@@ -42,10 +42,25 @@ internal sealed class FerrySettings
         {
             yield return "Operations:" + error;
         }
+
+        foreach (var error in Admin.Validate())
+        {
+            yield return "Admin:" + error;
+        }
+
+        // Admin passwords, cookies and tokens never cross a network in clear text (issue 15).
+        if (Admin.Enabled && !Operations.Tls && Operations.ListenEndPoint is { } endPoint && !System.Net.IPAddress.IsLoopback(endPoint.Address))
+        {
+            yield return $"Operations:Tls: 'false' must be true when Operations:Listen '{Operations.Listen}' is not a loopback address and the admin API is on "
+                + "(Admin:Enabled): admin passwords and tokens would cross the network in clear text. Set Operations:Tls to true (HTTPS with the FTP server's certificate), or Admin:Enabled to false.";
+        }
     }
 
     public FtpServerOptions Server { get; set; } = new();
 
     /// <summary>Monitoring: the operations HTTP listener (/metrics, /healthz, /readyz) and OpenTelemetry export; all off by default.</summary>
     public OperationsSettings Operations { get; set; } = new();
+
+    /// <summary>The admin REST API, web page and local socket (issue 15); on by default, every route behind a login.</summary>
+    public AdminSettings Admin { get; set; } = new();
 }

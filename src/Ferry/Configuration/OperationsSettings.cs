@@ -25,6 +25,14 @@ internal sealed class OperationsSettings
     public bool AllowRemote { get; set; }
 
     /// <summary>
+    /// Serve HTTPS instead of HTTP on Operations:Listen, with the FTP server's certificate
+    /// (Server:CertificateFile, or the generated one; a reload's renewed certificate is used from
+    /// the next connection). False by default: a loopback listener needs none; a non-loopback one
+    /// with the admin API on must have it (admin passwords and tokens cross the network).
+    /// </summary>
+    public bool Tls { get; set; }
+
+    /// <summary>
     /// /readyz turns 503 when the TLS certificate expires within this many days: 14, a fortnight
     /// to notice (certbot renews 30 days ahead, so a renewal that failed twice shows here first).
     /// 0: ready until the certificate has actually expired.

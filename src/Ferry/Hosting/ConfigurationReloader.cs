@@ -63,7 +63,10 @@ internal sealed class ConfigurationReloader(
     }
 
     /// <summary>One reload; a SIGHUP that arrives meanwhile waits for it, then reads the files again.</summary>
-    public async Task ReloadAsync()
+    public Task ReloadAsync() => ReloadWithOutcomeAsync();
+
+    /// <summary>One reload (as <see cref="ReloadAsync"/>), and what it did: for the admin API's POST /api/reload.</summary>
+    public async Task<ReloadOutcome> ReloadWithOutcomeAsync()
     {
         await _oneAtATime.WaitAsync();
         try
@@ -73,7 +76,9 @@ internal sealed class ConfigurationReloader(
             // logrotate's postrotate may send SIGHUP too (copytruncate needs none): the log
             // files are opened again at their paths, whatever becomes of the settings.
             logs.Reopen();
-            systemd.Reloaded(Reload());
+            var outcome = Reload();
+            systemd.Reloaded(outcome.Status);
+            return outcome;
         }
         finally
         {
@@ -81,12 +86,12 @@ internal sealed class ConfigurationReloader(
         }
     }
 
-    private string Reload()
+    private ReloadOutcome Reload()
     {
         if (ftp.Server is not { } server)
         {
             FerryLog.ReloadRefused(_logger, "the server is not running yet");
-            return "Reload refused: not started";
+            return ReloadOutcome.Refused("the server is not running yet", "Reload refused: not started");
         }
 
         var running = settings.CurrentValue;
@@ -98,7 +103,7 @@ internal sealed class ConfigurationReloader(
         catch (SettingsException e)
         {
             FerryLog.ReloadRefused(_logger, e.Message.ReplaceLineEndings("; "));
-            return "Reload refused: configuration invalid, the previous one stays in force";
+            return ReloadOutcome.Refused(e.Message.ReplaceLineEndings("; "), "Reload refused: configuration invalid, the previous one stays in force");
         }
 
         IReadOnlyList<string> kept;
@@ -109,13 +114,13 @@ internal sealed class ConfigurationReloader(
         catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
         {
             FerryLog.ReloadRefused(_logger, "Server:CertificateFile: " + e.Message);
-            return "Reload refused: the certificate did not load, the previous one stays in force";
+            return ReloadOutcome.Refused("Server:CertificateFile: " + e.Message, "Reload refused: the certificate did not load, the previous one stays in force");
         }
         catch (ArgumentException e)
         {
             // The engine's own check of the settings (the loader has made the same ones already).
             FerryLog.ReloadRefused(_logger, e.Message.ReplaceLineEndings("; "));
-            return "Reload refused: configuration invalid, the previous one stays in force";
+            return ReloadOutcome.Refused(e.Message.ReplaceLineEndings("; "), "Reload refused: configuration invalid, the previous one stays in force");
         }
 
         // The host's own settings that only a restart can change.
@@ -146,7 +151,15 @@ internal sealed class ConfigurationReloader(
             next.Operations = running.Operations;
         }
 
-        foreach (var name in hostKept.Concat(kept.Select(name => "Server:" + name)))
+        if (System.Text.Json.JsonSerializer.Serialize(next.Admin) != System.Text.Json.JsonSerializer.Serialize(running.Admin))
+        {
+            // The admin API is mounted, and its session lifetime set, once, at start.
+            hostKept.Add("Admin");
+            next.Admin = running.Admin;
+        }
+
+        var allKept = hostKept.Concat(kept.Select(name => "Server:" + name)).ToList();
+        foreach (var name in allKept)
         {
             FerryLog.ReloadKeptSetting(_logger, name);
         }
@@ -154,6 +167,6 @@ internal sealed class ConfigurationReloader(
         settings.Publish(next);
         var certificate = server.Certificates?.Certificate;
         FerryLog.Reloaded(_logger, certificate?.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256) ?? "-", kept.Count + hostKept.Count);
-        return $"Configuration reloaded; serving {server.ActiveSessions} session(s)";
+        return new ReloadOutcome(true, allKept, null, $"Configuration reloaded; serving {server.ActiveSessions} session(s)");
     }
 }

@@ -46,8 +46,19 @@ internal static class FerryHost
         services.AddSingleton<IServerHealth, HostedServerHealth>();
         services.AddHostedService(provider => provider.GetRequiredService<FtpServerService>());
 
+        // The admin API's services (Admin:Enabled): opened after the FTP server (users.db, the
+        // privilege drop), before the listener that serves them.
+        var adminEnabled = settings.CurrentValue.Admin.Enabled;
+        if (adminEnabled)
+        {
+            services.AddSingleton<Administration.AdminServices>();
+            services.AddSingleton<Administration.ThroughputHistory>();
+            services.AddHostedService(provider => provider.GetRequiredService<Administration.AdminServices>());
+            services.AddHostedService(provider => provider.GetRequiredService<Administration.ThroughputHistory>());
+        }
+
         // After the FTP server (it reports on it) and before READY=1; stopped before the server.
-        services.AddFerryOperations(settings.CurrentValue.Operations);
+        services.AddFerryOperations(settings.CurrentValue.Operations, adminSocket: adminEnabled);
         services.AddHostedService(provider => provider.GetRequiredService<SystemdNotifications>());
         services.AddHostedService(provider => provider.GetRequiredService<ConfigurationReloader>());
         var host = builder.Build();

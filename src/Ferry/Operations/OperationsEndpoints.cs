@@ -9,8 +9,8 @@ namespace Ferry.Operations;
 /// <summary>
 /// What the operations listener serves. Each surface maps its own routes here, and talks to the
 /// server only through a narrow interface (<see cref="IServerHealth"/> today). Later surfaces
-/// attach in <see cref="Map"/> with a line each, beside these, e.g. the admin API as
-/// <c>endpoints.MapGroup("/api")</c> with its own authentication, and the web page under "/".
+/// attach in <see cref="Map"/> beside these with a line each: the admin API
+/// (<see cref="Administration.AdminApi"/>, with its gate in front of /api) and the web page under "/".
 /// </summary>
 internal static class OperationsEndpoints
 {
@@ -18,10 +18,14 @@ internal static class OperationsEndpoints
     public const string HealthPath = "/healthz";
     public const string ReadinessPath = "/readyz";
 
-    public static void Map(IEndpointRouteBuilder endpoints, MeterProvider meterProvider, ReadinessCheck readiness)
+    /// <summary>The monitoring routes; /metrics only with a <paramref name="meterProvider"/> (Operations:Listen set; not on the admin socket alone).</summary>
+    public static void Map(WebApplication endpoints, MeterProvider? meterProvider, ReadinessCheck readiness, Administration.AdminServices? admin)
     {
         // Prometheus text format (or OpenMetrics, when the scraper asks for it), from the "Ferry" meter.
-        endpoints.MapPrometheusScrapingEndpoint(MetricsPath, meterProvider, configureBranchedPipeline: null, optionsName: null);
+        if (meterProvider is not null)
+        {
+            endpoints.MapPrometheusScrapingEndpoint(MetricsPath, meterProvider, configureBranchedPipeline: null, optionsName: null);
+        }
 
         // Liveness: the process answers HTTP. Nothing else is asked, so a busy or unready server is
         // not restarted by a liveness probe (that is /readyz's business).
@@ -38,8 +42,14 @@ internal static class OperationsEndpoints
             await json.FlushAsync(context.RequestAborted);
         });
 
-        // The web admin page under /admin/ (and / redirecting to it); it calls the admin API.
-        Administration.Web.AdminPage.Map(endpoints);
+        // The admin API (Admin:Enabled): every /api route behind a login or token.
+        if (admin is not null)
+        {
+            Administration.AdminApi.Map(endpoints, admin);
+
+            // The web admin page under /admin/ (and / redirecting to it); it calls the API above.
+            Administration.Web.AdminPage.Map(endpoints);
+        }
     }
 
     private static Task WriteTextAsync(HttpContext context, int status, string text)

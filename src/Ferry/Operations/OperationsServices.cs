@@ -20,7 +20,10 @@ internal static class OperationsServices
 {
     public const string ServiceName = "ferry";
 
-    public static IServiceCollection AddFerryOperations(this IServiceCollection services, OperationsSettings settings)
+    /// <param name="services">The host's container.</param>
+    /// <param name="settings">The Operations section.</param>
+    /// <param name="adminSocket">The admin API is on (Admin:Enabled): the listener serves DATADIR/admin.sock even without Operations:Listen.</param>
+    public static IServiceCollection AddFerryOperations(this IServiceCollection services, OperationsSettings settings, bool adminSocket = false)
     {
         ArgumentNullException.ThrowIfNull(settings);
         services.AddSingleton(settings);
@@ -29,6 +32,11 @@ internal static class OperationsServices
         var otlp = settings.OtlpEndpoint is { Length: > 0 };
         if (!listen && !otlp)
         {
+            if (adminSocket)
+            {
+                services.AddHostedService<OperationsListener>();
+            }
+
             return services;
         }
 
@@ -59,7 +67,7 @@ internal static class OperationsServices
                 .AddOtlpExporter(exporter => Configure(exporter, settings, "v1/traces")));
         }
 
-        if (listen)
+        if (listen || adminSocket)
         {
             services.AddHostedService<OperationsListener>();
         }

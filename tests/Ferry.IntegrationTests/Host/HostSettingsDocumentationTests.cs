@@ -44,6 +44,7 @@ public sealed class HostSettingsDocumentationTests
             string text => value.ValueKind == JsonValueKind.String && value.GetString() == text,
             bool flag => value.ValueKind is JsonValueKind.True or JsonValueKind.False && value.GetBoolean() == flag,
             int number => value.ValueKind == JsonValueKind.Number && value.GetInt32() == number,
+            TimeSpan duration => value.ValueKind == JsonValueKind.String && TimeSpan.TryParse(value.GetString(), System.Globalization.CultureInfo.InvariantCulture, out var written) && written == duration,
             Enum choice => value.ValueKind == JsonValueKind.String && value.GetString() == choice.ToString(),
             _ => throw new InvalidOperationException($"No comparison for {section}:{name} ({expected.GetType().Name}); extend this test."),
         };

@@ -64,6 +64,13 @@ public sealed class FerryLogParameterTests
         "OtlpExporting.signals",        // "metrics" or "metrics and traces"
         "OtlpExporting.protocol",       // an enum name
         "OtlpExporting.endpoint",       // Operations:OtlpEndpoint, from the configuration
+        "AdminApiListening.where",      // Operations:Listen and DATADIR/admin.sock, from the configuration
+        "AdminSignedIn.remoteAddress",  // the connection's address, or "the local socket"
+        "AdminSignInFailed.remoteAddress",
+        "AdminApiAction.action",        // fixed words of the admin API's endpoints
+        "AdminApiAction.remoteAddress",
+        "AdminSocketFailed.path",       // DATADIR/admin.sock, from the configuration
+        "AdminSocketFailed.error",      // the runtime's socket error message
         "CommandNeedsCapability.verb",  // the command table's verb
         "UploadChownFailed.error",      // fchown(2)'s errno description
         "AuditDone.outcome",            // "done" / "refused"

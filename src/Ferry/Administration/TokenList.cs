@@ -1,0 +1,4 @@
+namespace Ferry.Administration;
+
+/// <summary>GET /api/tokens.</summary>
+internal sealed record TokenList(IReadOnlyList<TokenView> Items);
