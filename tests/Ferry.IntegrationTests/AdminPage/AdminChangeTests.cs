@@ -41,7 +41,7 @@ public sealed class AdminChangeTests(BrowserFixture browser) : IClassFixture<Bro
         Assert.False(File.Exists(Path.Combine(server.Harness.Home, "after.bin")));
         var download = await AdminPageServer.CurlAsync(server.FtpUrl("/before.bin"));
         download.AssertSuccess();
-        Assert.Equal(1000, download.StdOut.Length);
+        Assert.Equal(await File.ReadAllTextAsync(small), download.StdOut);
 
         // Opened again, the form shows what the server keeps.
         await page.GetByRole(AriaRole.Button, new() { Name = "Edit user " + ServeHarness.UserName }).ClickAsync();
@@ -60,7 +60,16 @@ public sealed class AdminChangeTests(BrowserFixture browser) : IClassFixture<Bro
         await page.GetByRole(AriaRole.Link, new() { Name = "Users" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "New user" }).ClickAsync();
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync("carol");
-        var home = Path.Combine(server.Harness.Folder, "carol");
+
+        // A relative home: the API's problem details are shown, and the field it names is marked.
+        await page.GetByLabel("Home folder").FillAsync("relative/carol");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(page.Locator("#user-error")).ToContainTextAsync("home");
+        await Expect(page.GetByLabel("Home folder")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(page.GetByLabel("Home folder")).ToBeFocusedAsync();
+
+        // In the data folder, which belongs to the account the server serves as (the harness folder is root's).
+        var home = Path.Combine(server.Harness.DataDir, "carol");
         await page.GetByLabel("Home folder").FillAsync(home);
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
 
@@ -118,9 +127,7 @@ public sealed class AdminChangeTests(BrowserFixture browser) : IClassFixture<Bro
     [Fact]
     public async Task A_read_only_admin_sees_everything_but_no_button_that_changes_anything()
     {
-        string? viewerPassword = null;
-        await using var server = await AdminPageServer.StartAsync("web-readonly", beforeStart: async harness =>
-            viewerPassword = await AdminPageServer.AddAdminAsync(harness, "viewer", "readonly"));
+        await using var server = await AdminPageServer.StartAsync("web-readonly", otherAdmins: [("viewer", "readonly")]);
         await using var ftp = await server.Harness.LoginAsync();
 
         // An admin bans a documentation address (RFC 5737), so the viewer has a ban to look at.
@@ -133,7 +140,7 @@ public sealed class AdminChangeTests(BrowserFixture browser) : IClassFixture<Bro
 
         var page = await browser.NewPageAsync();
         var errors = PageSteps.CollectErrors(page);
-        await PageSteps.LogInAsync(page, server, "viewer", viewerPassword!);
+        await PageSteps.LogInAsync(page, server, "viewer", server.Passwords["viewer"]);
         await Expect(page.Locator("#whoami-role")).ToHaveTextAsync("read-only");
 
         await Expect(page.Locator("#sessions-body tr", new() { HasText = ServeHarness.UserName })).ToBeVisibleAsync();

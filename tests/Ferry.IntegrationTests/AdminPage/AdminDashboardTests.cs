@@ -29,14 +29,15 @@ public sealed class AdminDashboardTests(BrowserFixture browser, ITestOutputHelpe
         Assert.Equal("DENY", headers["x-frame-options"]);
         Assert.Equal("no-referrer", headers["referrer-policy"]);
 
-        await page.GetByLabel("Admin name").FillAsync(AdminPageServer.AdminName);
-        await page.GetByLabel("Password").FillAsync("not the password");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        var form = page.Locator("#login-form");
+        await form.GetByLabel("Admin name").FillAsync(AdminPageServer.AdminName);
+        await form.GetByLabel("Password").FillAsync("not the password");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
         await Expect(page.Locator("#login-error")).ToContainTextAsync("Wrong name or password");
         await Expect(page.Locator("#nav")).ToBeHiddenAsync();
 
-        await page.GetByLabel("Password").FillAsync(server.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await form.GetByLabel("Password").FillAsync(server.AdminPassword);
+        await form.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
         await Expect(page.Locator("#whoami-name")).ToHaveTextAsync(AdminPageServer.AdminName);
         await Expect(page.Locator("#whoami-role")).ToHaveTextAsync("admin");
         await Expect(page.Locator("#live-state")).ToHaveTextAsync("Live");
@@ -56,33 +57,48 @@ public sealed class AdminDashboardTests(BrowserFixture browser, ITestOutputHelpe
     [Fact]
     public async Task A_curl_upload_appears_live_with_growing_bytes_and_the_kick_button_ends_it()
     {
-        await using var server = await AdminPageServer.StartAsync("web-live");
+        // The server limits each session (curl's own --limit-rate would leave megabytes in the
+        // socket buffers, so the server's count ran ahead and a kicked download drained for long).
+        await using var server = await AdminPageServer.StartAsync("web-live", server: new Dictionary<string, object?>
+        {
+            ["UploadRateLimit"] = 128 * 1024,
+            ["DownloadRateLimit"] = 96 * 1024,
+        });
         var page = await browser.NewPageAsync();
         var errors = PageSteps.CollectErrors(page);
         await PageSteps.LogInAsync(page, server, AdminPageServer.AdminName, server.AdminPassword);
         await Expect(page.Locator("#live-state")).ToHaveTextAsync("Live");
 
         // 16 MiB at 128 KiB/s would take two minutes: it is still running whenever the page looks.
+        // A download beside it over TLS (AUTH TLS, the server's generated certificate).
         var source = server.MakeFile("big.bin", 16 << 20);
-        var upload = AdminPageServer.CurlAsync("-v", "--limit-rate", "128K", "-T", source, server.FtpUrl("/incoming.bin"));
+        File.Copy(source, Path.Combine(server.Harness.Home, "report.bin"));
+        var upload = AdminPageServer.CurlAsync("-T", source, server.FtpUrl("/incoming.bin"));
+        var download = AdminPageServer.CurlAsync("--ssl-reqd", "-k", "-o", Path.Combine(server.Harness.Folder, "report.copy"), server.FtpUrl("/report.bin"));
 
         var row = page.Locator("#transfers-body tr", new() { HasText = "/incoming.bin" });
         await Expect(row).ToBeVisibleAsync();
         await Expect(row.Locator("td").Nth(0)).ToHaveTextAsync(ServeHarnessUser);
         await Expect(row.Locator("td").Nth(1)).ToContainTextAsync("upload");
+        await Expect(row.Locator("td").Nth(5)).ToHaveTextAsync("no");
         var rowId = await row.GetAttributeAsync("id");
         Assert.NotNull(rowId);
         var first = await WaitForBytesAboveAsync(page, rowId, 0);
         var later = await WaitForBytesAboveAsync(page, rowId, first);
         Assert.True(later > first, $"{later} after {first}");
-        await Expect(page.Locator("#stat-transfers")).ToHaveTextAsync("1");
+        var downloadRow = page.Locator("#transfers-body tr", new() { HasText = "/report.bin" });
+        await Expect(downloadRow.Locator("td").Nth(1)).ToContainTextAsync("download");
+        await Expect(downloadRow.Locator("td").Nth(5)).ToHaveTextAsync("yes");
+        var downloadRowId = await downloadRow.GetAttributeAsync("id");
+        Assert.NotNull(downloadRowId);
+        await WaitForBytesAboveAsync(page, downloadRowId, await WaitForBytesAboveAsync(page, downloadRowId, 0));
+        await Expect(page.Locator("#stat-transfers")).ToHaveTextAsync("2");
         await Expect(page.Locator("#transfers-empty")).ToBeHiddenAsync();
 
-        // The session row, and the chart drew the upload's rate.
-        var session = page.Locator("#sessions-body tr", new() { HasText = ServeHarnessUser });
-        await Expect(session).ToContainTextAsync("127.0.0.1");
+        // The chart drew both rates.
         await Expect(page.Locator("#chart-upload")).ToHaveAttributeAsync("points", new Regex(@"\d+(\.\d)?,\d"));
         await Expect(page.Locator("#chart-upload-now")).Not.ToHaveTextAsync("0 B/s");
+        await Expect(page.Locator("#chart-download-now")).Not.ToHaveTextAsync("0 B/s");
 
         var screenshot = await PageSteps.ScreenshotAsync(page, "admin-dashboard", output);
         if (Environment.GetEnvironmentVariable("FERRY_DOCS_SCREENSHOT") is { Length: > 0 } docs)
@@ -92,14 +108,22 @@ public sealed class AdminDashboardTests(BrowserFixture browser, ITestOutputHelpe
             output.WriteLine($"copied to {docs}");
         }
 
-        // Kick, confirmed in the page's dialog: the row goes and curl's upload fails.
-        await session.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Kick session") }).ClickAsync();
+        // Kick, confirmed in the page's dialog: the rows go and curl's upload fails; then the download's session.
+        var uploadSession = page.Locator("#sessions-body tr", new() { HasText = "STOR" });
+        await Expect(uploadSession).ToContainTextAsync("127.0.0.1");
+        await uploadSession.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Kick session") }).ClickAsync();
         await PageSteps.ConfirmAsync(page, "Kick");
         await Expect(page.Locator("#notice")).ToContainTextAsync("disconnected");
         await Expect(row).ToHaveCountAsync(0);
-        await Expect(session).ToHaveCountAsync(0);
-        var result = await upload;
-        Assert.True(result.ExitCode != 0, result.Describe());
+        var uploaded = await upload;
+        Assert.True(uploaded.ExitCode != 0, uploaded.Describe());
+
+        await page.Locator("#sessions-body tr", new() { HasText = "RETR" }).GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Kick session") }).ClickAsync();
+        await PageSteps.ConfirmAsync(page, "Kick");
+        await Expect(page.Locator("#sessions-body tr")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#transfers-empty")).ToBeVisibleAsync();
+        var downloaded = await download;
+        Assert.True(downloaded.ExitCode != 0, downloaded.Describe());
         Assert.Empty(errors);
     }
 

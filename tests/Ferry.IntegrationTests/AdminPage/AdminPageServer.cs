@@ -28,7 +28,11 @@ internal sealed partial class AdminPageServer : IAsyncDisposable
 
     public int OperationsPort { get; }
 
-    public string AdminPassword { get; private set; } = string.Empty;
+    /// <summary>The password of admin "admin" (role admin).</summary>
+    public string AdminPassword => Passwords[AdminName];
+
+    /// <summary>Every admin's password, by name.</summary>
+    public Dictionary<string, string> Passwords { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The listener's root, e.g. http://127.0.0.1:12345 (the page redirects from / to /admin/).</summary>
     public string BaseUrl => $"http://{(OperationsHost.Contains(':', StringComparison.Ordinal) ? $"[{OperationsHost}]" : OperationsHost)}:{OperationsPort.ToString(CultureInfo.InvariantCulture)}";
@@ -38,37 +42,52 @@ internal sealed partial class AdminPageServer : IAsyncDisposable
     /// <summary>
     /// Starts it; <paramref name="operationsHost"/> is where the page is served (the ban test serves
     /// it on ::1 so that banning the FTP client's 127.0.0.1 does not lock the browser out too).
+    /// Without <paramref name="otherAdmins"/> the first start creates "admin" itself; with them,
+    /// `ferry admin add` makes "admin" and each of them before the start. <paramref name="server"/>
+    /// adds Server settings (rate limits, say).
     /// </summary>
-    public static async Task<AdminPageServer> StartAsync(string prefix, string operationsHost = "127.0.0.1", Func<ServeHarness, Task>? beforeStart = null)
+    public static async Task<AdminPageServer> StartAsync(
+        string prefix, string operationsHost = "127.0.0.1", IReadOnlyList<(string Name, string Role)>? otherAdmins = null, IReadOnlyDictionary<string, object?>? server = null)
     {
         var harness = await ServeHarness.CreateAsync(prefix);
-        var server = new AdminPageServer(harness, operationsHost, FerryProcess.FreePort());
+        var ferry = new AdminPageServer(harness, operationsHost, FerryProcess.FreePort());
         try
         {
+            var section = new Dictionary<string, object?>
+            {
+                ["ListenAddress"] = "127.0.0.1",
+                ["Port"] = harness.Port,
+                ["PassivePorts"] = harness.PassivePorts,
+            };
+            foreach (var (key, value) in server ?? new Dictionary<string, object?>())
+            {
+                section[key] = value;
+            }
+
             harness.WriteConfigText(JsonSerializer.Serialize(new Dictionary<string, object?>
             {
                 ["DataDir"] = harness.DataDir,
                 ["LogLevel"] = "Information",
-                ["Server"] = new Dictionary<string, object?>
-                {
-                    ["ListenAddress"] = "127.0.0.1",
-                    ["Port"] = harness.Port,
-                    ["PassivePorts"] = harness.PassivePorts,
-                },
-                ["Operations"] = new Dictionary<string, object?> { ["Listen"] = server.BaseUrl["http://".Length..] },
+                ["Server"] = section,
+                ["Operations"] = new Dictionary<string, object?> { ["Listen"] = ferry.BaseUrl["http://".Length..] },
             }));
-            if (beforeStart is not null)
+            (string Name, string Role)[] admins = otherAdmins is null ? [] : [(AdminName, "admin"), .. otherAdmins];
+            foreach (var (name, role) in admins)
             {
-                await beforeStart(harness);
+                ferry.Passwords[name] = await AddAdminAsync(harness, name, role);
             }
 
             await harness.StartAsync();
-            server.AdminPassword = await ReadFirstAdminPasswordAsync(harness);
-            return server;
+            if (otherAdmins is null)
+            {
+                ferry.Passwords[AdminName] = await ReadFirstAdminPasswordAsync(harness);
+            }
+
+            return ferry;
         }
         catch
         {
-            await server.DisposeAsync();
+            await ferry.DisposeAsync();
             throw;
         }
     }
@@ -96,7 +115,7 @@ internal sealed partial class AdminPageServer : IAsyncDisposable
     /// Another admin account, made with `ferry admin add NAME --role ROLE` before the server starts
     /// (it prints the generated password, as the first start does); returns the password.
     /// </summary>
-    public static async Task<string> AddAdminAsync(ServeHarness harness, string name, string role)
+    private static async Task<string> AddAdminAsync(ServeHarness harness, string name, string role)
     {
         await using var add = await FerryProcess.RunAsync(null, "admin", "add", name, "--role", role, "--data-dir", harness.DataDir);
         Assert.True(add.ExitCode == 0, add.Output + add.Errors);
@@ -109,11 +128,11 @@ internal sealed partial class AdminPageServer : IAsyncDisposable
     public static Task<ClientResult> CurlAsync(params string[] arguments) =>
         ClientProcess.RunAsync("curl", ["-sS", "--max-time", "60", "-u", ServeHarness.UserName + ":" + ServeHarness.Password, .. arguments], timeout: TimeSpan.FromSeconds(90));
 
-    /// <summary>A file of <paramref name="size"/> random bytes in the harness folder (not in bob's home).</summary>
+    /// <summary>A file of <paramref name="size"/> random letters in the harness folder (not in bob's home).</summary>
     public string MakeFile(string name, int size)
     {
         var path = Path.Combine(Harness.Folder, name);
-        File.WriteAllBytes(path, System.Security.Cryptography.RandomNumberGenerator.GetBytes(size));
+        File.WriteAllText(path, System.Security.Cryptography.RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz", size));
         return path;
     }
 

@@ -14,9 +14,10 @@ internal static class PageSteps
     public static async Task LogInAsync(IPage page, AdminPageServer server, string name, string password)
     {
         await page.GotoAsync(server.BaseUrl + "/");
-        await page.GetByLabel("Admin name").FillAsync(name);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        var form = page.Locator("#login-form");
+        await form.GetByLabel("Admin name").FillAsync(name);
+        await form.GetByLabel("Password").FillAsync(password);
+        await form.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
         await Expect(page.Locator("#whoami-name")).ToHaveTextAsync(name);
     }
 

@@ -16,6 +16,7 @@
     liveRetry: 1000,     // the next reconnect delay after the server closed the stream
     liveTimer: 0,
     lastSnapshot: 0,     // Date.now() of the last snapshot
+    startedAt: 0,        // the server's start (ms), from /api/status: the uptime counts from it
     points: [],          // { t (ms), up, down }
     usersOffset: 0,
     editing: null,       // the user being edited, or null when creating
@@ -26,9 +27,10 @@
   // ---- API ----------------------------------------------------------------------------------
 
   class ApiError extends Error {
-    constructor(status, title, detail) {
+    constructor(status, title, detail, field) {
       super(detail ? `${title}: ${detail}` : title);
       this.status = status;
+      this.field = field || null; // the API names the bad field of a 400 ("home", "quotaBytes")
     }
   }
 
@@ -51,7 +53,7 @@
     if (!response.ok) {
       // RFC 9457 problem details: title and detail are meant for people.
       const title = (data && data.title) || `${response.status} ${response.statusText}`;
-      const error = new ApiError(response.status, title, data && data.detail);
+      const error = new ApiError(response.status, title, data && data.detail, data && data.field);
       if (response.status === 401 && !path.startsWith('/api/auth/')) {
         showLogin('Your session has ended: log in again.');
       }
@@ -112,10 +114,31 @@
     if (el.textContent !== text) el.textContent = text;
   }
 
-  function showError(el, error) {
+  // The message in the form's alert; the field the API named is marked invalid and focused.
+  function showError(el, error, fields) {
     el.textContent = error instanceof Error ? error.message : String(error);
     el.hidden = false;
+    const input = fields && error && error.field ? $(fields[error.field] || '') : null;
+    if (input) {
+      input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('aria-describedby', el.id);
+      input.focus();
+    }
   }
+
+  function clearInvalid(form) {
+    for (const input of form.querySelectorAll('[aria-invalid]')) {
+      input.removeAttribute('aria-invalid');
+      input.removeAttribute('aria-describedby');
+    }
+  }
+
+  const USER_FIELDS = {
+    name: 'user-name', home: 'user-home', password: 'user-password', permissions: 'user-permissions',
+    quotaBytes: 'user-quota-bytes', quotaFiles: 'user-quota-files',
+    downloadRateLimit: 'user-download-rate', uploadRateLimit: 'user-upload-rate',
+  };
+  const BAN_FIELDS = { address: 'ban-address', durationSeconds: 'ban-duration', reason: 'ban-reason' };
 
   function notice(text) {
     const el = $('notice');
@@ -236,6 +259,7 @@
 
   function renderStatus(status) {
     setText($('stat-version'), status.version || '–');
+    state.startedAt = status.startedAt ? Date.parse(status.startedAt) : Date.now() - (status.uptimeSeconds || 0) * 1000;
     setText($('stat-uptime'), duration(status.uptimeSeconds || 0));
     setText($('stat-bans'), String(status.bans ?? '–'));
     const cert = status.certificate;
@@ -314,6 +338,7 @@
     setText($('stat-transfers'), String(transfers.length));
     setText($('stat-upload'), rate(snapshot.uploadBytesPerSecond));
     setText($('stat-download'), rate(snapshot.downloadBytesPerSecond));
+    if (state.startedAt) setText($('stat-uptime'), duration((now - state.startedAt) / 1000));
     renderSessions(sessions, now);
     renderTransfers(transfers, now);
     if (!state.points.length || state.points[state.points.length - 1].t < now) {
@@ -486,6 +511,7 @@
   const setNumber = (id, value) => { $(id).value = value === null || value === undefined ? '' : String(value); };
 
   function fillUserForm(u) {
+    clearInvalid($('user-form'));
     $('user-name').value = u ? u.name : '';
     $('user-name').readOnly = !!u;
     $('user-home').value = u ? u.home : '';
@@ -541,6 +567,7 @@
     event.preventDefault();
     const error = $('user-error');
     error.hidden = true;
+    clearInvalid($('user-form'));
     const body = {
       home: $('user-home').value.trim(),
       permissions: [...document.querySelectorAll('#user-permissions input:checked')].map((b) => b.value),
@@ -566,7 +593,7 @@
       else if (password && $('user-password').type === 'text') showSecret(`The new password of ${saved.name}:`, password);
       showUsers();
     } catch (e) {
-      showError(error, e);
+      showError(error, e, USER_FIELDS);
     } finally {
       $('user-save').disabled = false;
     }
@@ -633,6 +660,7 @@
     event.preventDefault();
     const error = $('ban-error');
     error.hidden = true;
+    clearInvalid($('ban-form'));
     const address = $('ban-address').value.trim();
     const minutes = Number($('ban-duration').value);
     if (!address || !(minutes > 0)) {
@@ -646,7 +674,7 @@
       notice(`${address} is banned for ${minutes} min.`);
       showBans();
     } catch (e) {
-      showError(error, e);
+      showError(error, e, BAN_FIELDS);
     }
   });
 
