@@ -93,6 +93,44 @@ public sealed class AdminChangeTests(BrowserFixture browser) : IClassFixture<Bro
     }
 
     [Fact]
+    public async Task A_password_reset_in_the_page_changes_the_ftp_login_and_deleting_the_user_refuses_it()
+    {
+        await using var server = await AdminPageServer.StartAsync("web-reset");
+        (await AdminPageServer.CurlAsync(server.FtpUrl("/"))).AssertSuccess();
+        await using var running = await server.Harness.LoginAsync();
+
+        var page = await browser.NewPageAsync();
+        var errors = PageSteps.CollectErrors(page);
+        await PageSteps.LogInAsync(page, server, AdminPageServer.AdminName, server.AdminPassword);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Users" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Edit user " + ServeHarness.UserName }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Generate a password" }).ClickAsync();
+        var typed = await page.GetByLabel("New password").InputValueAsync();
+        Assert.Matches(@"^\S{20}$", typed);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(page.Locator("#secret-value")).ToHaveTextAsync(typed);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+
+        // The old password is refused (530), the new one logs in.
+        var old = await AdminPageServer.CurlAsync("-v", server.FtpUrl("/"));
+        Assert.True(old.ExitCode != 0 && old.StdErr.Contains("< 530", StringComparison.Ordinal), old.Describe());
+        (await Support.ClientProcess.RunAsync("curl", ["-sS", "--max-time", "30", "-u", $"{ServeHarness.UserName}:{typed}", server.FtpUrl("/")])).AssertSuccess();
+
+        // Delete, confirmed: the row goes, the running session is disconnected, the login refused.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Edit user " + ServeHarness.UserName }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete user" }).ClickAsync();
+        await PageSteps.ConfirmAsync(page, "Delete");
+        await Expect(page.Locator("#notice")).ToContainTextAsync($"User {ServeHarness.UserName} deleted");
+        await Expect(page.Locator("#users-body tr", new() { HasText = ServeHarness.UserName })).ToHaveCountAsync(0);
+        var gone = await Support.ClientProcess.RunAsync("curl", ["-sS", "-v", "--max-time", "30", "-u", $"{ServeHarness.UserName}:{typed}", server.FtpUrl("/")]);
+        Assert.True(gone.ExitCode != 0 && gone.StdErr.Contains("< 530", StringComparison.Ordinal), gone.Describe());
+        await page.GetByRole(AriaRole.Link, new() { Name = "Dashboard" }).ClickAsync();
+        await Expect(page.Locator("#live-state")).ToHaveTextAsync("Live");
+        await Expect(page.Locator("#sessions-body tr", new() { HasText = ServeHarness.UserName })).ToHaveCountAsync(0);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task A_ban_added_in_the_page_refuses_the_ftp_client_and_lifting_it_admits_it_again()
     {
         // The page on ::1, FTP on 127.0.0.1: banning the FTP client's address leaves the browser in.

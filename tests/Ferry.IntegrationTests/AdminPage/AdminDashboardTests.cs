@@ -100,12 +100,14 @@ public sealed class AdminDashboardTests(BrowserFixture browser, ITestOutputHelpe
         await Expect(page.Locator("#chart-upload-now")).Not.ToHaveTextAsync("0 B/s");
         await Expect(page.Locator("#chart-download-now")).Not.ToHaveTextAsync("0 B/s");
 
-        var screenshot = await PageSteps.ScreenshotAsync(page, "admin-dashboard", output);
+        await PageSteps.ScreenshotAsync(page, "admin-dashboard", output);
         if (Environment.GetEnvironmentVariable("FERRY_DOCS_SCREENSHOT") is { Length: > 0 } docs)
         {
-            // docs/images/admin-dashboard.png is made this way, from a real run (README, "The web page").
-            File.Copy(screenshot, docs, overwrite: true);
-            output.WriteLine($"copied to {docs}");
+            // docs/images/admin-dashboard.png is made this way, from a real run (README, "The web
+            // page"), once the chart holds half a minute of the transfers.
+            await page.WaitForFunctionAsync("() => document.getElementById('chart-upload').getAttribute('points').split(' ').length >= 30", null, new() { Timeout = 90_000 });
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = docs });
+            output.WriteLine($"screenshot for the README: {docs}");
         }
 
         // Kick, confirmed in the page's dialog: the rows go and curl's upload fails; then the download's session.
@@ -125,6 +127,29 @@ public sealed class AdminDashboardTests(BrowserFixture browser, ITestOutputHelpe
         var downloaded = await download;
         Assert.True(downloaded.ExitCode != 0, downloaded.Describe());
         Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task After_a_server_restart_the_live_view_notices_asks_for_a_new_login_and_is_live_again()
+    {
+        await using var server = await AdminPageServer.StartAsync("web-restart");
+        var page = await browser.NewPageAsync();
+        var errors = PageSteps.CollectErrors(page);
+        await PageSteps.LogInAsync(page, server, AdminPageServer.AdminName, server.AdminPassword);
+        await Expect(page.Locator("#live-state")).ToHaveTextAsync("Live");
+
+        Assert.Equal(0, await server.Harness.StopAsync(TimeSpan.FromSeconds(20)));
+        await Expect(page.Locator("#live-state")).ToHaveTextAsync(new Regex("Reconnecting|Disconnected"));
+
+        // The same ports and data folder; admin sessions are in the server's memory, so the page's
+        // stream, reconnecting by itself, is refused (401) and the page asks for a login.
+        await server.Harness.StartAsync();
+        await Expect(page.Locator("#login-error")).ToContainTextAsync("Your session has ended");
+        await PageSteps.SubmitLoginAsync(page, AdminPageServer.AdminName, server.AdminPassword);
+        await Expect(page.Locator("#live-state")).ToHaveTextAsync("Live");
+
+        // The browser logs the refused connections while the server is down; nothing else.
+        Assert.DoesNotContain(errors, e => !e.Contains("net::ERR_CONNECTION_REFUSED", StringComparison.Ordinal) && !e.Contains("/api/live", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -14,6 +14,12 @@ internal static class PageSteps
     public static async Task LogInAsync(IPage page, AdminPageServer server, string name, string password)
     {
         await page.GotoAsync(server.BaseUrl + "/");
+        await SubmitLoginAsync(page, name, password);
+    }
+
+    /// <summary>Fills and sends the login form the page shows now.</summary>
+    public static async Task SubmitLoginAsync(IPage page, string name, string password)
+    {
         var form = page.Locator("#login-form");
         await form.GetByLabel("Admin name").FillAsync(name);
         await form.GetByLabel("Password").FillAsync(password);

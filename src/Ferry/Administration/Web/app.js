@@ -297,7 +297,10 @@
           await api('GET', '/api/auth/me');
           if (!$('dashboard-view').hidden) startLive();
         } catch (e) {
-          if (e.status !== 401 && !$('dashboard-view').hidden) {
+          if (e.status === 401) {
+            // Admin sessions live in the server's memory: a restarted server asks for a new login.
+            showLogin('Your session has ended (the server restarted or you were signed out): log in again.');
+          } else if (!$('dashboard-view').hidden) {
             state.liveRetry = Math.min(state.liveRetry * 2, 30000);
             state.liveTimer = setTimeout(startLive, state.liveRetry);
           }
