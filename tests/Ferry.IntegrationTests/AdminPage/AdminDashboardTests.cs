@@ -28,11 +28,17 @@ public sealed class AdminDashboardTests(BrowserFixture browser, ITestOutputHelpe
         Assert.Equal("nosniff", headers["x-content-type-options"]);
         Assert.Equal("DENY", headers["x-frame-options"]);
         Assert.Equal("no-referrer", headers["referrer-policy"]);
+        Assert.Equal("no-cache", headers["cache-control"]);
 
+        // By keyboard: the name field has the focus, Tab moves on with a visible focus ring, Enter sends.
         var form = page.Locator("#login-form");
-        await form.GetByLabel("Admin name").FillAsync(AdminPageServer.AdminName);
-        await form.GetByLabel("Password").FillAsync("not the password");
-        await form.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Expect(form.GetByLabel("Admin name")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync(AdminPageServer.AdminName);
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(form.GetByLabel("Password")).ToBeFocusedAsync();
+        Assert.NotEqual("none", await page.EvaluateAsync<string>("() => getComputedStyle(document.activeElement).outlineStyle"));
+        await page.Keyboard.TypeAsync("not the password");
+        await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("#login-error")).ToContainTextAsync("Wrong name or password");
         await Expect(page.Locator("#nav")).ToBeHiddenAsync();
 
@@ -106,7 +112,7 @@ public sealed class AdminDashboardTests(BrowserFixture browser, ITestOutputHelpe
             // docs/images/admin-dashboard.png is made this way, from a real run (README, "The web
             // page"), once the chart holds half a minute of the transfers.
             await page.WaitForFunctionAsync("() => document.getElementById('chart-upload').getAttribute('points').split(' ').length >= 30", null, new() { Timeout = 90_000 });
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = docs });
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = docs, FullPage = true });
             output.WriteLine($"screenshot for the README: {docs}");
         }
 
@@ -191,7 +197,10 @@ public sealed class AdminDashboardTests(BrowserFixture browser, ITestOutputHelpe
         await using var server = await AdminPageServer.StartAsync("web-axe");
         await using var ftp = await server.Harness.LoginAsync();
         var page = await browser.NewPageAsync();
-        await PageSteps.LogInAsync(page, server, AdminPageServer.AdminName, server.AdminPassword);
+        await page.GotoAsync(server.BaseUrl + "/admin/");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Log in" })).ToBeVisibleAsync();
+        await AssertNoSeriousViolationsAsync(page, "login");
+        await PageSteps.SubmitLoginAsync(page, AdminPageServer.AdminName, server.AdminPassword);
         await Expect(page.Locator("#sessions-body tr", new() { HasText = ServeHarnessUser })).ToBeVisibleAsync();
         await AssertNoSeriousViolationsAsync(page, "dashboard");
 
