@@ -144,6 +144,9 @@ public sealed class FtpServer : IAsyncDisposable
     /// <summary>The bans in force now (earned by failed logins, or set by an administrator).</summary>
     public IReadOnlyList<Administration.BanSnapshot> ListBans() => _context.Bans.List();
 
+    /// <summary>The longest ban an administrator can set: ten years, "for good" without overflowing a date.</summary>
+    public static readonly TimeSpan MaxBanDuration = TimeSpan.FromDays(3650);
+
     /// <summary>
     /// Bans <paramref name="address"/> (its IPv6 network, per BanIPv6PrefixLength) for
     /// <paramref name="duration"/>, allow-list or not, and disconnects its sessions now: new
@@ -153,6 +156,7 @@ public sealed class FtpServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(address);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(duration, MaxBanDuration);
         var ban = _context.Bans.Ban(address, _context.Time.GetUtcNow() + duration, reason);
         var key = _context.Bans.Key(address);
         var sessions = _connections.Values.Where(connection => _context.Bans.Key(connection.RemoteAddress).Equals(key)).ToList();

@@ -3,6 +3,7 @@ using Ferry.Commands;
 
 // `ferry serve` runs the server; `ferry reload` makes it read its configuration again; `ferry user ...` manages the embedded user store;
 // `ferry admin ...` the accounts of the admin API and page;
+// `ferry who`, `kick`, `ban` and `status` talk to the running server's admin API (AdminClient);
 // `ferry privileged-helper` (hidden) is the root half `ferry serve` starts when run as root.
 var root = new RootCommand("Ferry: an FTP server.")
 {
@@ -10,6 +11,10 @@ var root = new RootCommand("Ferry: an FTP server.")
     ReloadCommand.Create(),
     UserCommands.Create(),
     AdminCommands.Create(),
+    WhoCommand.Create(),
+    KickCommand.Create(),
+    BanCommands.Create(),
+    StatusCommand.Create(),
     PrivilegedHelperCommand.Create(),
 };
 root.Options.Add(CommonOptions.Config);

@@ -290,6 +290,9 @@ internal static partial class FerryLog
     [LoggerMessage(7305, LogLevel.Information, "Admin {Admin} signed out")]
     public static partial void AdminSignedOut(ILogger logger, ClientText admin);
 
+    [LoggerMessage(7307, LogLevel.Error, "Admin API: {Method} {Path} failed")]
+    public static partial void AdminApiFailed(ILogger logger, ClientText method, ClientText path, Exception exception);
+
     [LoggerMessage(7306, LogLevel.Warning, "The admin socket {Path} is not served ({Error}); `ferry who/kick/ban/status` need it or Operations:Listen")]
     public static partial void AdminSocketFailed(ILogger logger, string path, string error);
 }

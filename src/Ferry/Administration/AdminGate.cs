@@ -64,7 +64,17 @@ internal sealed class AdminGate(AdminServices admin)
         }
 
         context.Items[AdminCaller.ItemKey] = caller;
-        await next(context);
+        try
+        {
+            await next(context);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
+        {
+            // A fault (the store's disk, say) is a 500 problem and a log record, never a dropped connection.
+            FerryLog.AdminApiFailed(admin.Logger, context.Request.Method, context.Request.Path.Value ?? "/api", e);
+            await TypedResults.Problem(detail: "The server could not complete this request; its log says why.", statusCode: StatusCodes.Status500InternalServerError,
+                title: "Internal error").ExecuteAsync(context);
+        }
     }
 
     private async Task<AdminCaller?> AuthenticateAsync(HttpContext context)

@@ -58,7 +58,7 @@ internal sealed class AdminServices(
 
         // A fresh full-admin token for the local CLI at every start; the previous one stops working.
         var (secret, _) = await _store.CreateTokenAsync("cli", AdminRoles.Admin, "ferry serve", cli: true, time.GetUtcNow(), cancellationToken);
-        WriteOwnerOnly(Path.Combine(current.DataDir, TokenFileName), secret + "\n");
+        FirstLoginFile.WriteOwnerOnly(Path.Combine(current.DataDir, TokenFileName), secret + "\n");
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -80,20 +80,6 @@ internal sealed class AdminServices(
     public static string GeneratePassword(int minimumLength) =>
         RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", Math.Max(20, minimumLength));
 
-    /// <summary>Writes a file only this account may read (0600), replacing an older one (which may be a planted link: it goes first).</summary>
-    public static void WriteOwnerOnly(string path, string text)
-    {
-        File.Delete(path);
-        using var stream = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            UnixCreateMode = DataFolderProtection.FileMode,
-        });
-        using var writer = new StreamWriter(stream);
-        writer.Write(text);
-    }
-
     /// <summary>
     /// As the first FTP user (FtpServerService): on a terminal the password is printed; otherwise
     /// stdout is a log, so it goes to DATADIR/first-admin-login.txt (0600), and the log names the file.
@@ -111,8 +97,7 @@ internal sealed class AdminServices(
             return;
         }
 
-        var file = Path.GetFullPath(Path.Combine(current.DataDir, FirstAdminFileName));
-        WriteOwnerOnly(file, created + Environment.NewLine + Change + Environment.NewLine);
+        var file = FirstLoginFile.Write(current.DataDir, created + Environment.NewLine + Change + Environment.NewLine, FirstAdminFileName);
         logs.WriteStatus(Logger, $"First start: created admin '{FirstAdminName}' for the admin API and page; its password is in {file} (mode 0600). Read it, change it with `ferry admin passwd {FirstAdminName}`, then delete the file.");
     }
 }

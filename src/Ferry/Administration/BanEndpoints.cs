@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Ferry.Server;
 using Ferry.Server.Administration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -10,8 +11,8 @@ namespace Ferry.Administration;
 /// <summary>The bans FTP and the admin API share: list, add (its sessions are disconnected), lift.</summary>
 internal static class BanEndpoints
 {
-    /// <summary>A year: longer is a firewall rule's job, not a ban that lives in memory.</summary>
-    private const long MaxDurationSeconds = 365L * 24 * 3600;
+    /// <summary>The engine's bound (ten years), so a date never overflows.</summary>
+    private static readonly long MaxDurationSeconds = (long)FtpServer.MaxBanDuration.TotalSeconds;
 
     private const int MaxReasonLength = 200;
 
@@ -42,10 +43,16 @@ internal static class BanEndpoints
             return AdminProblems.BadRequest("address", $"'{text}' must be an IP address, e.g. 192.0.2.7 or 2001:db8::7.");
         }
 
-        if (body["durationSeconds"] is not { } durationNode || durationNode.GetValueKind() != JsonValueKind.Number
-            || !durationNode.AsValue().TryGetValue<long>(out var seconds) || seconds is < 1 or > MaxDurationSeconds)
+        // Left out or null: Server:BanDuration, as a ban earned by failed logins lasts.
+        long? seconds = null;
+        if (body["durationSeconds"] is { } durationNode)
         {
-            return AdminProblems.BadRequest("durationSeconds", $"'{body["durationSeconds"]?.ToJsonString()}' must be a whole number of seconds from 1 to {MaxDurationSeconds} (a year).");
+            if (durationNode.GetValueKind() != JsonValueKind.Number || !durationNode.AsValue().TryGetValue<long>(out var given) || given < 1 || given > MaxDurationSeconds)
+            {
+                return AdminProblems.BadRequest("durationSeconds", $"'{durationNode.ToJsonString()}' must be a whole number of seconds from 1 to {MaxDurationSeconds} (ten years), or null for Server:BanDuration.");
+            }
+
+            seconds = given;
         }
 
         if (reason is { Length: > MaxReasonLength })
@@ -59,7 +66,8 @@ internal static class BanEndpoints
         }
 
         var caller = AdminCaller.Of(context);
-        var ban = await server.BanAsync(AdminServices.AddressOf(address), TimeSpan.FromSeconds(seconds), reason is { Length: > 0 } ? reason : $"banned by {caller.Audit}");
+        var duration = seconds is { } chosen ? TimeSpan.FromSeconds(chosen) : server.Options.BanDuration;
+        var ban = await server.BanAsync(AdminServices.AddressOf(address), duration, reason is { Length: > 0 } ? reason : $"banned by {caller.Audit}");
         admin.Audit(context, "banned", ban.Network, $"until {ban.BannedUntil:u}: {ban.Reason}");
         return TypedResults.Created($"/api/bans/{Uri.EscapeDataString(AdminServices.AddressOf(address).ToString())}", ban);
     }

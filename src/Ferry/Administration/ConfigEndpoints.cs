@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -15,25 +13,6 @@ internal static class ConfigEndpoints
 {
     public const string Mask = "***";
 
-    /// <summary>The settings as the file spells them: settable properties only (computed ones, such as a parsed endpoint, are not settings).</summary>
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.General)
-    {
-        Converters = { new JsonStringEnumConverter() },
-        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver
-        {
-            Modifiers =
-            {
-                type =>
-                {
-                    foreach (var property in type.Properties.Where(property => property.Set is null).ToList())
-                    {
-                        type.Properties.Remove(property);
-                    }
-                },
-            },
-        },
-    };
-
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapGet("/config", (AdminServices admin) =>
             TypedResults.Text(Masked(admin.Settings.CurrentValue).ToJsonString(), "application/json", System.Text.Encoding.UTF8))
@@ -41,7 +20,7 @@ internal static class ConfigEndpoints
 
     public static JsonNode Masked(Configuration.FerrySettings settings)
     {
-        var node = JsonSerializer.SerializeToNode(settings, Options) ?? new JsonObject();
+        var node = Configuration.SettingsJson.ToNode(settings);
         MaskSecrets(node);
         return node;
     }

@@ -60,6 +60,11 @@ internal static class CommonOptions
 
             return 2;
         }
+        catch (AdminClientException e)
+        {
+            await Console.Error.WriteLineAsync("ferry: " + e.Message);
+            return 1;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
         {
             await Console.Error.WriteLineAsync("ferry: " + e.Message);

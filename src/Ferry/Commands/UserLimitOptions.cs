@@ -101,6 +101,9 @@ internal sealed class UserLimitOptions
         var bytes = (used is null ? "?" : SizeText.Format(used.Bytes)) + "/" + (maxBytes == 0 ? "unlimited" : SizeText.Format(maxBytes));
         var files = (used is null ? "?" : used.Files.ToString(CultureInfo.InvariantCulture)) + "/" + (maxFiles == 0 ? "unlimited" : maxFiles.ToString(CultureInfo.InvariantCulture));
         var umask = "umask " + Convert.ToString(user.Umask ?? (int)server.ParsedUploadUmask, 8).PadLeft(3, '0');
-        return $"quota {bytes}, {files} files{(used is null ? string.Empty : " (counted " + used.At.ToString("u", CultureInfo.InvariantCulture) + ")")}, {umask}";
+        // The account's own rate limits (set through the admin API) only when it has them.
+        var rates = (user.DownloadRateLimit is { } down ? $", download limit {(down == 0 ? "none" : SizeText.Format(down) + "/s")}" : string.Empty)
+            + (user.UploadRateLimit is { } up ? $", upload limit {(up == 0 ? "none" : SizeText.Format(up) + "/s")}" : string.Empty);
+        return $"quota {bytes}, {files} files{(used is null ? string.Empty : " (counted " + used.At.ToString("u", CultureInfo.InvariantCulture) + ")")}, {umask}{rates}";
     }
 }

@@ -48,8 +48,9 @@ internal sealed class FerrySettings
             yield return "Admin:" + error;
         }
 
-        // Admin passwords, cookies and tokens never cross a network in clear text (issue 15).
-        if (Admin.Enabled && !Operations.Tls && Operations.ListenEndPoint is { } endPoint && !System.Net.IPAddress.IsLoopback(endPoint.Address))
+        // Admin passwords, cookies and tokens never cross a network in clear text (issue 15). Without
+        // AllowRemote a non-loopback Listen is refused already (one line is enough).
+        if (Admin.Enabled && Operations.AllowRemote && !Operations.Tls && Operations.ListenEndPoint is { } endPoint && !System.Net.IPAddress.IsLoopback(endPoint.Address))
         {
             yield return $"Operations:Tls: 'false' must be true when Operations:Listen '{Operations.Listen}' is not a loopback address and the admin API is on "
                 + "(Admin:Enabled): admin passwords and tokens would cross the network in clear text. Set Operations:Tls to true (HTTPS with the FTP server's certificate), or Admin:Enabled to false.";

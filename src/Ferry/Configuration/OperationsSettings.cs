@@ -18,9 +18,10 @@ internal sealed class OperationsSettings
     public string? Listen { get; set; }
 
     /// <summary>
-    /// The listener has no authentication and no TLS (as Prometheus exporters have none), so by
-    /// default it may only bind a loopback address: scrape it locally or through a reverse proxy.
-    /// True allows any address (0.0.0.0, a LAN address): then a firewall must keep it private.
+    /// /metrics, /healthz and /readyz have no authentication (as Prometheus exporters have none), so
+    /// by default the listener may only bind a loopback address: scrape it locally or through a
+    /// reverse proxy. True allows any address (0.0.0.0, a LAN address): then a firewall must keep
+    /// it private, and with the admin API on, <see cref="Tls"/> must be true.
     /// </summary>
     public bool AllowRemote { get; set; }
 

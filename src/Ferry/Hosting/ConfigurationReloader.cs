@@ -144,14 +144,14 @@ internal sealed class ConfigurationReloader(
             next.Logging = running.Logging;
         }
 
-        if (System.Text.Json.JsonSerializer.Serialize(next.Operations) != System.Text.Json.JsonSerializer.Serialize(running.Operations))
+        if (SettingsJson.Serialize(next.Operations) != SettingsJson.Serialize(running.Operations))
         {
             // The listener and the exporters are built once, at start.
             hostKept.Add("Operations");
             next.Operations = running.Operations;
         }
 
-        if (System.Text.Json.JsonSerializer.Serialize(next.Admin) != System.Text.Json.JsonSerializer.Serialize(running.Admin))
+        if (SettingsJson.Serialize(next.Admin) != SettingsJson.Serialize(running.Admin))
         {
             // The admin API is mounted, and its session lifetime set, once, at start.
             hostKept.Add("Admin");

@@ -9,11 +9,20 @@ internal static class FirstLoginFile
 {
     public const string Name = "first-login.txt";
 
-    /// <summary>Writes <paramref name="text"/> to DATA_DIR/first-login.txt (replacing an older one) and returns its full path.</summary>
-    public static string Write(string dataDir, string text)
+    /// <summary>Writes <paramref name="text"/> to DATA_DIR/first-login.txt (or <paramref name="name"/>), replacing an older one, and returns its full path.</summary>
+    public static string Write(string dataDir, string text, string name = Name)
     {
-        var path = Path.GetFullPath(Path.Combine(dataDir, Name));
+        var path = Path.GetFullPath(Path.Combine(dataDir, name));
+        WriteOwnerOnly(path, text);
+        return path;
+    }
 
+    /// <summary>
+    /// Writes a file only this account may read (0600), replacing an older one: the first logins,
+    /// and the admin API's CLI token (DATA_DIR/admin-token).
+    /// </summary>
+    public static void WriteOwnerOnly(string path, string text)
+    {
         // A leftover of an earlier first start (the store was deleted since) goes first: opening it
         // for writing would keep its old mode, and it may be a link planted by someone else.
         File.Delete(path);
@@ -25,6 +34,5 @@ internal static class FirstLoginFile
         });
         using var writer = new StreamWriter(stream);
         writer.Write(text);
-        return path;
     }
 }

@@ -62,7 +62,8 @@ public sealed class TestServer : IAsyncDisposable
     internal static async Task<TestServer> StartAsync(
         IReadOnlyList<global::Ferry.Server.Diagnostics.IServerEventSink> eventSinks,
         Action<FtpServerOptions>? configure = null, string listenAddress = "127.0.0.1", TlsCertificateProvider? certificates = null, TimeProvider? time = null, RecordingLog? log = null,
-        Func<FtpUser, Storage.IFileSystem>? fileSystemFactory = null, Storage.FileSystemCapabilities? fileSystemCapabilities = null)
+        Func<FtpUser, Storage.IFileSystem>? fileSystemFactory = null, Storage.FileSystemCapabilities? fileSystemCapabilities = null,
+        IUploadPolicy? uploadPolicy = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "ferry-test-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Path.Combine(directory, "root"));
@@ -89,6 +90,7 @@ public sealed class TestServer : IAsyncDisposable
         var server = new FtpServer(options, users, loggerFactory: log, time: time, fileSystemFactory: fileSystemFactory is null ? null : new DelegateFileSystemFactory(fileSystemFactory, fileSystemCapabilities ?? Storage.Local.LocalFileSystem.Supported), certificates: certificates ?? SharedCertificates.Value)
         {
             EventSinks = eventSinks,
+            UploadPolicy = uploadPolicy,
         };
         await server.StartAsync();
         return new TestServer(directory, server, users, log);

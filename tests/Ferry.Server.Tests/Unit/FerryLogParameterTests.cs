@@ -15,6 +15,8 @@ public sealed class FerryLogParameterTests
     private static readonly HashSet<string> ServerComposed =
     [
         "AddressBanned.network",        // AddressBans.Describe: an address prefix
+        "AddressBannedByAdministrator.network",
+        "AddressBanLifted.network",
         "Transfer.direction",           // "RETR", "STOR", ...: the verb of the table row
         "Transfer.result",              // "ok", "aborted", ...
         "SessionReuseRefused.what",     // SessionReuseGuard's wording

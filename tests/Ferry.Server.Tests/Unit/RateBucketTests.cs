@@ -126,6 +126,19 @@ public sealed class RateBucketTests
     }
 
     [Fact]
+    public void An_accounts_own_limit_from_the_user_store_wins_over_UserRateLimits_and_the_server_default()
+    {
+        var options = new FtpServerOptions { DownloadRateLimit = 4 * MiB, UserRateLimits = { ["alice"] = new UserRateLimit { Download = 2 * MiB } } };
+        var registry = new RateLimitRegistry(options, new FakeTimeProvider());
+        Assert.Equal(2 * MiB, registry.ForTransfer("alice", TransferDirection.Download, options)!.SessionRate);
+        Assert.Equal(MiB, registry.ForTransfer("alice", TransferDirection.Download, options, ownRate: MiB)!.SessionRate);
+        Assert.Equal(MiB, registry.ForTransfer("bob", TransferDirection.Download, options, ownRate: MiB)!.SessionRate);
+
+        // 0 is "no limit" for this account, whatever the configuration says.
+        Assert.Null(registry.ForTransfer("alice", TransferDirection.Download, options, ownRate: 0));
+    }
+
+    [Fact]
     public async Task Unlimited_transfers_get_no_throttle_and_user_buckets_are_shared_then_dropped()
     {
         var time = new FakeTimeProvider();
