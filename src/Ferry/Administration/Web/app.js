@@ -665,16 +665,19 @@
     error.hidden = true;
     clearInvalid($('ban-form'));
     const address = $('ban-address').value.trim();
-    const minutes = Number($('ban-duration').value);
-    if (!address || !(minutes > 0)) {
-      showError(error, 'Enter an address and a duration of at least one minute.');
+    const durationText = $('ban-duration').value.trim();
+    const minutes = Number(durationText);
+    if (!address || (durationText !== '' && !(minutes > 0))) {
+      showError(error, 'Enter an address, and a duration of at least one minute or none.');
       return;
     }
+    const body = { address, reason: $('ban-reason').value.trim() || null };
+    if (durationText !== '') body.durationSeconds = Math.round(minutes * 60);
     try {
-      await api('POST', '/api/bans', { address, durationSeconds: Math.round(minutes * 60), reason: $('ban-reason').value.trim() || null });
+      const ban = await api('POST', '/api/bans', body);
       $('ban-address').value = '';
       $('ban-reason').value = '';
-      notice(`${address} is banned for ${minutes} min.`);
+      notice(`${ban && ban.network ? ban.network : address} is banned until ${ban && ban.bannedUntil ? localTime(ban.bannedUntil) : 'later'}.`);
       showBans();
     } catch (e) {
       showError(error, e, BAN_FIELDS);
