@@ -28,7 +28,7 @@ internal sealed partial class AdminPageServer : IAsyncDisposable
 
     public int OperationsPort { get; }
 
-    /// <summary>The password of admin "admin" (role admin).</summary>
+    /// <summary>The password of admin "admin" (role admin); none when the test set the Admin section.</summary>
     public string AdminPassword => Passwords[AdminName];
 
     /// <summary>Every admin's password, by name.</summary>
@@ -44,10 +44,15 @@ internal sealed partial class AdminPageServer : IAsyncDisposable
     /// it on ::1 so that banning the FTP client's 127.0.0.1 does not lock the browser out too).
     /// Without <paramref name="otherAdmins"/> the first start creates "admin" itself; with them,
     /// `ferry admin add` makes "admin" and each of them before the start. <paramref name="server"/>
-    /// adds Server settings (rate limits, say).
+    /// adds Server settings (rate limits, say); <paramref name="admin"/> is the Admin section (then
+    /// no admin password is read).
     /// </summary>
     public static async Task<AdminPageServer> StartAsync(
-        string prefix, string operationsHost = "127.0.0.1", IReadOnlyList<(string Name, string Role)>? otherAdmins = null, IReadOnlyDictionary<string, object?>? server = null)
+        string prefix,
+        string operationsHost = "127.0.0.1",
+        IReadOnlyList<(string Name, string Role)>? otherAdmins = null,
+        IReadOnlyDictionary<string, object?>? server = null,
+        IReadOnlyDictionary<string, object?>? admin = null)
     {
         var harness = await ServeHarness.CreateAsync(prefix);
         var ferry = new AdminPageServer(harness, operationsHost, FerryProcess.FreePort());
@@ -70,6 +75,7 @@ internal sealed partial class AdminPageServer : IAsyncDisposable
                 ["LogLevel"] = "Information",
                 ["Server"] = section,
                 ["Operations"] = new Dictionary<string, object?> { ["Listen"] = ferry.BaseUrl["http://".Length..] },
+                ["Admin"] = admin ?? new Dictionary<string, object?>(),
             }));
             (string Name, string Role)[] admins = otherAdmins is null ? [] : [(AdminName, "admin"), .. otherAdmins];
             foreach (var (name, role) in admins)
@@ -78,7 +84,7 @@ internal sealed partial class AdminPageServer : IAsyncDisposable
             }
 
             await harness.StartAsync();
-            if (otherAdmins is null)
+            if (otherAdmins is null && admin is null)
             {
                 ferry.Passwords[AdminName] = await ReadFirstAdminPasswordAsync(harness);
             }

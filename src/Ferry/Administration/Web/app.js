@@ -170,6 +170,9 @@
   function showLogin(message) {
     stopLive();
     state.me = null;
+    // Nothing of the previous login stays: its rows carry buttons its role allowed.
+    for (const id of ['sessions-body', 'transfers-body', 'users-body', 'bans-body']) $(id).replaceChildren();
+    state.usersOffset = 0;
     for (const id of ['dashboard-view', 'users-view', 'bans-view', 'nav', 'whoami']) $(id).hidden = true;
     notice('');
     $('login-view').hidden = false;
