@@ -30,9 +30,13 @@ public sealed class AdminChangeTests(BrowserFixture browser) : IClassFixture<Bro
         var write = page.GetByLabel("write (upload)");
         await Expect(write).ToBeCheckedAsync();
         await write.UncheckAsync();
+        // Limits ride along, to prove each field reaches the API under its own name.
+        await page.GetByLabel("Quota, files").FillAsync("50");
+        await page.GetByLabel("Upload limit, bytes/s").FillAsync("65536");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Expect(page.Locator("#notice")).ToContainTextAsync($"User {ServeHarness.UserName} saved");
         await Expect(row.Locator("td").Nth(2)).Not.ToHaveTextAsync(new Regex("(^|, )write(,|$)"));
+        await Expect(row.Locator("td").Nth(3)).ToHaveTextAsync("50 files, ↑ 64.0 KiB/s");
 
         // The next login obeys it: the upload is refused with 550, downloads still work.
         var refused = await AdminPageServer.CurlAsync("-v", "-T", small, server.FtpUrl("/after.bin"));
@@ -47,6 +51,9 @@ public sealed class AdminChangeTests(BrowserFixture browser) : IClassFixture<Bro
         await page.GetByRole(AriaRole.Button, new() { Name = "Edit user " + ServeHarness.UserName }).ClickAsync();
         await Expect(page.GetByLabel("write (upload)")).Not.ToBeCheckedAsync();
         await Expect(page.GetByLabel("read (download)")).ToBeCheckedAsync();
+        await Expect(page.GetByLabel("Quota, files")).ToHaveValueAsync("50");
+        await Expect(page.GetByLabel("Upload limit, bytes/s")).ToHaveValueAsync("65536");
+        await Expect(page.GetByLabel("Quota, bytes")).ToHaveValueAsync(string.Empty);
         Assert.Empty(errors);
     }
 
@@ -81,6 +88,14 @@ public sealed class AdminChangeTests(BrowserFixture browser) : IClassFixture<Bro
         await Expect(page.Locator("#users-body tr", new() { HasText = "carol" })).ToBeVisibleAsync();
         var list = await Support.ClientProcess.RunAsync("curl", ["-sS", "--max-time", "30", "-u", "carol:" + password, server.FtpUrl("/")]);
         list.AssertSuccess();
+
+        // Disabled in the form: the next login is refused.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Edit user carol" }).ClickAsync();
+        await page.GetByLabel("disabled").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(page.Locator("#users-body tr", new() { HasText = "carol" }).Locator("td").Nth(4)).ToHaveTextAsync("disabled");
+        var refused = await Support.ClientProcess.RunAsync("curl", ["-sS", "-v", "--max-time", "30", "-u", "carol:" + password, server.FtpUrl("/")]);
+        Assert.True(refused.ExitCode != 0 && refused.StdErr.Contains("< 530", StringComparison.Ordinal), refused.Describe());
 
         // A name already taken: the API's problem details are shown in the form.
         await page.GetByRole(AriaRole.Button, new() { Name = "New user" }).ClickAsync();
