@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: engine, wire-script and real-client tests, against real servers on loopback.
 # The real clients (curl, lftp, rclone, wget, python3, openssl, php, ncftp, perl's Net::FTP over
-# TLS, node with basic-ftp), fail2ban-regex (to check the shipped fail2ban filter) and Prometheus
-# (to scrape /metrics) are installed first when missing; apt-get waits for another apt-get or dpkg
-# that holds its lock (scripts/apt-get-waiting.sh).
+# TLS, node with basic-ftp), fail2ban-regex (to check the shipped fail2ban filter), Prometheus
+# (to scrape /metrics) and Debian's chromium (the web admin page's browser tests drive it through
+# Playwright, never with a browser of Playwright's own download) are installed first when
+# missing; apt-get waits for another apt-get or dpkg that holds its lock (scripts/apt-get-waiting.sh).
 # Ends with one line: "N passed, N failed, N skipped" (and a second when dotnet test failed with
 # no failed test counted: a project that did not build). The exit status is dotnet test's.
 set -uo pipefail
@@ -12,7 +13,7 @@ cd "$(dirname "$0")/.."
 # command:Debian package
 missing=()
 for need in curl:curl lftp:lftp rclone:rclone wget:wget python3:python3 openssl:openssl fail2ban-regex:fail2ban \
-            php:php-cli ncftpls:ncftp node:nodejs npm:npm prometheus:prometheus; do
+            php:php-cli ncftpls:ncftp node:nodejs npm:npm prometheus:prometheus chromium:chromium; do
   command -v "${need%%:*}" >/dev/null 2>&1 || missing+=("${need#*:}")
 done
 # perl module=Debian package (Net::FTP's TLS needs both)

@@ -46,6 +46,9 @@ internal static class OperationsEndpoints
         if (admin is not null)
         {
             Administration.AdminApi.Map(endpoints, admin);
+
+            // The web admin page under /admin/ (and / redirecting to it); it calls the API above.
+            Administration.Web.AdminPage.Map(endpoints);
         }
     }
 

@@ -88,8 +88,14 @@ internal sealed class ServeHarness : IAsyncDisposable
         File.Move(temporary, ConfigFile, overwrite: true);
     }
 
+    /// <summary>Starts `ferry serve`; again after <see cref="StopAsync"/> for a restart (the stopped process is released first).</summary>
     public async Task StartAsync(IReadOnlyDictionary<string, string?>? environment = null)
     {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
         _server = FerryProcess.StartWithEnvironment(environment ?? new Dictionary<string, string?>(), null, "serve", "--config", ConfigFile);
         await _server.WaitForReadyAsync();
     }
