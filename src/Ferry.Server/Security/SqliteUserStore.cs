@@ -5,18 +5,14 @@ namespace Ferry.Server.Security;
 /// <summary>The embedded user store: one SQLite file in the data folder, created on first use.</summary>
 public sealed class SqliteUserStore : IUserStore, IDisposable
 {
-    private readonly string _connectionString;
+    private const string Columns = "name, password_hash, home, permissions, disabled, require_tls, quota_bytes, quota_files, umask, used_bytes, used_files, usage_counted_at, download_rate_limit, upload_rate_limit";
+
+    private readonly SqliteDatabase _database;
 
     public SqliteUserStore(string databasePath)
     {
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = databasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-        }.ToString();
-
-        using var connection = Open();
+        _database = new SqliteDatabase(databasePath);
+        using var connection = _database.Open();
         using var command = connection.CreateCommand();
         command.CommandText = """
             PRAGMA journal_mode = WAL;
@@ -100,93 +96,48 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
         transaction.Commit();
     }
 
-    public async ValueTask<FtpUser?> FindAsync(string name, CancellationToken cancellationToken)
-    {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, password_hash, home, permissions, disabled, require_tls, quota_bytes, quota_files, umask, used_bytes, used_files, usage_counted_at, download_rate_limit, upload_rate_limit FROM users WHERE name = $name";
-        command.Parameters.AddWithValue("$name", name);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
-    }
+    public ValueTask<FtpUser?> FindAsync(string name, CancellationToken cancellationToken) =>
+        _database.FindAsync($"SELECT {Columns} FROM users WHERE name = $name", command => command.Parameters.AddWithValue("$name", name), Read, cancellationToken);
 
-    public async ValueTask<IReadOnlyList<FtpUser>> ListAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, password_hash, home, permissions, disabled, require_tls, quota_bytes, quota_files, umask, used_bytes, used_files, usage_counted_at, download_rate_limit, upload_rate_limit FROM users ORDER BY name";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var users = new List<FtpUser>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            users.Add(Read(reader));
-        }
+    public ValueTask<IReadOnlyList<FtpUser>> ListAsync(CancellationToken cancellationToken) =>
+        _database.ListAsync($"SELECT {Columns} FROM users ORDER BY name", Read, cancellationToken);
 
-        return users;
-    }
+    public ValueTask<bool> AddAsync(FtpUser user, CancellationToken cancellationToken) => _database.ChangeOneAsync(
+        """
+        INSERT INTO users (name, password_hash, home, permissions, disabled, require_tls, quota_bytes, quota_files, umask, download_rate_limit, upload_rate_limit)
+        VALUES ($name, $hash, $home, $permissions, $disabled, $requireTls, $quotaBytes, $quotaFiles, $umask, $downloadRate, $uploadRate)
+        ON CONFLICT(name) DO NOTHING
+        """,
+        command => Bind(command, user),
+        cancellationToken);
 
-    public async ValueTask<bool> AddAsync(FtpUser user, CancellationToken cancellationToken)
-    {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO users (name, password_hash, home, permissions, disabled, require_tls, quota_bytes, quota_files, umask, download_rate_limit, upload_rate_limit)
-            VALUES ($name, $hash, $home, $permissions, $disabled, $requireTls, $quotaBytes, $quotaFiles, $umask, $downloadRate, $uploadRate)
-            ON CONFLICT(name) DO NOTHING
-            """;
-        Bind(command, user);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
+    public ValueTask<bool> UpdateAsync(FtpUser user, CancellationToken cancellationToken) => _database.ChangeOneAsync(
+        """
+        UPDATE users SET password_hash = $hash, home = $home, permissions = $permissions, disabled = $disabled, require_tls = $requireTls,
+            quota_bytes = $quotaBytes, quota_files = $quotaFiles, umask = $umask,
+            download_rate_limit = $downloadRate, upload_rate_limit = $uploadRate
+        WHERE name = $name
+        """,
+        command => Bind(command, user),
+        cancellationToken);
 
-    public async ValueTask<bool> UpdateAsync(FtpUser user, CancellationToken cancellationToken)
-    {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            UPDATE users SET password_hash = $hash, home = $home, permissions = $permissions, disabled = $disabled, require_tls = $requireTls,
-                quota_bytes = $quotaBytes, quota_files = $quotaFiles, umask = $umask,
-                download_rate_limit = $downloadRate, upload_rate_limit = $uploadRate
-            WHERE name = $name
-            """;
-        Bind(command, user);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
-
-    public async ValueTask<bool> DeleteAsync(string name, CancellationToken cancellationToken)
-    {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM users WHERE name = $name";
-        command.Parameters.AddWithValue("$name", name);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
+    public ValueTask<bool> DeleteAsync(string name, CancellationToken cancellationToken) =>
+        _database.ChangeOneAsync("DELETE FROM users WHERE name = $name", command => command.Parameters.AddWithValue("$name", name), cancellationToken);
 
     /// <summary>Stores a user's usage as counted by `ferry user quota --scan`; a running server takes it at the user's next login. False when there is no such user.</summary>
-    public async ValueTask<bool> SetScannedUsageAsync(string name, Quotas.StoredUsage usage, CancellationToken cancellationToken)
-    {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE users SET used_bytes = $bytes, used_files = $files, usage_counted_at = $at WHERE name = $name";
-        command.Parameters.AddWithValue("$name", name);
-        command.Parameters.AddWithValue("$bytes", usage.Bytes);
-        command.Parameters.AddWithValue("$files", usage.Files);
-        command.Parameters.AddWithValue("$at", usage.At.ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
+    public ValueTask<bool> SetScannedUsageAsync(string name, Quotas.StoredUsage usage, CancellationToken cancellationToken) => _database.ChangeOneAsync(
+        "UPDATE users SET used_bytes = $bytes, used_files = $files, usage_counted_at = $at WHERE name = $name",
+        command =>
+        {
+            command.Parameters.AddWithValue("$name", name);
+            command.Parameters.AddWithValue("$bytes", usage.Bytes);
+            command.Parameters.AddWithValue("$files", usage.Files);
+            command.Parameters.AddWithValue("$at", usage.At.ToUnixTimeMilliseconds());
+        },
+        cancellationToken);
 
     /// <summary>Closes the pooled connections, so the database file is no longer held open.</summary>
-    public void Dispose()
-    {
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
-    }
-
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        return connection;
-    }
+    public void Dispose() => _database.Dispose();
 
     private static void Bind(SqliteCommand command, FtpUser user)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Ferry.Server.Security;
 using Microsoft.Data.Sqlite;
 
 namespace Ferry.Administration;
@@ -15,18 +16,15 @@ namespace Ferry.Administration;
 /// </summary>
 internal sealed class AdminStore : IDisposable
 {
-    private readonly string _connectionString;
+    private const string AdminColumns = "name, password_hash, role, disabled";
+    private const string TokenColumns = "id, name, role, created_at, created_by, cli";
+
+    private readonly SqliteDatabase _database;
 
     public AdminStore(string databasePath)
     {
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = databasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-        }.ToString();
-
-        using var connection = Open();
+        _database = new SqliteDatabase(databasePath);
+        using var connection = _database.Open();
         using var command = connection.CreateCommand();
         command.CommandText = """
             PRAGMA journal_mode = WAL;
@@ -51,59 +49,26 @@ internal sealed class AdminStore : IDisposable
 
     public static string PathIn(string dataDir) => Path.Combine(dataDir, "users.db");
 
-    public async ValueTask<AdminAccount?> FindAdminAsync(string name, CancellationToken cancellationToken)
-    {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, password_hash, role, disabled FROM admins WHERE name = $name";
-        command.Parameters.AddWithValue("$name", name);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadAdmin(reader) : null;
-    }
+    public ValueTask<AdminAccount?> FindAdminAsync(string name, CancellationToken cancellationToken) =>
+        _database.FindAsync($"SELECT {AdminColumns} FROM admins WHERE name = $name", command => command.Parameters.AddWithValue("$name", name), ReadAdmin, cancellationToken);
 
-    public async ValueTask<IReadOnlyList<AdminAccount>> ListAdminsAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, password_hash, role, disabled FROM admins ORDER BY name";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var admins = new List<AdminAccount>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            admins.Add(ReadAdmin(reader));
-        }
-
-        return admins;
-    }
+    public ValueTask<IReadOnlyList<AdminAccount>> ListAdminsAsync(CancellationToken cancellationToken) =>
+        _database.ListAsync($"SELECT {AdminColumns} FROM admins ORDER BY name", ReadAdmin, cancellationToken);
 
     /// <summary>Adds an admin; false when the name is taken.</summary>
-    public async ValueTask<bool> AddAdminAsync(AdminAccount admin, CancellationToken cancellationToken)
-    {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO admins (name, password_hash, role, disabled) VALUES ($name, $hash, $role, $disabled) ON CONFLICT(name) DO NOTHING";
-        BindAdmin(command, admin);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
+    public ValueTask<bool> AddAdminAsync(AdminAccount admin, CancellationToken cancellationToken) => _database.ChangeOneAsync(
+        "INSERT INTO admins (name, password_hash, role, disabled) VALUES ($name, $hash, $role, $disabled) ON CONFLICT(name) DO NOTHING",
+        command => BindAdmin(command, admin),
+        cancellationToken);
 
     /// <summary>Replaces an admin's record; false when there is none.</summary>
-    public async ValueTask<bool> UpdateAdminAsync(AdminAccount admin, CancellationToken cancellationToken)
-    {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE admins SET password_hash = $hash, role = $role, disabled = $disabled WHERE name = $name";
-        BindAdmin(command, admin);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
+    public ValueTask<bool> UpdateAdminAsync(AdminAccount admin, CancellationToken cancellationToken) => _database.ChangeOneAsync(
+        "UPDATE admins SET password_hash = $hash, role = $role, disabled = $disabled WHERE name = $name",
+        command => BindAdmin(command, admin),
+        cancellationToken);
 
-    public async ValueTask<bool> DeleteAdminAsync(string name, CancellationToken cancellationToken)
-    {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM admins WHERE name = $name";
-        command.Parameters.AddWithValue("$name", name);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
+    public ValueTask<bool> DeleteAdminAsync(string name, CancellationToken cancellationToken) =>
+        _database.ChangeOneAsync("DELETE FROM admins WHERE name = $name", command => command.Parameters.AddWithValue("$name", name), cancellationToken);
 
     /// <summary>
     /// A new token: the secret (shown once; base64url of 32 random bytes) and its record. With
@@ -112,7 +77,7 @@ internal sealed class AdminStore : IDisposable
     public async ValueTask<(string Secret, ApiToken Token)> CreateTokenAsync(string name, string role, string createdBy, bool cli, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
-        await using var connection = Open();
+        await using var connection = _database.Open();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -138,54 +103,18 @@ internal sealed class AdminStore : IDisposable
     }
 
     /// <summary>The token whose secret is <paramref name="secret"/>; null when none (or revoked).</summary>
-    public async ValueTask<ApiToken?> FindTokenAsync(string secret, CancellationToken cancellationToken)
-    {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, name, role, created_at, created_by, cli FROM api_tokens WHERE token_sha256 = $hash";
-        command.Parameters.AddWithValue("$hash", Sha256(secret));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadToken(reader) : null;
-    }
+    public ValueTask<ApiToken?> FindTokenAsync(string secret, CancellationToken cancellationToken) =>
+        _database.FindAsync($"SELECT {TokenColumns} FROM api_tokens WHERE token_sha256 = $hash", command => command.Parameters.AddWithValue("$hash", Sha256(secret)), ReadToken, cancellationToken);
 
-    public async ValueTask<IReadOnlyList<ApiToken>> ListTokensAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, name, role, created_at, created_by, cli FROM api_tokens ORDER BY id";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var tokens = new List<ApiToken>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            tokens.Add(ReadToken(reader));
-        }
-
-        return tokens;
-    }
+    public ValueTask<IReadOnlyList<ApiToken>> ListTokensAsync(CancellationToken cancellationToken) =>
+        _database.ListAsync($"SELECT {TokenColumns} FROM api_tokens ORDER BY id", ReadToken, cancellationToken);
 
     /// <summary>Revokes a token: the record goes; false when there was none.</summary>
-    public async ValueTask<bool> DeleteTokenAsync(long id, CancellationToken cancellationToken)
-    {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM api_tokens WHERE id = $id";
-        command.Parameters.AddWithValue("$id", id);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
+    public ValueTask<bool> DeleteTokenAsync(long id, CancellationToken cancellationToken) =>
+        _database.ChangeOneAsync("DELETE FROM api_tokens WHERE id = $id", command => command.Parameters.AddWithValue("$id", id), cancellationToken);
 
     /// <summary>Closes the pooled connections, so the database file is no longer held open.</summary>
-    public void Dispose()
-    {
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
-    }
-
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        return connection;
-    }
+    public void Dispose() => _database.Dispose();
 
     private static byte[] Sha256(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 
