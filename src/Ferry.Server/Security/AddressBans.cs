@@ -65,7 +65,8 @@ internal sealed class AddressBans
     {
         until = default;
         manual = false;
-        if (_records.IsEmpty || !_records.TryGetValue(Key(address), out var record))
+        // TryGetValue reads without a lock (IsEmpty would take every lock when there is nothing).
+        if (!_records.TryGetValue(Key(address), out var record))
         {
             return false;
         }
