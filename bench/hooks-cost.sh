@@ -7,6 +7,8 @@
 # Release first) in four setups, alternating, and prints per round the client's files per second
 # and the server's CPU time (utime+stime from /proc):
 #   none     no hook at all: the floor
+#   sums     no hook, but every upload's SHA-256 computed (Server:UploadChecksumMinSize 0): what an
+#            upload hook makes the server do on the session's path, apart from the delivery
 #   fast     an upload webhook (signed) to a receiver that answers 204 at once, with every upload's
 #            SHA-256 in the payload (the hook asks for it)
 #   hang     the same webhook to a receiver that reads the request and never answers: FTP must not
@@ -61,6 +63,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 mode, port = sys.argv[1], int(sys.argv[2])
 received = 0
 class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as real receivers (nginx, any framework) answer
     def do_POST(self):
         global received
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -68,6 +71,7 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "hang":
             time.sleep(3600)
         self.send_response(204)
+        self.send_header("Content-Length", "0")
         self.end_headers()
     def log_message(self, *args):
         pass
@@ -84,6 +88,8 @@ start_server() {
     local setup="$1"
     local -a environment=(FERRY_LOGLEVEL=Warning)
     case "$setup" in
+        sums)
+            environment+=(FERRY_SERVER__UPLOADCHECKSUMMINSIZE=0) ;;
         fast|hang)
             local receiver_port="$fast_port"
             [[ "$setup" == hang ]] && receiver_port="$hang_port"
@@ -125,7 +131,7 @@ run() {
 }
 
 for round in $(seq 1 "$rounds"); do
-    for setup in none fast hang command; do
+    for setup in none sums fast hang command; do
         rm -rf "$work/home/small"/*
         start_server "$setup"
         run "$setup" smallfiles --folder /small --count "$files" --size 1024
