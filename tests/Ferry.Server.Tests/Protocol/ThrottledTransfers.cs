@@ -13,6 +13,22 @@ internal static class ThrottledTransfers
     public const long MiB = 1024 * 1024;
 
     /// <summary>
+    /// The timed tests measure the limits of a warm server. In a fresh test process on 2 cores the
+    /// thread pool starts with 2 workers, busy compiling the first transfers' code, and the first
+    /// throttled transfers of the process then came 0.6-0.75 s late (2.6-2.75 s for 2 s) in 4 of
+    /// 6 runs of RateLimitSharingTests on 2026-12-07, at this session's start commit too; with 16
+    /// workers from the start, 0 of 6. A cold start is not what these tests are about (the note of
+    /// issue 15 hands the cold start itself to issue 18), so the pool starts wider here.
+    /// </summary>
+    private static readonly bool PoolWidened = WidenThreadPool();
+
+    private static bool WidenThreadPool()
+    {
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        return ThreadPool.SetMinThreads(Math.Max(workers, 16), completionPorts);
+    }
+
+    /// <summary>
     /// A transfer at a limit takes size/rate: a new bucket starts without credit (RateBucket), so
     /// there is no head start to subtract, and the last chunk leaves when its time is due. The
     /// spec is ±10% over a few seconds, with a fixed allowance on the slow side for scheduling.
@@ -32,6 +48,7 @@ internal static class ThrottledTransfers
     /// <summary>Logs in a new session of <paramref name="user"/> on <paramref name="server"/>.</summary>
     public static async Task<WireClient> ConnectAsync(TestServer server, string user = TestServer.UserName, string password = TestServer.Password)
     {
+        Assert.True(PoolWidened);
         var ftp = await WireClient.ConnectAsync(server.EndPoint);
         await ftp.ExpectAsync(220);
         await ftp.LoginAsync(user, password);
