@@ -18,6 +18,13 @@ internal static class LiveEndpoints
 {
     public const int MaxStreams = 32;
 
+    /// <summary>
+    /// Sessions per snapshot: a page shows what a person can read, and a server with 10,000 idle
+    /// sessions would otherwise send each open page about 2.5 MB a second. Sessions with a transfer
+    /// come first; the counts are of all of them, and GET /api/sessions pages through the rest.
+    /// </summary>
+    public const int MaxSessions = 500;
+
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan StreamLifetime = TimeSpan.FromMinutes(10);
     private static int _streams;
@@ -52,8 +59,11 @@ internal static class LiveEndpoints
             {
                 var rates = history.Latest;
                 var sessions = admin.Server?.ListSessions() ?? [];
+                var shown = sessions.OrderBy(session => session.Transfer is null).Take(MaxSessions).Select(SessionView.Of);
                 yield return new SseItem<LiveSnapshot>(
-                    new LiveSnapshot(admin.Time.GetUtcNow(), [.. sessions.Select(SessionView.Of)], rates.UploadBytesPerSecond, rates.DownloadBytesPerSecond), "snapshot");
+                    new LiveSnapshot(admin.Time.GetUtcNow(), [.. shown], rates.UploadBytesPerSecond, rates.DownloadBytesPerSecond,
+                        sessions.Count, sessions.Count(session => session.Transfer is not null)),
+                    "snapshot");
             }
             while (await Tick(timer, ending.Token));
         }

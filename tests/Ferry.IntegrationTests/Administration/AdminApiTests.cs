@@ -330,8 +330,21 @@ public sealed class AdminApiTests(AdminApiFixture fixture) : IClassFixture<Admin
         Assert.Equal(ServeHarness.UserName, (string?)mine!["user"]);
         Assert.NotNull(snapshot["uploadBytesPerSecond"]);
 
-        // The chart's history: a point a second.
+        // The counts are of every session (one ListSessions call): with fewer than the cap of 500, all are listed.
+        var listed = (JsonArray)snapshot["sessions"]!;
+        Assert.Equal(listed.Count, (int)snapshot["sessionCount"]!);
+        Assert.Equal(listed.Count(session => session!["transfer"] is JsonObject), (int)snapshot["transferCount"]!);
+
+        // The chart's history: a point a second (the first one a second after the start, so a
+        // test run alone may ask before it exists).
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var points = (JsonArray)(await Ferry.GetJsonAsync("/api/throughput"))["points"]!;
+        while (points.Count == 0 && clock.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(100);
+            points = (JsonArray)(await Ferry.GetJsonAsync("/api/throughput"))["points"]!;
+        }
+
         Assert.NotEmpty(points);
     }
 

@@ -340,8 +340,12 @@
     const now = Date.parse(snapshot.time) || Date.now();
     const sessions = snapshot.sessions || [];
     const transfers = sessions.filter((s) => s.transfer);
-    setText($('stat-sessions'), String(sessions.length));
-    setText($('stat-transfers'), String(transfers.length));
+    const sessionCount = snapshot.sessionCount ?? sessions.length;
+    setText($('stat-sessions'), String(sessionCount));
+    setText($('stat-transfers'), String(snapshot.transferCount ?? transfers.length));
+    // A busy server's snapshot holds the first sessions only (those with a transfer first).
+    $('sessions-more').hidden = sessionCount <= sessions.length;
+    setText($('sessions-more'), `Showing ${sessions.length} of ${sessionCount} sessions (those with a transfer first); \`ferry who\` or GET /api/sessions lists them all.`);
     setText($('stat-upload'), rate(snapshot.uploadBytesPerSecond));
     setText($('stat-download'), rate(snapshot.downloadBytesPerSecond));
     if (state.startedAt) setText($('stat-uptime'), duration((now - state.startedAt) / 1000));
