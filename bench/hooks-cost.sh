@@ -28,32 +28,12 @@ while (($#)); do
     esac
 done
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-ferry="$repo/src/Ferry/bin/Release/net10.0/ferry.dll"
-[[ -f "$ferry" ]] || { echo "build first: dotnet build Ferry.slnx -c Release" >&2; exit 2; }
-client="$repo/bench/Ferry.Bench.Client/bin/Release/net10.0/ferry-bench-client.dll"
-[[ -f "$client" ]] || dotnet build "$repo/bench/Ferry.Bench.Client" -c Release >/dev/null
-work="$(mktemp -d /tmp/ferry-hooks-cost.XXXXXX)"
-server_pid=""
-receiver_pids=()
-cleanup() {
-    if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-    for pid in "${receiver_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-port=2197
+source "$(dirname "${BASH_SOURCE[0]}")/lib/serve-bench.sh"
+bench_prepare hooks-cost 2197 "hooks cost bench 1"
 fast_port=2195
 hang_port=2196
-password="hooks cost bench 1"
-printf '%s\n' "$password" | dotnet "$ferry" user add bench --home "$work/home" --password-stdin --data-dir "$work/data" >/dev/null 2>&1
-mkdir -p "$work/home/small" "$work/logs"
-if [[ $EUID -eq 0 ]]; then
-    # Started as root, ferry serves as its RunAsUser (nobody by default): give it the data and the home.
-    chmod 755 "$work"
-    chown -R nobody: "$work/data" "$work/home"
-fi
+mkdir -p "$work/home/small"
+bench_hand_over
 
 # The receivers: one answers 204 at once; the other reads the request and never answers (until
 # the bench ends and kills it). Both bind 127.0.0.1 only.
@@ -78,11 +58,8 @@ class Handler(BaseHTTPRequestHandler):
 ThreadingHTTPServer.daemon_threads = True
 ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
 PY
-python3 "$work/receiver.py" fast "$fast_port" & receiver_pids+=($!)
-python3 "$work/receiver.py" hang "$hang_port" & receiver_pids+=($!)
-
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-ticks_per_second="$(getconf CLK_TCK)"
+python3 "$work/receiver.py" fast "$fast_port" & helper_pids+=($!)
+python3 "$work/receiver.py" hang "$hang_port" & helper_pids+=($!)
 
 start_server() {
     local setup="$1"
@@ -101,33 +78,11 @@ start_server() {
             environment+=(FERRY_HOOKS__LIST__0__NAME=bench FERRY_HOOKS__LIST__0__EVENTS__0=upload
                           FERRY_HOOKS__LIST__0__COMMAND=/bin/true) ;;
     esac
-    env "${environment[@]}" dotnet "$ferry" serve --listen 127.0.0.1 --port "$port" --passive-ports 40000-40999 --data-dir "$work/data" \
-        > "$work/logs/stdout-$setup.log" 2>&1 &
-    server_pid=$!
-    for _ in $(seq 1 150); do
-        grep -q ready "$work/logs/stdout-$setup.log" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "ferry did not start:" >&2
-    cat "$work/logs/stdout-$setup.log" >&2
-    exit 1
-}
-
-stop_server() {
-    kill "$server_pid"
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=""
+    bench_start "$setup" "$ferry" "${environment[@]}"
 }
 
 run() {
-    local setup="$1" scenario="$2"; shift 2
-    local before after
-    before="$(cpu_ticks "$server_pid")"
-    dotnet "$client" "$scenario" --port "$port" --user bench --password "$password" --limit-seconds 120 "$@" > "$work/result.json"
-    sleep 0.3
-    after="$(cpu_ticks "$server_pid")"
-    printf '%-8s %-10s server CPU %6.2f s   %s\n' "$setup" "$scenario" "$(echo "($after - $before) / $ticks_per_second" | bc -l)" \
-        "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print({k: round(v, 1) if isinstance(v, float) else v for k, v in r.items() if k in ("files_per_s", "completed", "errors")})' "$work/result.json")"
+    bench_run "$1" "$2" files_per_s,completed,errors "${@:3}"
 }
 
 for round in $(seq 1 "$rounds"); do
@@ -138,6 +93,6 @@ for round in $(seq 1 "$rounds"); do
         if [[ "$setup" == hang ]]; then
             echo "         hang: $(grep -c 'dropped' "$work/logs/stdout-hang.log" || true) drop warnings in the server log"
         fi
-        stop_server
+        bench_stop
     done
 done

@@ -30,32 +30,11 @@ while (($#)); do
     esac
 done
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-ferry="$repo/src/Ferry/bin/Release/net10.0/ferry.dll"
-[[ -f "$ferry" ]] || { echo "build first: dotnet build Ferry.slnx -c Release" >&2; exit 2; }
-client="$repo/bench/Ferry.Bench.Client/bin/Release/net10.0/ferry-bench-client.dll"
-[[ -f "$client" ]] || dotnet build "$repo/bench/Ferry.Bench.Client" -c Release >/dev/null
-work="$(mktemp -d /tmp/ferry-logging-cost.XXXXXX)"
-server_pid=""
-cleanup() {
-    if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-port=2198
-password="logging cost bench 1"
-printf '%s\n' "$password" | dotnet "$ferry" user add bench --home "$work/home" --password-stdin --data-dir "$work/data" >/dev/null 2>&1
-mkdir -p "$work/home/small" "$work/logs"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/serve-bench.sh"
+bench_prepare logging-cost 2198 "logging cost bench 1"
+mkdir -p "$work/home/small"
 head -c $((10 * 1024 * 1024)) /dev/urandom > "$work/home/ten.bin"
-if [[ $EUID -eq 0 ]]; then
-    # Started as root, ferry serves as its RunAsUser (nobody by default): give it the data and the home.
-    chmod 755 "$work"
-    chown -R nobody: "$work/data" "$work/home"
-fi
-
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-ticks_per_second="$(getconf CLK_TCK)"
+bench_hand_over
 
 start_server() {
     local setup="$1"
@@ -71,32 +50,11 @@ start_server() {
     if [[ "$setup" == full ]]; then
         environment+=(FERRY_LOGGING__FORMAT=Json FERRY_LOGGING__FILE="$work/logs/ferry.log" FERRY_LOGGING__XFERLOG="$work/logs/xferlog")
     fi
-    env "${environment[@]}" dotnet "$dll" serve --listen 127.0.0.1 --port "$port" --passive-ports 40000-40999 --data-dir "$work/data" \
-        > "$work/logs/stdout-$setup.log" 2>&1 &
-    server_pid=$!
-    for _ in $(seq 1 150); do
-        grep -q ready "$work/logs/stdout-$setup.log" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "ferry did not start" >&2
-    exit 1
-}
-
-stop_server() {
-    kill "$server_pid"
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=""
+    bench_start "$setup" "$dll" "${environment[@]}"
 }
 
 run() {
-    local setup="$1" scenario="$2"; shift 2
-    local before after
-    before="$(cpu_ticks "$server_pid")"
-    dotnet "$client" "$scenario" --port "$port" --user bench --password "$password" --limit-seconds 120 "$@" > "$work/result.json"
-    sleep 0.3
-    after="$(cpu_ticks "$server_pid")"
-    printf '%-5s %-10s server CPU %6.2f s   %s\n' "$setup" "$scenario" "$(echo "($after - $before) / $ticks_per_second" | bc -l)" \
-        "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print({k: round(v, 1) if isinstance(v, float) else v for k, v in r.items() if k in ("files_per_s", "aggregate_mb_s", "completed", "errors")})' "$work/result.json")"
+    bench_run "$1" "$2" files_per_s,aggregate_mb_s,completed,errors "${@:3}"
 }
 
 for round in $(seq 1 "$rounds"); do
@@ -105,7 +63,7 @@ for round in $(seq 1 "$rounds"); do
         start_server "$setup"
         run "$setup" smallfiles --folder /small --count "$files" --size 1024
         ((clients == 0)) || run "$setup" transfer --op retr --clients "$clients" --path /ten.bin --size $((10 * 1024 * 1024))
-        stop_server
+        bench_stop
     done
 done
 echo "xferlog lines of the last full round: $(wc -l < "$work/logs/xferlog")"
