@@ -73,6 +73,27 @@ public sealed class UploadPolicyTests
     }
 
     [Fact]
+    public async Task The_policy_is_not_asked_for_an_upload_refused_anyway()
+    {
+        var policy = new Policy(_ => UploadVerdict.Refuse("never"), _ => UploadVerdict.Refuse("never"));
+        await using var server = await TestServer.StartAsync([], uploadPolicy: policy);
+        await using var ftp = await server.ConnectAsync();
+        await File.WriteAllTextAsync(server.PathOf("short.txt"), "abc");
+
+        // No data connection prepared: 425, not the policy's 550.
+        await ftp.CommandAsync("STOR any.txt", 425);
+
+        // A resume past the end of the file: refused before the policy is asked.
+        using (await ftp.OpenPassiveAsync())
+        {
+            await ftp.CommandAsync("REST 100", 350);
+            await ftp.CommandAsync("STOR short.txt", 554);
+        }
+
+        Assert.Empty(policy.Asked);
+    }
+
+    [Fact]
     public async Task A_quota_like_refusal_is_a_552()
     {
         var policy = new Policy(_ => UploadVerdict.Refuse("the partner's folder is full", quotaLike: true), _ => UploadVerdict.Allow);

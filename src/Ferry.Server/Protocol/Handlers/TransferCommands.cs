@@ -176,16 +176,9 @@ internal static class TransferCommands
             return;
         }
 
-        // A pre-upload hook's say (a name policy) before anything is created or a 150 is sent.
-        if (await UploadPolicyCheck.BeforeUploadAsync(connection, verb, path, offset ?? -1) is { } refusal)
-        {
-            await TransferRunner.RefuseAsync(connection, refusal);
-            return;
-        }
-
         if (!mayOverwrite)
         {
-            if (await OpenForTransferAsync(connection, verb, path, fs => fs.BeginUploadAsync(path, UploadMode.CreateNew, 0, connection.Closing), createOnly: path) is { } created)
+            if (await OpenForTransferAsync(connection, verb, path, fs => fs.BeginUploadAsync(path, UploadMode.CreateNew, 0, connection.Closing), createOnly: path, uploadOffset: offset ?? -1) is { } created)
             {
                 await StartReceiveAsync(connection, verb, path, created, $"Ok to send data for {path.Name}.");
             }
@@ -205,7 +198,7 @@ internal static class TransferCommands
             return;
         }
 
-        if (await OpenForTransferAsync(connection, verb, path, fs => fs.BeginUploadAsync(path, offset switch { null => UploadMode.Append, 0 => UploadMode.Replace, _ => UploadMode.Resume }, offset ?? 0, connection.Closing)) is not { } file)
+        if (await OpenForTransferAsync(connection, verb, path, fs => fs.BeginUploadAsync(path, offset switch { null => UploadMode.Append, 0 => UploadMode.Replace, _ => UploadMode.Resume }, offset ?? 0, connection.Closing), uploadOffset: offset ?? -1) is not { } file)
         {
             return;
         }
@@ -243,12 +236,22 @@ internal static class TransferCommands
     /// <param name="path">The file, for the log.</param>
     /// <param name="open">Opens the file.</param>
     /// <param name="createOnly">Set when the file may only be created: that it exists already is then a permission denial (no Overwrite), not a storage error.</param>
-    private static async ValueTask<T?> OpenForTransferAsync<T>(FtpConnection connection, string verb, VirtualPath path, Func<IFileSystem, ValueTask<T>> open, VirtualPath? createOnly = null)
+    /// <param name="uploadOffset">For an upload, where it starts (0, a REST offset, -1 for APPE): the upload policy is asked first.</param>
+    private static async ValueTask<T?> OpenForTransferAsync<T>(
+        FtpConnection connection, string verb, VirtualPath path, Func<IFileSystem, ValueTask<T>> open, VirtualPath? createOnly = null, long? uploadOffset = null)
         where T : class
     {
         if (connection.Session.DataChannel is null)
         {
             await NoDataChannelAsync(connection);
+            return null;
+        }
+
+        // A pre-upload hook (a name policy) is asked once the upload could start, and before
+        // anything is created or a 150 is sent: never for a command refused anyway.
+        if (uploadOffset is { } start && await UploadPolicyCheck.BeforeUploadAsync(connection, verb, path, start) is { } refusal)
+        {
+            await TransferRunner.RefuseAsync(connection, refusal);
             return null;
         }
 
