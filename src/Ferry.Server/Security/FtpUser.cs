@@ -13,6 +13,7 @@ namespace Ferry.Server.Security;
 /// <param name="ScannedUsage">The usage last counted by `ferry user quota --scan`; null: never counted.</param>
 /// <param name="DownloadRateLimit">The account's own per-session download limit in bytes per second (set through the admin API); null: UserRateLimits or the server's DownloadRateLimit; 0: none.</param>
 /// <param name="UploadRateLimit">The account's own per-session upload limit in bytes per second; null: UserRateLimits or the server's UploadRateLimit; 0: none.</param>
+/// <param name="Storage">Where the account's files live: null, the local disk under <paramref name="HomeDirectory"/>; "s3:NAME", the S3 profile Storage:S3:NAME (HomeDirectory then unused).</param>
 public sealed record FtpUser(
     string Name,
     string PasswordHash,
@@ -25,4 +26,5 @@ public sealed record FtpUser(
     int? Umask = null,
     Quotas.StoredUsage? ScannedUsage = null,
     long? DownloadRateLimit = null,
-    long? UploadRateLimit = null);
+    long? UploadRateLimit = null,
+    string? Storage = null);
