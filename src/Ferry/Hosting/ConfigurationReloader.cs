@@ -124,7 +124,7 @@ internal sealed class ConfigurationReloader(
             {
                 storage = router.Prepare(next.Storage);
             }
-            catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or InvalidOperationException)
+            catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or InvalidOperationException or Amazon.Runtime.AmazonClientException)
             {
                 FerryLog.ReloadRefused(_logger, "Storage:S3: " + e.Message);
                 return ReloadOutcome.Refused("Storage:S3: " + e.Message, "Reload refused: an S3 profile could not be set up, the previous settings stay in force");

@@ -91,7 +91,7 @@ internal sealed class FtpServerService(
         {
             _storage = new StorageRouter(current, loggerFactory);
         }
-        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or CryptographicException or InvalidOperationException)
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or CryptographicException or InvalidOperationException or Amazon.Runtime.AmazonClientException)
         {
             throw new StartupFailedException("cannot set up Storage:S3: " + e.Message, 1, e);
         }
