@@ -8,7 +8,8 @@ namespace Ferry.IntegrationTests.Host;
 /// <summary>
 /// End to end on a real store (issue 16): a user added with `ferry user add --storage s3:NAME`
 /// uploads and downloads through the `ferry` process, and the bytes are objects under the user's
-/// root in the profile's bucket (a multipart upload, none left unfinished), while a local user of
+/// root in the profile's bucket (a multipart upload, none left unfinished) that `ferry user quota
+/// --scan` counts, while a local user of
 /// the same server keeps writing to their home folder and nothing of theirs reaches the bucket.
 /// </summary>
 public sealed class S3StorageHostTests(CephGatewayFixture ceph) : IClassFixture<CephGatewayFixture>
@@ -58,6 +59,11 @@ public sealed class S3StorageHostTests(CephGatewayFixture ceph) : IClassFixture<
             Assert.Equal(12L << 20, head.ContentLength);
             var unfinished = await ceph.Client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = bucket });
             Assert.Empty(unfinished.MultipartUploads ?? []);
+
+            // `ferry user quota --scan` counts an S3 user's objects (the folder marker is no file).
+            var scan = await FerryProcess.RunAsync(null, "user", "quota", "sam", "--scan", "--config", ferry.ConfigFile);
+            Assert.True(scan.ExitCode == 0, scan.Errors);
+            Assert.Contains("sam\tquota 12 MiB/unlimited, 1/unlimited files", scan.Output, StringComparison.Ordinal);
 
             // The local user of the same server: the home folder, nothing in the bucket.
             var mine = local.Combine("bob.txt");
