@@ -136,7 +136,8 @@ internal sealed class S3Upload : IUpload
         }
         else
         {
-            if (_filled > 0 || (_parts.Count == 0 && _copies is null))
+            // Parts already sent (or copied) end the object when nothing more came: no empty last part.
+            if (_filled > 0)
             {
                 await SendPartAsync(cancellationToken);
             }
