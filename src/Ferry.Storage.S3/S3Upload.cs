@@ -220,6 +220,7 @@ internal sealed class S3Upload : IUpload
                 InputStream = new MemoryStream(content, 0, length, writable: false),
                 PartSize = length,
                 UseChunkEncoding = false,
+                DisablePayloadSigning = _store.UnsignedPayloads,
             }, cancellationToken), cancellationToken);
             lock (_parts)
             {
@@ -281,6 +282,7 @@ internal sealed class S3Upload : IUpload
             Key = _key,
             InputStream = new MemoryStream(_buffer!, 0, _filled, writable: false),
             UseChunkEncoding = false,
+            DisablePayloadSigning = _store.UnsignedPayloads,
         }, cancellationToken), cancellationToken);
 
     private Task CompleteAsync(CancellationToken cancellationToken)
