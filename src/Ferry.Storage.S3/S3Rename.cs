@@ -48,7 +48,7 @@ internal sealed class S3Rename(S3Store store, S3Keys keys, S3FileSystem files)
                 throw new StorageException(StorageErrorKind.IsADirectory);
             }
 
-            await CopyObjectAsync(keys.File(from), keys.File(to), file.ContentLength, file.ETag, cancellationToken);
+            await CopyObjectAsync(keys.File(from), keys.File(to), file.ContentLength, cancellationToken);
             await files.KeepFolderAsync(from.Parent, cancellationToken);
             await files.DeleteObjectAsync(keys.File(from), cancellationToken);
             return;
@@ -95,7 +95,7 @@ internal sealed class S3Rename(S3Store store, S3Keys keys, S3FileSystem files)
             foreach (var item in objects)
             {
                 var destination = target + item.Key[source.Length..];
-                await CopyObjectAsync(item.Key, destination, item.Size ?? 0, item.ETag, cancellationToken);
+                await CopyObjectAsync(item.Key, destination, item.Size ?? 0, cancellationToken);
                 copied.Add(destination);
             }
 
@@ -132,8 +132,11 @@ internal sealed class S3Rename(S3Store store, S3Keys keys, S3FileSystem files)
         }
     }
 
-    /// <summary>CopyObject up to 5 GiB (S3's limit for one copy); above, a multipart upload of copied parts.</summary>
-    private async Task CopyObjectAsync(string sourceKey, string destinationKey, long size, string? etag, CancellationToken cancellationToken)
+    /// <summary>
+    /// CopyObject up to 5 GiB (S3's limit for one copy); above, a multipart upload of copied parts.
+    /// No copy-source-if-match: Swift's s3api refuses it (412) for objects uploaded in parts.
+    /// </summary>
+    private async Task CopyObjectAsync(string sourceKey, string destinationKey, long size, CancellationToken cancellationToken)
     {
         if (size <= S3StorageOptions.MaxPartSize)
         {
@@ -143,7 +146,6 @@ internal sealed class S3Rename(S3Store store, S3Keys keys, S3FileSystem files)
                 SourceKey = sourceKey,
                 DestinationBucket = _bucket,
                 DestinationKey = destinationKey,
-                ETagToMatch = etag,
             }, cancellationToken), cancellationToken);
             return;
         }
@@ -169,7 +171,6 @@ internal sealed class S3Rename(S3Store store, S3Keys keys, S3FileSystem files)
                     PartNumber = part,
                     FirstByte = start,
                     LastByte = Math.Min(start + partSize, size) - 1,
-                    ETagToMatch = etag is null ? null : [etag],
                 }, cancellationToken), cancellationToken);
                 parts.Add(new PartETag(part, response.ETag));
             }

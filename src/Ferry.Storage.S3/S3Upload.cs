@@ -41,6 +41,7 @@ internal sealed class S3Upload : IUpload
     private int _nextPart = 1;
     private Task? _inFlight;
     private Task? _copies;
+    private string? _sourceEtag;
     private bool _ended;
     private bool _committed;
 
@@ -82,7 +83,8 @@ internal sealed class S3Upload : IUpload
             if (kept >= S3StorageOptions.MinPartSize)
             {
                 await upload.StartMultipartAsync(cancellationToken);
-                upload._copies = upload.CopyKeptAsync(kept, sourceEtag, upload._lifetime.Token);
+                upload._sourceEtag = sourceEtag;
+                upload._copies = upload.CopyKeptAsync(kept, upload._lifetime.Token);
             }
             else if (kept > 0)
             {
@@ -134,12 +136,14 @@ internal sealed class S3Upload : IUpload
         }
         else
         {
-            if (_filled > 0 || (_parts.Count == 0 && _copies is null))
+            // Parts already sent (or copied) end the object when nothing more came: no empty last part.
+            if (_filled > 0)
             {
                 await SendPartAsync(cancellationToken);
             }
 
             await AwaitBackgroundAsync();
+            await RequireSourceUnchangedAsync(cancellationToken);
             await WhileCreateOnlyAsync(() => CompleteAsync(cancellationToken), cancellationToken);
         }
 
@@ -216,6 +220,7 @@ internal sealed class S3Upload : IUpload
                 InputStream = new MemoryStream(content, 0, length, writable: false),
                 PartSize = length,
                 UseChunkEncoding = false,
+                DisablePayloadSigning = _store.UnsignedPayloads,
             }, cancellationToken), cancellationToken);
             lock (_parts)
             {
@@ -228,8 +233,12 @@ internal sealed class S3Upload : IUpload
         }
     }
 
-    /// <summary>The first <paramref name="kept"/> bytes (5 MiB or more) copied by the store into the first parts, each at most 5 GiB.</summary>
-    private async Task CopyKeptAsync(long kept, string? sourceEtag, CancellationToken cancellationToken)
+    /// <summary>
+    /// The first <paramref name="kept"/> bytes (5 MiB or more) copied by the store into the first
+    /// parts, each at most 5 GiB. Not pinned with copy-source-if-match, which Swift's s3api refuses
+    /// (412) for objects uploaded in parts: <see cref="CommitAsync"/> checks the ETag instead.
+    /// </summary>
+    private async Task CopyKeptAsync(long kept, CancellationToken cancellationToken)
     {
         var count = (int)((kept + S3StorageOptions.MaxPartSize - 1) / S3StorageOptions.MaxPartSize);
         _nextPart = count + 1;
@@ -250,7 +259,6 @@ internal sealed class S3Upload : IUpload
                 PartNumber = number,
                 FirstByte = first,
                 LastByte = last,
-                ETagToMatch = sourceEtag is null ? null : [sourceEtag],
             }, cancellationToken), cancellationToken);
             lock (_parts)
             {
@@ -274,6 +282,7 @@ internal sealed class S3Upload : IUpload
             Key = _key,
             InputStream = new MemoryStream(_buffer!, 0, _filled, writable: false),
             UseChunkEncoding = false,
+            DisablePayloadSigning = _store.UnsignedPayloads,
         }, cancellationToken), cancellationToken);
 
     private Task CompleteAsync(CancellationToken cancellationToken)
@@ -333,6 +342,22 @@ internal sealed class S3Upload : IUpload
         finally
         {
             gate.Release();
+        }
+    }
+
+    /// <summary>The object whose bytes were copied in front is still the one they were copied from: else the result would mix two versions.</summary>
+    private async Task RequireSourceUnchangedAsync(CancellationToken cancellationToken)
+    {
+        if (_copies is null)
+        {
+            return;
+        }
+
+        var now = await _store.Errors.RunAsync("HeadObject", _key, () => _client.GetObjectMetadataAsync(
+            new GetObjectMetadataRequest { BucketName = _bucket, Key = _key }, cancellationToken), cancellationToken);
+        if (now.ETag != _sourceEtag)
+        {
+            throw new StorageException(StorageErrorKind.Transient, "The file changed during the upload; try again.", null);
         }
     }
 
