@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Ferry in front of S3 against the same transfer made straight to the store (issue 16), on loopback.
 #
-#   bench/s3-throughput.sh [--rounds N] [--size-mib N] [--part-size BYTES] [--concurrency N]
+#   bench/s3-throughput.sh [--rounds N] [--size-mib N] [--part-size BYTES] [--concurrency N] [--parts-in-flight N]
 #
 # Starts a Ceph RADOS Gateway (scripts/engines/ceph-rgw.sh, memstore) in a temp folder, and a
 # `ferry serve` from the Release build (dotnet build src/Ferry -c Release first) whose user "bench"
 # is on an S3 profile of that gateway. Then, per round, interleaved (the order flips every round):
 #   direct PUT   a multipart upload of the file with the AWS SDK (bench/Ferry.Bench.S3Client):
-#                parts of --part-size (Ferry's PartSize, 8 MiB by default), --concurrency in flight (4)
+#                parts of --part-size (Ferry's PartSize, 8 MiB by default), --concurrency in flight (4;
+#                Ferry's own is --parts-in-flight, its PartsInFlight, 2 by default)
 #   direct GET   one streamed GET of it, the bytes discarded
 #   ferry STOR   the same file with curl through Ferry (curl's time includes the 226, i.e. the
 #                multipart upload's completion)
@@ -23,13 +24,15 @@ rounds=3
 size_mib=1024
 part_size=$((8 << 20))
 concurrency=4
+parts_in_flight=2
 while (($#)); do
     case "$1" in
         --rounds) rounds="$2"; shift 2 ;;
         --size-mib) size_mib="$2"; shift 2 ;;
         --part-size) part_size="$2"; shift 2 ;;
         --concurrency) concurrency="$2"; shift 2 ;;
-        *) echo "usage: $0 [--rounds N] [--size-mib N] [--part-size BYTES] [--concurrency N]" >&2; exit 2 ;;
+        --parts-in-flight) parts_in_flight="$2"; shift 2 ;;
+        *) echo "usage: $0 [--rounds N] [--size-mib N] [--part-size BYTES] [--concurrency N] [--parts-in-flight N]" >&2; exit 2 ;;
     esac
 done
 
@@ -77,7 +80,8 @@ s3 create-bucket
 # The bench user on the profile "bench" of that gateway; the same variables give the server the profile.
 storage=(FERRY_STORAGE__S3__BENCH__ENDPOINT="$S3_ENDPOINT" FERRY_STORAGE__S3__BENCH__REGION="$S3_REGION"
          FERRY_STORAGE__S3__BENCH__BUCKET="$bucket" FERRY_STORAGE__S3__BENCH__ACCESSKEY="$S3_ACCESS_KEY"
-         FERRY_STORAGE__S3__BENCH__SECRETKEY="$S3_SECRET_KEY" FERRY_STORAGE__S3__BENCH__PARTSIZE="$part_size")
+         FERRY_STORAGE__S3__BENCH__SECRETKEY="$S3_SECRET_KEY" FERRY_STORAGE__S3__BENCH__PARTSIZE="$part_size"
+         FERRY_STORAGE__S3__BENCH__PARTSINFLIGHT="$parts_in_flight")
 env "${storage[@]}" dotnet "$ferry" user set bench --storage s3:bench --data-dir "$work/data" >/dev/null 2>"$work/logs/user-set.err"
 bench_hand_over
 bench_start s3 "$ferry" FERRY_LOGLEVEL=Warning "${storage[@]}"

@@ -39,10 +39,16 @@ public sealed class S3StorageOptions
     public string? CaFile { get; set; }
 
     /// <summary>
-    /// The size of a multipart upload's parts and of a download's ranged GETs (bytes). A transfer
-    /// holds at most two of these in memory. From 5 MiB (S3's smallest part) to 5 GiB.
+    /// The size of a multipart upload's parts (bytes), from 5 MiB (S3's smallest part) to 5 GiB.
+    /// An upload holds at most <see cref="PartsInFlight"/> + 1 of these in memory.
     /// </summary>
     public long PartSize { get; set; } = 8L << 20;
+
+    /// <summary>
+    /// How many parts of one upload are sent to the store at once (1 to 16): one store connection
+    /// is slower than the client's, so parts go side by side. Each costs a part of memory.
+    /// </summary>
+    public int PartsInFlight { get; set; } = 2;
 
     /// <summary>A folder with more objects than this (the folder's own marker included) is not renamed: S3 has no rename, each object is copied then deleted.</summary>
     public int MaxRenameObjects { get; set; } = 1000;
@@ -82,6 +88,11 @@ public sealed class S3StorageOptions
         if (PartSize is < MinPartSize or > MaxPartSize)
         {
             yield return string.Create(CultureInfo.InvariantCulture, $"PartSize: {PartSize} must be from {MinPartSize} (5 MiB) to {MaxPartSize} (5 GiB).");
+        }
+
+        if (PartsInFlight is < 1 or > 16)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"PartsInFlight: {PartsInFlight} must be from 1 to 16.");
         }
 
         if (MaxRenameObjects < 1)

@@ -12,9 +12,9 @@ namespace Ferry.Storage.S3;
 /// <list type="bullet">
 /// <item>Below one part in all (the usual small file): one PutObject at the commit.</item>
 /// <item>Larger: a multipart upload, begun when the first part fills; each full part is sent while
-/// the next fills, and a writer that outruns the store waits for the part in flight, so a
-/// transfer holds at most 2 × PartSize (S3StorageOptions) whatever the file's size. The commit sends
-/// the last part and completes the upload.</item>
+/// the next fills, up to PartsInFlight at once (S3StorageOptions), and a writer that outruns the
+/// store waits for the oldest, so a transfer holds at most (PartsInFlight + 1) × PartSize whatever
+/// the file's size. The commit sends the last part and completes the upload.</item>
 /// <item>Append and resume (APPE, REST+STOR): the bytes kept in front (the whole object, or those
 /// before the offset) come first: below 5 MiB read into the first part; from 5 MiB copied by the
 /// store itself (UploadPartCopy, at most 5 GiB a part, pinned to the object's ETag), so nothing
@@ -39,7 +39,7 @@ internal sealed class S3Upload : IUpload
     private int _filled;
     private string? _uploadId;
     private int _nextPart = 1;
-    private Task? _inFlight;
+    private readonly Queue<Task> _inFlight = new();
     private Task? _copies;
     private string? _sourceEtag;
     private bool _ended;
@@ -160,7 +160,11 @@ internal sealed class S3Upload : IUpload
         if (!_committed)
         {
             await _lifetime.CancelAsync();
-            await AwaitQuietlyAsync(_inFlight);
+            while (_inFlight.TryDequeue(out var part))
+            {
+                await AwaitQuietlyAsync(part);
+            }
+
             await AwaitQuietlyAsync(_copies);
             if (_uploadId is { } uploadId)
             {
@@ -185,7 +189,10 @@ internal sealed class S3Upload : IUpload
         _uploadId = response.UploadId;
     }
 
-    /// <summary>Sends the filled part while a fresh buffer takes the next; waits first for the part before it, so two parts at most are held.</summary>
+    /// <summary>
+    /// Sends the filled part while a fresh buffer takes the next; with PartsInFlight parts already
+    /// on their way it first waits for the oldest, so PartsInFlight + 1 parts at most are held.
+    /// </summary>
     private async Task SendPartAsync(CancellationToken cancellationToken)
     {
         if (_uploadId is null)
@@ -193,10 +200,9 @@ internal sealed class S3Upload : IUpload
             await StartMultipartAsync(cancellationToken);
         }
 
-        if (_inFlight is { } previous)
+        while (_inFlight.Count >= _store.Options.PartsInFlight)
         {
-            _inFlight = null;
-            await previous.WaitAsync(cancellationToken);
+            await _inFlight.Dequeue().WaitAsync(cancellationToken);
         }
 
         var full = _buffer!;
@@ -204,7 +210,7 @@ internal sealed class S3Upload : IUpload
         var number = _nextPart++;
         _buffer = ArrayPool<byte>.Shared.Rent(_partSize);
         _filled = 0;
-        _inFlight = UploadPartAsync(number, full, length, _lifetime.Token);
+        _inFlight.Enqueue(UploadPartAsync(number, full, length, _lifetime.Token));
     }
 
     private async Task UploadPartAsync(int number, byte[] content, int length, CancellationToken cancellationToken)
@@ -368,10 +374,9 @@ internal sealed class S3Upload : IUpload
             await copies;
         }
 
-        if (_inFlight is { } inFlight)
+        while (_inFlight.TryDequeue(out var part))
         {
-            _inFlight = null;
-            await inFlight;
+            await part;
         }
     }
 
