@@ -787,7 +787,7 @@ internal sealed class FtpConnection : IAsyncDisposable
         catch (StorageException e)
         {
             OsPermissionRefusal.LogOnce(this, e, command.Verb, command.Argument);
-            await ReplyAsync(StorageReplies.For(e.Kind));
+            await ReplyAsync(StorageReplies.For(e));
         }
         catch (InvalidPathException)
         {

@@ -183,6 +183,7 @@ internal static class TransferRunner
 
         var token = transfer.AbortToken;
         var committed = false;
+        string? computedSha256 = null;
         try
         {
             await using (channel)
@@ -247,6 +248,7 @@ internal static class TransferRunner
                         // a resource not committed (any failure above) is disposed below: an abort.
                         await upload.CommitAsync(token);
                         committed = true;
+                        computedSha256 = upload.Sha256;
                     }
 
                     if (resource is not null)
@@ -308,8 +310,8 @@ internal static class TransferRunner
                         AuditTrail.Refused(connection, direction, AuditAction.Upload, path.Value, null, AuditTrail.StorageReason(e.Kind));
                     }
 
-                    var reply = e.Kind is StorageErrorKind.InsufficientStorage or StorageErrorKind.QuotaExceeded
-                        ? StorageReplies.For(e.Kind)
+                    var reply = e.Kind is StorageErrorKind.InsufficientStorage or StorageErrorKind.QuotaExceeded || e.ClientReason is not null
+                        ? StorageReplies.For(e)
                         : (FtpReplyCode.LocalErrorInProcessing, "Requested action aborted: local error in processing.");
                     await connection.ReplyAsync(reply);
                 }
@@ -346,7 +348,7 @@ internal static class TransferRunner
                 // but before the transfer ends, so the next command (HASH) waits for the kept
                 // checksum rather than reading the file again; and before the record, which
                 // carries it to the xferlog and the upload hooks.
-                sha256 = await UploadChecksumKeeper.KeepAsync(connection, direction, path, token);
+                sha256 = await UploadChecksumKeeper.KeepAsync(connection, direction, path, computedSha256, token);
             }
 
             var record = new TransferRecord(

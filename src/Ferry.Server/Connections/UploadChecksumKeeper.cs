@@ -16,13 +16,23 @@ namespace Ferry.Server.Connections;
 internal static class UploadChecksumKeeper
 {
     /// <summary>Computes and keeps the checksum; returns it in lower-case hex, or null when skipped or failed.</summary>
-    public static async ValueTask<string?> KeepAsync(FtpConnection connection, string direction, VirtualPath path, CancellationToken transferAborted)
+    /// <param name="connection">The session.</param>
+    /// <param name="direction">The transfer's verb, for the log.</param>
+    /// <param name="path">The committed file.</param>
+    /// <param name="computed">The checksum the upload itself computed on the way (<see cref="IUpload.Sha256"/>): used as it is, nothing read back.</param>
+    /// <param name="transferAborted">ABOR.</param>
+    public static async ValueTask<string?> KeepAsync(FtpConnection connection, string direction, VirtualPath path, string? computed, CancellationToken transferAborted)
     {
         var options = connection.Options;
         var forEvents = connection.Server.Events.WantsUploadChecksums;
         if ((options.UploadChecksum == UploadChecksumMode.Off && !forEvents) || connection.Session.FileSystem is not { } fileSystem)
         {
             return null;
+        }
+
+        if (computed is not null)
+        {
+            return computed;
         }
 
         // ABOR (the transfer's token) or the session closing (timeout, server stop) stops the reading.

@@ -14,6 +14,10 @@ internal static class StorageReplies
     public static (FtpReplyCode Code, string Text) InvalidPath { get; } =
         (FtpReplyCode.SyntaxErrorInParameters, "Syntax error in parameters: a path name may not contain CR, LF or NUL (RFC 959 §5.3.2).");
 
+    /// <summary>The kind's reply, with the backend's own reason as its text when it gave one.</summary>
+    public static (FtpReplyCode Code, string Text) For(StorageException exception) =>
+        exception.ClientReason is { } reason ? (For(exception.Kind).Code, reason) : For(exception.Kind);
+
     public static (FtpReplyCode Code, string Text) For(StorageErrorKind kind) => kind switch
     {
         StorageErrorKind.NotFound => (FtpReplyCode.FileUnavailable, "No such file or directory."),

@@ -29,6 +29,13 @@ public interface IUpload : IAsyncDisposable
     ValueTask CommitAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// After <see cref="CommitAsync"/>: the SHA-256 (lower-case hex) of the whole file as
+    /// committed, when the backend computed it while the bytes went by, so the server need not
+    /// read the file back (an object store, where that is a second download); null otherwise.
+    /// </summary>
+    string? Sha256 => null;
+
+    /// <summary>
     /// The abort that follows must leave nothing, whatever AbortedUploads says: the upload policy
     /// refused these bytes (a virus scan's find is not a partial to resume). A backend that writes
     /// in place (AtomicUploads false) has made the bytes visible already and cannot take them back.

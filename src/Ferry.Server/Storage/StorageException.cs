@@ -12,6 +12,14 @@ public sealed class StorageException : Exception
     public StorageException(StorageErrorKind kind, Exception innerException)
         : base(kind.ToString(), innerException) => Kind = kind;
 
+    /// <summary>A failure whose reply says why in the backend's words (<see cref="ClientReason"/>) instead of the kind's usual text.</summary>
+    public StorageException(StorageErrorKind kind, string clientReason, Exception? innerException)
+        : base(kind.ToString() + ": " + clientReason, innerException)
+    {
+        Kind = kind;
+        ClientReason = clientReason;
+    }
+
     public StorageException()
         : this(StorageErrorKind.Transient)
     {
@@ -24,4 +32,11 @@ public sealed class StorageException : Exception
         : base(message, innerException) => Kind = StorageErrorKind.Transient;
 
     public StorageErrorKind Kind { get; }
+
+    /// <summary>
+    /// One line a client may read, written by the backend for a refusal only it can explain
+    /// (an object store's folder too large to rename, the store unreachable); never host paths,
+    /// keys outside the user's root or credentials. Null: the kind's usual text.
+    /// </summary>
+    public string? ClientReason { get; }
 }

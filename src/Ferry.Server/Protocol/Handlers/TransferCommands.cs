@@ -114,7 +114,7 @@ internal static class TransferCommands
             {
                 OsPermissionRefusal.LogOnce(connection, e, "STOU", candidate.Value);
                 AuditTrail.Refused(connection, "STOU", AuditAction.Upload, candidate.Value, null, AuditTrail.StorageReason(e.Kind));
-                await TransferRunner.RefuseAsync(connection, StorageReplies.For(e.Kind));
+                await TransferRunner.RefuseAsync(connection, StorageReplies.For(e));
                 return;
             }
 
@@ -276,7 +276,7 @@ internal static class TransferCommands
         {
             OsPermissionRefusal.LogOnce(connection, e, verb, path.Value);
             AuditTrail.Refused(connection, verb, AuditTrail.CurrentAction(connection), path.Value, null, AuditTrail.StorageReason(e.Kind));
-            await TransferRunner.RefuseAsync(connection, StorageReplies.For(e.Kind));
+            await TransferRunner.RefuseAsync(connection, StorageReplies.For(e));
             return null;
         }
     }

@@ -1,0 +1,409 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Ferry.Server.Storage;
+
+namespace Ferry.Storage.S3;
+
+/// <summary>
+/// An upload to an object, visible only once committed, holding at most two parts in memory:
+/// <list type="bullet">
+/// <item>Below one part in all (the usual small file): one PutObject at the commit.</item>
+/// <item>Larger: a multipart upload, begun when the first part fills; each full part is sent while
+/// the next fills, and a writer that outruns the store waits for the part in flight, so a
+/// transfer holds at most 2 × PartSize (S3StorageOptions) whatever the file's size. The commit sends
+/// the last part and completes the upload.</item>
+/// <item>Append and resume (APPE, REST+STOR): the bytes kept in front (the whole object, or those
+/// before the offset) come first: below 5 MiB read into the first part; from 5 MiB copied by the
+/// store itself (UploadPartCopy, at most 5 GiB a part, pinned to the object's ETag), so nothing
+/// of them passes through the server.</item>
+/// </list>
+/// Disposed without a commit (ABOR, an error, the client gone, a refusal) it aborts the multipart
+/// upload: no partial object ever appears, and the object that was there stays as it was.
+/// SHA-256 is computed on the way when the object is exactly the bytes sent (STOR, STOU).
+/// </summary>
+internal sealed class S3Upload : IUpload
+{
+    private readonly S3Store _store;
+    private readonly IAmazonS3 _client;
+    private readonly string _bucket;
+    private readonly string _key;
+    private readonly UploadMode _mode;
+    private readonly int _partSize;
+    private readonly IncrementalHash? _sha256;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly List<PartETag> _parts = [];
+    private byte[]? _buffer;
+    private int _filled;
+    private string? _uploadId;
+    private int _nextPart = 1;
+    private Task? _inFlight;
+    private Task? _copies;
+    private string? _sourceEtag;
+    private bool _ended;
+    private bool _committed;
+
+    private S3Upload(S3Store store, VirtualPath path, string key, UploadMode mode)
+    {
+        _store = store;
+        _client = store.Client;
+        _bucket = store.Options.Bucket;
+        _key = key;
+        _mode = mode;
+        _partSize = (int)Math.Min(store.Options.PartSize, Array.MaxLength);
+        _buffer = ArrayPool<byte>.Shared.Rent(_partSize);
+        Path = path;
+        Content = new S3UploadContent(this);
+        if (mode is UploadMode.Replace or UploadMode.CreateNew)
+        {
+            _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        }
+    }
+
+    public VirtualPath Path { get; }
+
+    public Stream Content { get; }
+
+    public string? Sha256 { get; private set; }
+
+    /// <param name="store">The profile's client and options.</param>
+    /// <param name="path">The target, for <see cref="Path"/>.</param>
+    /// <param name="key">The target's key.</param>
+    /// <param name="mode">How the target is treated.</param>
+    /// <param name="kept">How many bytes of the existing object come before the upload's own (Append: all; Resume: the offset).</param>
+    /// <param name="sourceEtag">The existing object's ETag, when <paramref name="kept"/> is above 0.</param>
+    /// <param name="cancellationToken">Stops the reading or copying of the kept bytes.</param>
+    public static async Task<IUpload> BeginAsync(S3Store store, VirtualPath path, string key, UploadMode mode, long kept, string? sourceEtag, CancellationToken cancellationToken)
+    {
+        var upload = new S3Upload(store, path, key, mode);
+        try
+        {
+            if (kept >= S3StorageOptions.MinPartSize)
+            {
+                await upload.StartMultipartAsync(cancellationToken);
+                upload._sourceEtag = sourceEtag;
+                upload._copies = upload.CopyKeptAsync(kept, upload._lifetime.Token);
+            }
+            else if (kept > 0)
+            {
+                await upload.ReadKeptAsync((int)kept, sourceEtag, cancellationToken);
+            }
+
+            return upload;
+        }
+        catch
+        {
+            await upload.DisposeAsync();
+            throw;
+        }
+    }
+
+    public bool TryGetLocalFile([NotNullWhen(true)] out FileStream? file)
+    {
+        file = null;
+        return false;
+    }
+
+    /// <summary>Takes bytes from the transfer: into the part being filled, sending it when full.</summary>
+    internal async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_ended, this);
+        _sha256?.AppendData(data.Span);
+        while (!data.IsEmpty)
+        {
+            var count = Math.Min(data.Length, _partSize - _filled);
+            data[..count].CopyTo(_buffer.AsMemory(_filled));
+            _filled += count;
+            data = data[count..];
+            if (_filled == _partSize)
+            {
+                await SendPartAsync(cancellationToken);
+            }
+        }
+    }
+
+    public async ValueTask CommitAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_ended, this);
+
+        // Whatever happens now, the upload has ended: a failed commit is an abort, done by the disposal.
+        _ended = true;
+        if (_uploadId is null)
+        {
+            await WhileCreateOnlyAsync(() => PutWholeAsync(cancellationToken), cancellationToken);
+        }
+        else
+        {
+            if (_filled > 0 || (_parts.Count == 0 && _copies is null))
+            {
+                await SendPartAsync(cancellationToken);
+            }
+
+            await AwaitBackgroundAsync();
+            await RequireSourceUnchangedAsync(cancellationToken);
+            await WhileCreateOnlyAsync(() => CompleteAsync(cancellationToken), cancellationToken);
+        }
+
+        _committed = true;
+        if (_sha256 is not null)
+        {
+            Sha256 = Convert.ToHexStringLower(_sha256.GetHashAndReset());
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _ended = true;
+        if (!_committed)
+        {
+            await _lifetime.CancelAsync();
+            await AwaitQuietlyAsync(_inFlight);
+            await AwaitQuietlyAsync(_copies);
+            if (_uploadId is { } uploadId)
+            {
+                await AbortAsync(uploadId);
+            }
+        }
+
+        if (_buffer is { } buffer)
+        {
+            _buffer = null;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        _sha256?.Dispose();
+        _lifetime.Dispose();
+    }
+
+    private async Task StartMultipartAsync(CancellationToken cancellationToken)
+    {
+        var response = await _store.Errors.RunAsync("CreateMultipartUpload", _key, () => _client.InitiateMultipartUploadAsync(
+            new InitiateMultipartUploadRequest { BucketName = _bucket, Key = _key }, cancellationToken), cancellationToken);
+        _uploadId = response.UploadId;
+    }
+
+    /// <summary>Sends the filled part while a fresh buffer takes the next; waits first for the part before it, so two parts at most are held.</summary>
+    private async Task SendPartAsync(CancellationToken cancellationToken)
+    {
+        if (_uploadId is null)
+        {
+            await StartMultipartAsync(cancellationToken);
+        }
+
+        if (_inFlight is { } previous)
+        {
+            _inFlight = null;
+            await previous.WaitAsync(cancellationToken);
+        }
+
+        var full = _buffer!;
+        var length = _filled;
+        var number = _nextPart++;
+        _buffer = ArrayPool<byte>.Shared.Rent(_partSize);
+        _filled = 0;
+        _inFlight = UploadPartAsync(number, full, length, _lifetime.Token);
+    }
+
+    private async Task UploadPartAsync(int number, byte[] content, int length, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await _store.Errors.RunAsync("UploadPart", _key, () => _client.UploadPartAsync(new UploadPartRequest
+            {
+                BucketName = _bucket,
+                Key = _key,
+                UploadId = _uploadId,
+                PartNumber = number,
+                InputStream = new MemoryStream(content, 0, length, writable: false),
+                PartSize = length,
+                UseChunkEncoding = false,
+            }, cancellationToken), cancellationToken);
+            lock (_parts)
+            {
+                _parts.Add(new PartETag(number, response.ETag));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(content);
+        }
+    }
+
+    /// <summary>
+    /// The first <paramref name="kept"/> bytes (5 MiB or more) copied by the store into the first
+    /// parts, each at most 5 GiB. Not pinned with copy-source-if-match, which Swift's s3api refuses
+    /// (412) for objects uploaded in parts: <see cref="CommitAsync"/> checks the ETag instead.
+    /// </summary>
+    private async Task CopyKeptAsync(long kept, CancellationToken cancellationToken)
+    {
+        var count = (int)((kept + S3StorageOptions.MaxPartSize - 1) / S3StorageOptions.MaxPartSize);
+        _nextPart = count + 1;
+        var size = (kept + count - 1) / count;
+        await Task.Yield();
+        for (var i = 0; i < count; i++)
+        {
+            var first = i * size;
+            var last = Math.Min(first + size, kept) - 1;
+            var number = i + 1;
+            var response = await _store.Errors.RunAsync("UploadPartCopy", _key, () => _client.CopyPartAsync(new CopyPartRequest
+            {
+                SourceBucket = _bucket,
+                SourceKey = _key,
+                DestinationBucket = _bucket,
+                DestinationKey = _key,
+                UploadId = _uploadId,
+                PartNumber = number,
+                FirstByte = first,
+                LastByte = last,
+            }, cancellationToken), cancellationToken);
+            lock (_parts)
+            {
+                _parts.Add(new PartETag(number, response.ETag));
+            }
+        }
+    }
+
+    /// <summary>The first <paramref name="kept"/> bytes (below 5 MiB, so within the first part) read into the buffer.</summary>
+    private async Task ReadKeptAsync(int kept, string? sourceEtag, CancellationToken cancellationToken)
+    {
+        await using var source = await S3ReadStream.OpenAsync(_client, _store.Errors, _bucket, _key, kept, sourceEtag, 0, cancellationToken);
+        await source.ReadExactlyAsync(_buffer.AsMemory(0, kept), cancellationToken);
+        _filled = kept;
+    }
+
+    private Task PutWholeAsync(CancellationToken cancellationToken) =>
+        _store.Errors.RunAsync("PutObject", _key, () => _client.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = _bucket,
+            Key = _key,
+            InputStream = new MemoryStream(_buffer!, 0, _filled, writable: false),
+            UseChunkEncoding = false,
+        }, cancellationToken), cancellationToken);
+
+    private Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        List<PartETag> parts;
+        lock (_parts)
+        {
+            parts = [.. _parts.OrderBy(part => part.PartNumber)];
+        }
+
+        return _store.Errors.RunAsync("CompleteMultipartUpload", _key, () => _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+        {
+            BucketName = _bucket,
+            Key = _key,
+            UploadId = _uploadId,
+            PartETags = parts,
+        }, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// A create-only upload (STOU, STOR without Overwrite) checks that its name is still free and
+    /// writes under this server's lock for the key, so of two racing sessions exactly one wins.
+    /// </summary>
+    private async Task WhileCreateOnlyAsync(Func<Task> write, CancellationToken cancellationToken)
+    {
+        if (_mode != UploadMode.CreateNew)
+        {
+            await write();
+            return;
+        }
+
+        var gate = _store.CreateLockFor(_key);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var exists = true;
+            try
+            {
+                await _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _bucket, Key = _key }, cancellationToken);
+            }
+            catch (Exception e) when (S3Errors.IsNotFound(e))
+            {
+                exists = false;
+            }
+            catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                throw _store.Errors.Map("HeadObject", _key, e);
+            }
+
+            if (exists)
+            {
+                throw new StorageException(StorageErrorKind.AlreadyExists);
+            }
+
+            await write();
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>The object whose bytes were copied in front is still the one they were copied from: else the result would mix two versions.</summary>
+    private async Task RequireSourceUnchangedAsync(CancellationToken cancellationToken)
+    {
+        if (_copies is null)
+        {
+            return;
+        }
+
+        var now = await _store.Errors.RunAsync("HeadObject", _key, () => _client.GetObjectMetadataAsync(
+            new GetObjectMetadataRequest { BucketName = _bucket, Key = _key }, cancellationToken), cancellationToken);
+        if (now.ETag != _sourceEtag)
+        {
+            throw new StorageException(StorageErrorKind.Transient, "The file changed during the upload; try again.", null);
+        }
+    }
+
+    private async Task AwaitBackgroundAsync()
+    {
+        if (_copies is { } copies)
+        {
+            await copies;
+        }
+
+        if (_inFlight is { } inFlight)
+        {
+            _inFlight = null;
+            await inFlight;
+        }
+    }
+
+    private async Task AbortAsync(string uploadId)
+    {
+        try
+        {
+            // Not the transfer's token: an abort must go out even when the transfer was cancelled.
+            using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = _bucket, Key = _key, UploadId = uploadId }, bounded.Token);
+        }
+        catch (Exception e) when (S3Errors.IsNotFound(e))
+        {
+            // Already gone.
+        }
+        catch (Exception e)
+        {
+            S3Log.AbortFailed(_store.Logger, uploadId, _bucket, _key, e.GetType().Name + ": " + e.Message.ReplaceLineEndings(" "));
+        }
+    }
+
+    private static async Task AwaitQuietlyAsync(Task? task)
+    {
+        if (task is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await task;
+        }
+        catch (Exception)
+        {
+            // The upload is being aborted; what failed in the background no longer matters.
+        }
+    }
+}
