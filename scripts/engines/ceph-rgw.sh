@@ -13,6 +13,9 @@
 #         S3_ACCESS_KEY=...
 #         S3_SECRET_KEY=...
 #         S3_REGION=us-east-1
+#         S3_TLS_ENDPOINT=https://localhost:TLSPORT   the same gateway over TLS (a free port), its
+#         S3_CA_FILE=DIR/tls/ca.pem                    certificate (localhost, 127.0.0.1) signed by
+#                                                      a throw-away authority made in DIR/tls
 #       Exit status 0 when ready; otherwise 1, after naming what did not come up with the last
 #       lines of its log and stopping whatever it had started.
 #   scripts/engines/ceph-rgw.sh stop DIR
@@ -218,6 +221,21 @@ stop_all() {
 }
 
 # --- start ----------------------------------------------------------------------------------
+# A throw-away authority and a gateway certificate for localhost and 127.0.0.1 signed by it, so
+# clients can be tested with a CA file (S3StorageOptions.CaFile) rather than with checks turned off.
+make_tls() {
+  local tls=$1
+  {
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=Ferry test CA" \
+        -keyout "$tls/ca.key" -out "$tls/ca.pem" \
+      && openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=localhost" \
+        -keyout "$tls/gateway.key" -out "$tls/gateway.csr" \
+      && printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >"$tls/ext.cnf" \
+      && openssl x509 -req -in "$tls/gateway.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial -days 2 \
+        -extfile "$tls/ext.cnf" -out "$tls/gateway.pem"
+  } >"$tls/openssl.log" 2>&1
+}
+
 start() {
   local port=${1:-}
   local objectstore=${CEPH_RGW_OBJECTSTORE:-memstore}
@@ -237,17 +255,20 @@ start() {
     for name in rgw osd mon; do
       running_pid "$name" >/dev/null && fail "a cluster already runs in $dir; stop it first ($0 stop $dir)"
     done
-    rm -rf "${dir:?}"/{ceph.conf,keyring,monmap,mon,osd,rgw,run,log,pids,tmp,crash,s3.env,objectstore}
+    rm -rf "${dir:?}"/{ceph.conf,keyring,monmap,mon,osd,rgw,run,log,pids,tmp,crash,s3.env,objectstore,tls}
   fi
   touch "$dir/.ceph-rgw" || fail "cannot write to $dir"
   trap 'echo "ceph-rgw: interrupted; stopping what was started" >&2; stop_all >/dev/null 2>&1; exit 130' INT TERM HUP
-  mkdir -p "$dir"/{mon,osd/ceph-0,rgw,run,log,pids,tmp,crash} || fail "cannot write to $dir"
+  mkdir -p "$dir"/{mon,osd/ceph-0,rgw,run,log,pids,tmp,crash,tls} || fail "cannot write to $dir"
+  make_tls "$dir/tls" || fail "openssl could not make the gateway's TLS certificate (see $dir/tls/openssl.log)"
   echo "$objectstore" >"$dir/objectstore"
 
   [ -n "$port" ] || port=$(free_port)
-  local mon_port
+  local mon_port tls_port
   mon_port=$(free_port)
   while [ "$mon_port" = "$port" ]; do mon_port=$(free_port); done
+  tls_port=$(free_port)
+  while [ "$tls_port" = "$port" ] || [ "$tls_port" = "$mon_port" ]; do tls_port=$(free_port); done
   endpoint="http://127.0.0.1:$port"
   access_key=$(random_string 20 'A-Z0-9')
   secret_key=$(random_string 40 'A-Za-z0-9')
@@ -308,7 +329,7 @@ osd crush update on start = true
 
 [client.rgw.a]
 rgw data = $dir/rgw
-rgw frontends = beast endpoint=127.0.0.1:$port
+rgw frontends = beast endpoint=127.0.0.1:$port ssl_endpoint=127.0.0.1:$tls_port ssl_certificate=$dir/tls/gateway.pem ssl_private_key=$dir/tls/gateway.key
 # deleted objects' data goes to the garbage collector, by default for 2 h: with memstore that is
 # RAM held (about 2 bytes per byte stored) long after the tests deleted it
 rgw gc obj min wait = 15
@@ -355,7 +376,9 @@ EOF
   local env="S3_ENDPOINT=$endpoint
 S3_ACCESS_KEY=$access_key
 S3_SECRET_KEY=$secret_key
-S3_REGION=$region"
+S3_REGION=$region
+S3_TLS_ENDPOINT=https://localhost:$tls_port
+S3_CA_FILE=$dir/tls/ca.pem"
   echo "$env" >"$dir/s3.env"
   trap - INT TERM HUP
   echo "$env"

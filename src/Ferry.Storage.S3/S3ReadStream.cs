@@ -10,7 +10,7 @@ namespace Ferry.Storage.S3;
 /// there is no gap between ranges to hide with read-ahead because there is one range. Should the
 /// store's connection break mid-body, the read goes on with a new ranged GET from where it
 /// stopped, pinned to the object's ETag (If-Match), so the bytes are the same object's or the
-/// transfer fails; at most <see cref="MaxResumes"/> times per download.
+/// transfer fails; at most <see cref="MaxResumes"/> times in a row without a byte read.
 /// </summary>
 internal sealed class S3ReadStream : Stream
 {
@@ -82,10 +82,16 @@ internal sealed class S3ReadStream : Stream
             {
                 read = await _body!.ReadAsync(buffer, cancellationToken);
             }
-            catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested && _resumes < MaxResumes)
+            catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
             {
-                _resumes++;
+                // A store that drops an idle connection (a client reading slowly, a rate limit) is
+                // asked again from here; only failures in a row, with no byte between, count.
                 CloseBody();
+                if (++_resumes > MaxResumes)
+                {
+                    throw _errors.Map("GetObject", _key, e);
+                }
+
                 continue;
             }
 
@@ -97,7 +103,7 @@ internal sealed class S3ReadStream : Stream
                     CloseBody();
                     if (++_resumes > MaxResumes)
                     {
-                        throw new IOException($"The storage ended {_key} at byte {_position} of {Length}.");
+                        throw _errors.Map("GetObject", _key, new IOException($"The storage ended the object at byte {_position} of {Length}."));
                     }
 
                     continue;
@@ -107,6 +113,7 @@ internal sealed class S3ReadStream : Stream
             }
 
             _position += read;
+            _resumes = 0;
             return read;
         }
     }

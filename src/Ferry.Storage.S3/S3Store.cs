@@ -22,6 +22,14 @@ internal sealed class S3Store(IAmazonS3 client, S3StorageOptions options, ILogge
 
     public S3Errors Errors { get; } = new(logger, options.Bucket);
 
+    /// <summary>
+    /// Upload bodies sent with UNSIGNED-PAYLOAD when the store is reached over TLS (AWS when no
+    /// endpoint is set, or an https endpoint): TLS already protects them, and SigV4 would
+    /// otherwise hash every part once more before sending it. Over plain http the SDK requires
+    /// the signed hash, and it is kept.
+    /// </summary>
+    public bool UnsignedPayloads { get; } = string.IsNullOrEmpty(options.Endpoint) || options.Endpoint.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The lock a create-only commit of <paramref name="key"/> holds while it checks and writes.</summary>
     public SemaphoreSlim CreateLockFor(string key) => _createLocks[(uint)StringComparer.Ordinal.GetHashCode(key) % (uint)_createLocks.Length];
 

@@ -136,7 +136,8 @@ internal sealed class S3Upload : IUpload
         }
         else
         {
-            if (_filled > 0 || (_parts.Count == 0 && _copies is null))
+            // Parts already sent (or copied) end the object when nothing more came: no empty last part.
+            if (_filled > 0)
             {
                 await SendPartAsync(cancellationToken);
             }
@@ -219,6 +220,7 @@ internal sealed class S3Upload : IUpload
                 InputStream = new MemoryStream(content, 0, length, writable: false),
                 PartSize = length,
                 UseChunkEncoding = false,
+                DisablePayloadSigning = _store.UnsignedPayloads,
             }, cancellationToken), cancellationToken);
             lock (_parts)
             {
@@ -280,6 +282,7 @@ internal sealed class S3Upload : IUpload
             Key = _key,
             InputStream = new MemoryStream(_buffer!, 0, _filled, writable: false),
             UseChunkEncoding = false,
+            DisablePayloadSigning = _store.UnsignedPayloads,
         }, cancellationToken), cancellationToken);
 
     private Task CompleteAsync(CancellationToken cancellationToken)
