@@ -110,6 +110,46 @@ public abstract class S3BackendTests(S3Engine engine)
     }
 
     /// <summary>
+    /// APPE and REST+STOR onto an object of more than one part: the kept bytes are copied by the
+    /// store (UploadPartCopy) and the new ones follow, byte exact, with no upload left unfinished.
+    /// </summary>
+    [Fact]
+    public async Task Appe_and_rest_stor_onto_an_object_above_one_part_keep_its_bytes_in_front()
+    {
+        await using var storage = await StartAsync();
+        var old = RandomBytes(PartSize + (1 << 20), seed: 5);
+        storage.WriteFile("grow.bin", old);
+        storage.WriteFile("resume.bin", old);
+        var added = RandomBytes(300_000, seed: 6);
+        await using var ftp = await storage.Server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+
+        await DataHelpers.UploadAsync(ftp, "APPE grow.bin", added);
+        Assert.True(old.Concat(added).ToArray().AsSpan().SequenceEqual(storage.ReadFile("grow.bin")), "APPE: not the old bytes followed by the new");
+
+        var offset = PartSize + 1000;
+        await ftp.CommandAsync("REST " + offset.ToString(CultureInfo.InvariantCulture), 350);
+        await DataHelpers.UploadAsync(ftp, "STOR resume.bin", added);
+        Assert.True(old.Take(offset).Concat(added).ToArray().AsSpan().SequenceEqual(storage.ReadFile("resume.bin")), "REST+STOR: not the bytes before the offset followed by the new");
+        Assert.Empty(await storage.Bucket.ListUnfinishedUploadsAsync());
+    }
+
+    /// <summary>RFC 2389: FEAT leaves out what S3 cannot do (MFMT), and SITE CHMOD is 502 (CapabilityTests); REST STREAM and SIZE stay.</summary>
+    [Fact]
+    public async Task Feat_and_site_chmod_follow_what_s3_can_do()
+    {
+        await using var storage = await StartAsync();
+        storage.WriteFile("file.txt", "x");
+        await using var ftp = await storage.Server.ConnectAsync();
+        var features = (await ftp.CommandAsync("FEAT", 211)).Lines.Skip(1).SkipLast(1).Select(line => line.Trim()).ToList();
+        Assert.DoesNotContain(features, feature => feature.StartsWith("MFMT", StringComparison.Ordinal));
+        Assert.Contains("REST STREAM", features);
+        Assert.Contains("SIZE", features);
+        await ftp.CommandAsync("SITE CHMOD 600 file.txt", 502);
+        Assert.Equal("x", storage.ReadText("file.txt"));
+    }
+
+    /// <summary>
     /// ListObjectsV2 returns at most 1,000 keys a page: a folder of 1,100 files and two folders (one
     /// on each side of the page boundary, one only implied by a key under it) lists each name
     /// exactly once, in NLST and in MLSD.
