@@ -41,12 +41,17 @@ public sealed class S3TestBucket : IAsyncDisposable
         return $"ferry-{(letters.Length > 0 ? letters : "t")}-{Guid.NewGuid():N}";
     }
 
-    /// <summary>A profile for the backend on this bucket (PathStyle, the engine's keys and region), each user under "{user}/" unless <paramref name="configure"/> says otherwise.</summary>
-    public S3StorageOptions Options(Action<S3StorageOptions>? configure = null)
+    /// <summary>
+    /// A profile for the backend on this bucket (PathStyle, the engine's keys and region), each user
+    /// under "{user}/" unless <paramref name="configure"/> says otherwise; with <paramref name="tls"/>,
+    /// through the engine's TLS endpoint with its CA file (Ceph only).
+    /// </summary>
+    public S3StorageOptions Options(Action<S3StorageOptions>? configure = null, bool tls = false)
     {
         var options = new S3StorageOptions
         {
-            Endpoint = Endpoint.Endpoint,
+            Endpoint = tls ? Endpoint.TlsEndpoint ?? throw new InvalidOperationException($"{Engine.Name} has no TLS endpoint (no S3_TLS_ENDPOINT in its s3.env)") : Endpoint.Endpoint,
+            CaFile = tls ? Endpoint.CaFile : null,
             Region = Endpoint.Region,
             AccessKey = Endpoint.AccessKey,
             SecretKey = Endpoint.SecretKey,

@@ -33,13 +33,17 @@ public sealed class S3StorageUnderTest : StorageUnderTest
     public override FileSystemCapabilities Capabilities => Factory.Capabilities;
 
     /// <summary>A bucket of its own on <paramref name="engine"/>, the backend on it (as <paramref name="configure"/> leaves the options), and a test server in front.</summary>
-    public static async Task<S3StorageUnderTest> StartAsync(S3Engine engine, Action<S3StorageOptions>? configure = null, Action<FtpServerOptions>? configureServer = null)
+    /// <param name="engine">The engine the bucket is made on.</param>
+    /// <param name="configure">Changes the backend's options (PartSize, MaxRenameObjects, keys).</param>
+    /// <param name="configureServer">Changes the test server's options.</param>
+    /// <param name="tls">The backend reaches the engine over TLS with its CA file (Ceph only); the tests' own SDK client stays on plain HTTP.</param>
+    public static async Task<S3StorageUnderTest> StartAsync(S3Engine engine, Action<S3StorageOptions>? configure = null, Action<FtpServerOptions>? configureServer = null, bool tls = false)
     {
         var bucket = await engine.CreateBucketAsync(engine.IsSwift ? "swift" : "ceph");
         S3FileSystemFactory? factory = null;
         try
         {
-            var options = bucket.Options(configure);
+            var options = bucket.Options(configure, tls);
             factory = new S3FileSystemFactory(options);
             var server = await TestServer.StartAsync(factory, configureServer);
             return new S3StorageUnderTest(server, bucket, factory, options);
