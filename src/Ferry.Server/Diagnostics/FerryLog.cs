@@ -322,4 +322,11 @@ internal static partial class FerryLog
 
     [LoggerMessage(7306, LogLevel.Warning, "The admin socket {Path} is not served ({Error}); `ferry who/kick/ban/status` need it or Operations:Listen")]
     public static partial void AdminSocketFailed(ILogger logger, string path, string error);
+
+    // The host's per-user storage choice (issue 16): 7500-7519.
+    [LoggerMessage(7500, LogLevel.Warning, "User {User}: storage {Storage} is not {Allowed}; login refused (set it with `ferry user set NAME --storage ...`)")]
+    public static partial void UnknownUserStorage(ILogger logger, ClientText user, ClientText storage, string allowed);
+
+    [LoggerMessage(7501, LogLevel.Information, "Storage: S3 profile {Profile}, bucket {Bucket} at {Endpoint}, user roots {Prefix}")]
+    public static partial void S3ProfileConfigured(ILogger logger, string profile, string bucket, string endpoint, string prefix);
 }

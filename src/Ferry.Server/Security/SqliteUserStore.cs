@@ -5,7 +5,7 @@ namespace Ferry.Server.Security;
 /// <summary>The embedded user store: one SQLite file in the data folder, created on first use.</summary>
 public sealed class SqliteUserStore : IUserStore, IDisposable
 {
-    private const string Columns = "name, password_hash, home, permissions, disabled, require_tls, quota_bytes, quota_files, umask, used_bytes, used_files, usage_counted_at, download_rate_limit, upload_rate_limit";
+    private const string Columns = "name, password_hash, home, permissions, disabled, require_tls, quota_bytes, quota_files, umask, used_bytes, used_files, usage_counted_at, download_rate_limit, upload_rate_limit, storage";
 
     private readonly SqliteDatabase _database;
 
@@ -41,6 +41,9 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
         // Per-user rate limits (issue 15, set through the admin API): NULL is "the configuration's".
         AddColumnIfMissing(command, "download_rate_limit", "INTEGER NULL");
         AddColumnIfMissing(command, "upload_rate_limit", "INTEGER NULL");
+
+        // Where the files live (issue 16): NULL is the local disk under home, "s3:NAME" an S3 profile.
+        AddColumnIfMissing(command, "storage", "TEXT NULL");
 
         MigratePermissions(connection);
     }
@@ -104,8 +107,8 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
 
     public ValueTask<bool> AddAsync(FtpUser user, CancellationToken cancellationToken) => _database.ChangeOneAsync(
         """
-        INSERT INTO users (name, password_hash, home, permissions, disabled, require_tls, quota_bytes, quota_files, umask, download_rate_limit, upload_rate_limit)
-        VALUES ($name, $hash, $home, $permissions, $disabled, $requireTls, $quotaBytes, $quotaFiles, $umask, $downloadRate, $uploadRate)
+        INSERT INTO users (name, password_hash, home, permissions, disabled, require_tls, quota_bytes, quota_files, umask, download_rate_limit, upload_rate_limit, storage)
+        VALUES ($name, $hash, $home, $permissions, $disabled, $requireTls, $quotaBytes, $quotaFiles, $umask, $downloadRate, $uploadRate, $storage)
         ON CONFLICT(name) DO NOTHING
         """,
         command => Bind(command, user),
@@ -115,7 +118,7 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
         """
         UPDATE users SET password_hash = $hash, home = $home, permissions = $permissions, disabled = $disabled, require_tls = $requireTls,
             quota_bytes = $quotaBytes, quota_files = $quotaFiles, umask = $umask,
-            download_rate_limit = $downloadRate, upload_rate_limit = $uploadRate
+            download_rate_limit = $downloadRate, upload_rate_limit = $uploadRate, storage = $storage
         WHERE name = $name
         """,
         command => Bind(command, user),
@@ -152,6 +155,7 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
         command.Parameters.AddWithValue("$umask", (object?)user.Umask ?? DBNull.Value);
         command.Parameters.AddWithValue("$downloadRate", (object?)user.DownloadRateLimit ?? DBNull.Value);
         command.Parameters.AddWithValue("$uploadRate", (object?)user.UploadRateLimit ?? DBNull.Value);
+        command.Parameters.AddWithValue("$storage", string.IsNullOrEmpty(user.Storage) ? DBNull.Value : user.Storage);
     }
 
     private static FtpUser Read(SqliteDataReader reader) => new(
@@ -166,5 +170,6 @@ public sealed class SqliteUserStore : IUserStore, IDisposable
         reader.IsDBNull(8) ? null : reader.GetInt32(8),
         reader.IsDBNull(11) ? null : new Quotas.StoredUsage(reader.GetInt64(9), reader.GetInt64(10), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11))),
         reader.IsDBNull(12) ? null : reader.GetInt64(12),
-        reader.IsDBNull(13) ? null : reader.GetInt64(13));
+        reader.IsDBNull(13) ? null : reader.GetInt64(13),
+        reader.IsDBNull(14) ? null : reader.GetString(14));
 }

@@ -11,8 +11,9 @@ internal sealed record CreatedUser(
     long? QuotaFiles,
     long? DownloadRateLimit,
     long? UploadRateLimit,
+    string Storage,
     string? Password)
 {
     public static CreatedUser Of(UserView user, string? password) => new(
-        user.Name, user.Home, user.Permissions, user.Disabled, user.RequireTls, user.QuotaBytes, user.QuotaFiles, user.DownloadRateLimit, user.UploadRateLimit, password);
+        user.Name, user.Home, user.Permissions, user.Disabled, user.RequireTls, user.QuotaBytes, user.QuotaFiles, user.DownloadRateLimit, user.UploadRateLimit, user.Storage, password);
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ferry.Commands;
 using Ferry.Server.Security;
+using Ferry.Storage;
 using Ferry.Users;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -16,7 +17,7 @@ namespace Ferry.Administration;
 internal static class UserEndpoints
 {
     private static readonly string[] Fields =
-        ["name", "password", "home", "permissions", "disabled", "requireTls", "quotaBytes", "quotaFiles", "downloadRateLimit", "uploadRateLimit"];
+        ["name", "password", "home", "permissions", "disabled", "requireTls", "quotaBytes", "quotaFiles", "downloadRateLimit", "uploadRateLimit", "storage"];
 
     public static void Map(IEndpointRouteBuilder api)
     {
@@ -86,15 +87,26 @@ internal static class UserEndpoints
             return problem!;
         }
 
-        if (home is null || !Path.IsPathFullyQualified(home))
+        var settings = admin.Settings.CurrentValue;
+        if (!TryStorage(body, settings, out var storage, out problem))
         {
-            return AdminProblems.BadRequest("home", "is required: the user's root folder as an absolute path (created when missing).");
+            return problem!;
         }
 
-        var settings = admin.Settings.CurrentValue;
+        // An S3 user has no home folder; a local one must name it.
+        if (storage is null && (home is null || !Path.IsPathFullyQualified(home)))
+        {
+            return AdminProblems.BadRequest("home", "is required: the user's root folder as an absolute path (created when missing), unless storage names an S3 profile.");
+        }
+
+        if (storage is not null && home is not null)
+        {
+            return AdminProblems.BadRequest("home", $"is not used with storage '{storage}': the user's files are in the S3 profile's bucket; leave it out.");
+        }
+
         var generated = body["password"] is null ? AdminServices.GeneratePassword(settings.Server.MinPasswordLength) : null;
-        var draft = new FtpUser(name, string.Empty, Path.GetFullPath(home), UserPermissions.All, Disabled: false);
-        if (Apply(body, draft, settings.Server.MinPasswordLength, out problem) is not { } user)
+        var draft = new FtpUser(name, string.Empty, home is null ? string.Empty : Path.GetFullPath(home), UserPermissions.All, Disabled: false, Storage: storage);
+        if (Apply(body, draft, settings, out problem) is not { } user)
         {
             return problem!;
         }
@@ -104,7 +116,7 @@ internal static class UserEndpoints
             user = user with { PasswordHash = PasswordHasher.Hash(generated) };
         }
 
-        if (CreateHome(admin, user.HomeDirectory) is { } homeProblem)
+        if (UserStorage.IsLocal(user) && CreateHome(admin, user.HomeDirectory) is { } homeProblem)
         {
             return homeProblem;
         }
@@ -142,12 +154,17 @@ internal static class UserEndpoints
             return AdminProblems.NotFound($"No user '{name}'.");
         }
 
-        if (Apply(body, existing, admin.Settings.CurrentValue.Server.MinPasswordLength, out problem) is not { } changed)
+        if (Apply(body, existing, admin.Settings.CurrentValue, out problem) is not { } changed)
         {
             return problem!;
         }
 
-        if (changed.HomeDirectory != existing.HomeDirectory && CreateHome(admin, changed.HomeDirectory) is { } homeProblem)
+        if (UserStorage.IsLocal(changed) && changed.HomeDirectory.Length == 0)
+        {
+            return AdminProblems.BadRequest("home", "is required for a user on the local disk (storage 'local'): the user's root folder as an absolute path.");
+        }
+
+        if (UserStorage.IsLocal(changed) && changed.HomeDirectory != existing.HomeDirectory && CreateHome(admin, changed.HomeDirectory) is { } homeProblem)
         {
             return homeProblem;
         }
@@ -181,8 +198,19 @@ internal static class UserEndpoints
     }
 
     /// <summary>The fields present in <paramref name="body"/> applied to <paramref name="user"/>; null with a problem naming the first bad field.</summary>
-    private static FtpUser? Apply(JsonObject body, FtpUser user, int minimumPasswordLength, out IResult? problem)
+    private static FtpUser? Apply(JsonObject body, FtpUser user, Configuration.FerrySettings settings, out IResult? problem)
     {
+        var minimumPasswordLength = settings.Server.MinPasswordLength;
+        if (!TryStorage(body, settings, out var storage, out problem))
+        {
+            return null;
+        }
+
+        if (body.ContainsKey("storage"))
+        {
+            user = user with { Storage = storage };
+        }
+
         if (!JsonBody.TryString(body, "password", out var password, out problem)
             || !JsonBody.TryString(body, "home", out var home, out problem)
             || !JsonBody.TryBool(body, "disabled", out var disabled, out problem)
@@ -256,8 +284,29 @@ internal static class UserEndpoints
         };
     }
 
+    /// <summary>
+    /// The "storage" field: absent or null keeps (POST: local), "local" is the local disk (stored as
+    /// null), "s3:NAME" a configured profile; anything else a problem naming what is allowed.
+    /// </summary>
+    private static bool TryStorage(JsonObject body, Configuration.FerrySettings settings, out string? storage, out IResult? problem)
+    {
+        storage = null;
+        if (!JsonBody.TryString(body, "storage", out var text, out problem))
+        {
+            return false;
+        }
+
+        if (!UserStorage.TryParse(text, settings.Storage, out storage, out var error))
+        {
+            problem = AdminProblems.BadRequest("storage", error!);
+            return false;
+        }
+
+        return true;
+    }
+
     private static string Describe(UserView user) =>
-        $"home {user.Home}, permissions {(user.Permissions.Count == 0 ? "none" : string.Join(',', user.Permissions))}{(user.Disabled ? ", disabled" : string.Empty)}"
+        $"{(user.Storage == UserStorage.Local ? "home " + user.Home : "storage " + user.Storage)}, permissions {(user.Permissions.Count == 0 ? "none" : string.Join(',', user.Permissions))}{(user.Disabled ? ", disabled" : string.Empty)}"
         + $"{(user.RequireTls ? ", TLS required" : string.Empty)}, quota {user.QuotaBytes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"} bytes/"
         + $"{user.QuotaFiles?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"} files, rates {user.DownloadRateLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"} down/"
         + $"{user.UploadRateLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"} up";

@@ -4,7 +4,8 @@ namespace Ferry.Administration;
 /// The body of POST /api/users and PATCH /api/users/{name}, for the OpenAPI document (the endpoints
 /// read it field by field with <see cref="JsonBody"/>). POST needs name and home; PATCH takes any
 /// subset. Without a password, POST generates one and returns it once. Quotas and rate limits:
-/// null is the server's default, 0 is none; rates in bytes per second.
+/// null is the server's default, 0 is none; rates in bytes per second. Storage: "local" (or null,
+/// the default: the home folder) or "s3:NAME", a profile of Storage:S3; an S3 user needs no home.
 /// </summary>
 internal sealed record UserRequest(
     string? Name,
@@ -16,4 +17,5 @@ internal sealed record UserRequest(
     long? QuotaBytes,
     long? QuotaFiles,
     long? DownloadRateLimit,
-    long? UploadRateLimit);
+    long? UploadRateLimit,
+    string? Storage);

@@ -2,7 +2,10 @@ using Ferry.Server.Security;
 
 namespace Ferry.Administration;
 
-/// <summary>An FTP user as the API shows it: never its password or hash. Permissions by the names `ferry user` uses.</summary>
+/// <summary>
+/// An FTP user as the API shows it: never its password or hash. Permissions by the names `ferry user`
+/// uses. Storage: "local" (files under Home) or "s3:NAME" (an S3 profile; Home is then unused, often "").
+/// </summary>
 internal sealed record UserView(
     string Name,
     string Home,
@@ -12,7 +15,8 @@ internal sealed record UserView(
     long? QuotaBytes,
     long? QuotaFiles,
     long? DownloadRateLimit,
-    long? UploadRateLimit)
+    long? UploadRateLimit,
+    string Storage)
 {
     /// <summary>Each permission flag's name, in the order `ferry user list` prints them.</summary>
     public static readonly IReadOnlyList<string> PermissionWords = ["list", "read", "write", "overwrite", "delete", "rename", "mkdir"];
@@ -26,5 +30,6 @@ internal sealed record UserView(
         user.QuotaBytes,
         user.QuotaFiles,
         user.DownloadRateLimit,
-        user.UploadRateLimit);
+        user.UploadRateLimit,
+        Ferry.Storage.UserStorage.Describe(user));
 }

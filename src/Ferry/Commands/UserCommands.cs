@@ -2,6 +2,7 @@ using System.CommandLine;
 using Ferry.Configuration;
 using Ferry.Logging;
 using Ferry.Server.Security;
+using Ferry.Storage;
 using Ferry.Users;
 
 namespace Ferry.Commands;
@@ -28,17 +29,38 @@ internal static class UserCommands
 
     private static Option<bool> PasswordStdinOption() => new("--password-stdin") { Description = "Read the password from the first line of standard input." };
 
+    private static Option<string?> StorageOption() => new("--storage")
+    {
+        Description = "Where the user's files live: local (the home folder, the default) or s3:NAME, the S3 profile Storage:S3:NAME of the configuration (no home folder then).",
+    };
+
+    /// <summary>The storage --storage names, checked against the configured profiles (null: local); false after printing why not.</summary>
+    private static async Task<(bool Ok, string? Storage)> ReadStorageAsync(string? text, FerrySettings settings)
+    {
+        if (UserStorage.TryParse(text, settings.Storage, out var storage, out var error))
+        {
+            return (true, storage);
+        }
+
+        await Console.Error.WriteLineAsync($"ferry: --storage {error}");
+        return (false, null);
+    }
+
+    /// <summary>Where a user's files are, as `ferry user list` and the command's own lines say: the home folder, or "s3:NAME".</summary>
+    internal static string Where(FtpUser user) => UserStorage.IsLocal(user) ? user.HomeDirectory : user.Storage!;
+
     private static Command Add()
     {
         var name = NameArgument();
-        var home = new Option<string>("--home") { Description = "The user's root folder (created if missing).", Required = true };
+        var home = new Option<string?>("--home") { Description = "The user's root folder (created if missing); required unless --storage names an S3 profile." };
+        var storageOption = StorageOption();
         var passwordStdin = PasswordStdinOption();
         var (permissions, readOnly, uploadOnly) = PermissionOptions();
         var requireTls = new Option<bool>("--require-tls") { Description = "Must log in over TLS and protect data connections (PROT P), whatever the server settings." };
         var limits = new UserLimitOptions();
         var command = new Command("add", "Add a user (all permissions unless --permissions, --read-only or --upload-only says otherwise).")
         {
-            name, home, passwordStdin, permissions, readOnly, uploadOnly, requireTls,
+            name, home, storageOption, passwordStdin, permissions, readOnly, uploadOnly, requireTls,
         };
         foreach (var option in limits.All)
         {
@@ -60,20 +82,26 @@ internal static class UserCommands
             }
 
             var settings = CommonOptions.Load(result);
+            var (storageOk, storage) = await ReadStorageAsync(result.GetValue(storageOption), settings);
+            if (!storageOk || await HomeForStorageAsync(result.GetValue(home), storage) is not { } homeDirectory)
+            {
+                return 2;
+            }
+
             var password = await ReadPasswordAsync(result.GetValue(passwordStdin), settings);
             if (password is null)
             {
                 return 2;
             }
 
-            var homeDirectory = Path.GetFullPath(result.GetValue(home)!);
-            if (HomeFolders.For(settings).CreateMissing(homeDirectory) is { } warning)
+            // An S3 user has no home folder: nothing is created on this machine.
+            if (storage is null && HomeFolders.For(settings).CreateMissing(homeDirectory) is { } warning)
             {
                 await Console.Error.WriteLineAsync("ferry: " + warning);
             }
 
             var store = CommonOptions.OpenUsers(settings);
-            var user = await limits.ApplyAsync(result, new FtpUser(userName, PasswordHasher.Hash(password), homeDirectory, granted, Disabled: false, RequireTls: result.GetValue(requireTls)));
+            var user = await limits.ApplyAsync(result, new FtpUser(userName, PasswordHasher.Hash(password), homeDirectory, granted, Disabled: false, RequireTls: result.GetValue(requireTls), Storage: storage));
             if (user is null)
             {
                 return 2;
@@ -85,8 +113,9 @@ internal static class UserCommands
                 return 1;
             }
 
-            Console.WriteLine($"User '{userName}' added (home {homeDirectory}, permissions {PermissionNames.Format(granted)}).");
-            await AdminAudit.RecordAsync(settings, "added", userName, $" (home {homeDirectory}, permissions {PermissionNames.Format(granted)})");
+            var where = storage is null ? "home " + homeDirectory : "storage " + storage;
+            Console.WriteLine($"User '{userName}' added ({where}, permissions {PermissionNames.Format(granted)}).");
+            await AdminAudit.RecordAsync(settings, "added", userName, $" ({where}, permissions {PermissionNames.Format(granted)})");
             return 0;
         }));
         return command;
@@ -126,7 +155,12 @@ internal static class UserCommands
         var name = NameArgument();
         var (permissions, readOnly, uploadOnly) = PermissionOptions();
         var limits = new UserLimitOptions();
-        var command = new Command("set", "Change a user's permissions, quotas or umask (effective at their next login).") { name, permissions, readOnly, uploadOnly };
+        var home = new Option<string?>("--home") { Description = "A new root folder (created if missing), for a user on the local disk." };
+        var storageOption = StorageOption();
+        var command = new Command("set", "Change a user's permissions, quotas, umask, home or storage (effective at their next login).")
+        {
+            name, permissions, readOnly, uploadOnly, home, storageOption,
+        };
         foreach (var option in limits.All)
         {
             command.Options.Add(option);
@@ -134,7 +168,9 @@ internal static class UserCommands
 
         command.SetAction((result, cancellationToken) => CommonOptions.RunAsync(async () =>
         {
-            var limitsGiven = limits.AnyGiven(result);
+            var storageText = result.GetValue(storageOption);
+            var homeText = result.GetValue(home);
+            var limitsGiven = limits.AnyGiven(result) || storageText is not null || homeText is not null;
             var permissionsGiven = result.GetValue(permissions) is not null || result.GetValue(readOnly) || result.GetValue(uploadOnly);
             if (await ReadPermissionsAsync(result, permissions, readOnly, uploadOnly, required: !limitsGiven) is not { } granted)
             {
@@ -142,6 +178,12 @@ internal static class UserCommands
             }
 
             var settings = CommonOptions.Load(result);
+            var (storageOk, storage) = await ReadStorageAsync(storageText, settings);
+            if (!storageOk)
+            {
+                return 2;
+            }
+
             var store = CommonOptions.OpenUsers(settings);
             var user = await FindAsync(store, result.GetValue(name)!, cancellationToken);
             if (user is null)
@@ -155,10 +197,30 @@ internal static class UserCommands
                 return 2;
             }
 
+            if (storageText is not null)
+            {
+                changed = changed with { Storage = storage };
+            }
+
+            // The home: a new one given, else the one it had (which a user moved back from S3 may lack).
+            if (await HomeForStorageAsync(homeText ?? (UserStorage.IsLocal(changed) && changed.HomeDirectory.Length == 0 ? null : changed.HomeDirectory),
+                changed.Storage, keptHome: homeText is null) is not { } homeDirectory)
+            {
+                return 2;
+            }
+
+            changed = changed with { HomeDirectory = homeDirectory };
+            if (UserStorage.IsLocal(changed) && homeText is not null && HomeFolders.For(settings).CreateMissing(homeDirectory) is { } warning)
+            {
+                await Console.Error.WriteLineAsync("ferry: " + warning);
+            }
+
             await store.UpdateAsync(changed, cancellationToken);
             var description = $"{PermissionNames.Format(changed.Permissions)}; {UserLimitOptions.Describe(changed, settings.Server)}";
-            Console.WriteLine($"Permissions of '{user.Name}': {description}.");
-            await AdminAudit.RecordAsync(settings, "changed", user.Name, $" (permissions {description})");
+            var where = storageText is null && homeText is null ? string.Empty
+                : UserStorage.IsLocal(changed) ? $"; home {changed.HomeDirectory}" : $"; storage {changed.Storage}";
+            Console.WriteLine($"Permissions of '{user.Name}': {description}{where}.");
+            await AdminAudit.RecordAsync(settings, "changed", user.Name, $" (permissions {description}{where})");
             return 0;
         }));
         return command;
@@ -231,7 +293,7 @@ internal static class UserCommands
             var store = CommonOptions.OpenUsers(settings);
             foreach (var user in await store.ListAsync(cancellationToken))
             {
-                Console.WriteLine($"{user.Name}\t{(user.Disabled ? "disabled" : "enabled")}\t{PermissionNames.Format(user.Permissions)}{(user.RequireTls ? ", TLS required" : string.Empty)}\t{user.HomeDirectory}\t{UserLimitOptions.Describe(user, settings.Server)}");
+                Console.WriteLine($"{user.Name}\t{(user.Disabled ? "disabled" : "enabled")}\t{PermissionNames.Format(user.Permissions)}{(user.RequireTls ? ", TLS required" : string.Empty)}\t{Where(user)}\t{UserLimitOptions.Describe(user, settings.Server)}");
             }
 
             return 0;
@@ -259,6 +321,34 @@ internal static class UserCommands
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// The home to store for a user of <paramref name="storage"/>: the given folder, made absolute,
+    /// on the local disk (where one is required); "" for an S3 user, who has none (a given one is
+    /// refused, so nobody expects files to appear there), unless <paramref name="keptHome"/>: an
+    /// existing user's home stays recorded, unused, for a move back to the local disk. Null after printing why not.
+    /// </summary>
+    private static async Task<string?> HomeForStorageAsync(string? home, string? storage, bool keptHome = false)
+    {
+        if (storage is null)
+        {
+            if (string.IsNullOrEmpty(home))
+            {
+                await Console.Error.WriteLineAsync("ferry: --home is required for a user on the local disk (--storage local, the default): the user's root folder.");
+                return null;
+            }
+
+            return Path.GetFullPath(home);
+        }
+
+        if (!keptHome && !string.IsNullOrEmpty(home))
+        {
+            await Console.Error.WriteLineAsync($"ferry: --home is not used with --storage {storage}: the user's files are in the S3 profile's bucket.");
+            return null;
+        }
+
+        return home ?? string.Empty;
     }
 
     private static async Task<FtpUser?> FindAsync(IUserStore store, string name, CancellationToken cancellationToken)

@@ -53,6 +53,11 @@ internal sealed class FerrySettings
             yield return "Admin:" + error;
         }
 
+        foreach (var error in Storage.Validate())
+        {
+            yield return "Storage:" + error;
+        }
+
         // Admin passwords, cookies and tokens never cross a network in clear text (issue 15). Without
         // AllowRemote a non-loopback Listen is refused already (one line is enough).
         if (Admin.Enabled && Operations.AllowRemote && !Operations.Tls && Operations.ListenEndPoint is { } endPoint && !System.Net.IPAddress.IsLoopback(endPoint.Address))
@@ -72,4 +77,7 @@ internal sealed class FerrySettings
 
     /// <summary>The admin REST API, web page and local socket (issue 15); on by default, every route behind a login.</summary>
     public AdminSettings Admin { get; set; } = new();
+
+    /// <summary>Storage besides the local disk: S3 profiles users can be given (issue 16); none by default.</summary>
+    public StorageSettings Storage { get; set; } = new();
 }

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Ferry.Configuration;
 using Ferry.Logging;
 using Ferry.Server.Diagnostics;
+using Ferry.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -86,6 +87,14 @@ internal sealed class ConfigurationReloader(
         }
     }
 
+    private static void DiscardStorage(StorageRouter.PreparedStorage? storage)
+    {
+        if (storage is not null)
+        {
+            StorageRouter.Discard(storage);
+        }
+    }
+
     private ReloadOutcome Reload()
     {
         if (ftp.Server is not { } server)
@@ -106,6 +115,22 @@ internal sealed class ConfigurationReloader(
             return ReloadOutcome.Refused(e.Message.ReplaceLineEndings("; "), "Reload refused: configuration invalid, the previous one stays in force");
         }
 
+        // The storage first: a profile whose client cannot be built refuses the whole reload, before
+        // the engine has taken any of it.
+        StorageRouter.PreparedStorage? storage = null;
+        if (ftp.Storage is { } router)
+        {
+            try
+            {
+                storage = router.Prepare(next.Storage);
+            }
+            catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or InvalidOperationException or Amazon.Runtime.AmazonClientException)
+            {
+                FerryLog.ReloadRefused(_logger, "Storage:S3: " + e.Message);
+                return ReloadOutcome.Refused("Storage:S3: " + e.Message, "Reload refused: an S3 profile could not be set up, the previous settings stay in force");
+            }
+        }
+
         IReadOnlyList<string> kept;
         try
         {
@@ -113,12 +138,14 @@ internal sealed class ConfigurationReloader(
         }
         catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
         {
+            DiscardStorage(storage);
             FerryLog.ReloadRefused(_logger, "Server:CertificateFile: " + e.Message);
             return ReloadOutcome.Refused("Server:CertificateFile: " + e.Message, "Reload refused: the certificate did not load, the previous one stays in force");
         }
         catch (ArgumentException e)
         {
             // The engine's own check of the settings (the loader has made the same ones already).
+            DiscardStorage(storage);
             FerryLog.ReloadRefused(_logger, e.Message.ReplaceLineEndings("; "));
             return ReloadOutcome.Refused(e.Message.ReplaceLineEndings("; "), "Reload refused: configuration invalid, the previous one stays in force");
         }
@@ -169,6 +196,11 @@ internal sealed class ConfigurationReloader(
         foreach (var name in allKept)
         {
             FerryLog.ReloadKeptSetting(_logger, name);
+        }
+
+        if (storage is not null)
+        {
+            ftp.Storage!.Apply(storage, next.Server);
         }
 
         settings.Publish(next);

@@ -8,6 +8,7 @@ using Ferry.Server;
 using Ferry.Server.Diagnostics;
 using Ferry.Server.Security;
 using Ferry.Server.Security.Tls;
+using Ferry.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -35,9 +36,13 @@ internal sealed class FtpServerService(
     private PrivilegeSetup? _privileges;
     private SqliteUserStore? _store;
     private FtpServer? _server;
+    private StorageRouter? _storage;
 
     /// <summary>The running server; null until <see cref="StartAsync"/> has finished.</summary>
     public FtpServer? Server => _server;
+
+    /// <summary>Which backend each login gets (local disk, S3 profiles); null until <see cref="StartAsync"/> has built it. A reload prepares and applies its next settings.</summary>
+    public StorageRouter? Storage => _storage;
 
     /// <summary>The user store (users.db); null until <see cref="StartAsync"/> has opened it.</summary>
     public IUserStore? Users => _store;
@@ -82,8 +87,17 @@ internal sealed class FtpServerService(
             throw new StartupFailedException("cannot separate privileges: " + e.Message, 1, e);
         }
 
+        try
+        {
+            _storage = new StorageRouter(current, loggerFactory);
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or CryptographicException or InvalidOperationException or Amazon.Runtime.AmazonClientException)
+        {
+            throw new StartupFailedException("cannot set up Storage:S3: " + e.Message, 1, e);
+        }
+
         var users = new DeferredUserStore();
-        var server = new FtpServer(current.Server, users, loggerFactory, certificates: certificates,
+        var server = new FtpServer(current.Server, users, loggerFactory, fileSystemFactory: _storage, certificates: certificates,
             socketSource: _privileges.SocketSource, systemAccounts: _privileges.SystemAccounts)
         {
             EventSinks = [.. logs.EventSinks(loggerFactory), .. eventSinks],
@@ -159,6 +173,7 @@ internal sealed class FtpServerService(
             await server.DisposeAsync();
         }
 
+        Interlocked.Exchange(ref _storage, null)?.Dispose();
         Interlocked.Exchange(ref _store, null)?.Dispose();
         Interlocked.Exchange(ref _privileges, null)?.Dispose();
     }

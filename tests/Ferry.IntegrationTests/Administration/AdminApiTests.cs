@@ -204,6 +204,8 @@ public sealed class AdminApiTests(AdminApiFixture fixture) : IClassFixture<Admin
     [InlineData("POST", "/api/users", """{"name":"has space","home":"/tmp/x"}""", "name")]
     [InlineData("POST", "/api/users", """{"name":"erin","home":"relative/path"}""", "home")]
     [InlineData("POST", "/api/users", """{"name":"erin","home":"/tmp/erin","password":"short"}""", "password")]
+    [InlineData("POST", "/api/users", """{"name":"erin","storage":"s3:nowhere"}""", "storage")]
+    [InlineData("PATCH", "/api/users/bob", """{"storage":7}""", "storage")]
     [InlineData("POST", "/api/bans", """{"address":"not-an-address","durationSeconds":60}""", "address")]
     [InlineData("POST", "/api/bans", """{"address":"192.0.2.9","durationSeconds":0}""", "durationSeconds")]
     [InlineData("POST", "/api/tokens", """{"name":"x","role":"root"}""", "role")]
@@ -359,6 +361,19 @@ public sealed class AdminApiTests(AdminApiFixture fixture) : IClassFixture<Admin
         var masked = global::Ferry.Administration.ConfigEndpoints.Masked(new global::Ferry.Configuration.FerrySettings { Server = { CertificatePassword = "s3cret" } });
         Assert.Equal("***", (string?)masked["Server"]!["CertificatePassword"]);
         Assert.DoesNotContain("s3cret", masked.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 16: a user's storage is in the document both ways, as the request field and in the user shown.</summary>
+    [Fact]
+    public async Task The_OpenAPI_document_has_the_users_storage_field()
+    {
+        using var anonymous = new HttpClient { BaseAddress = Ferry.Http.BaseAddress };
+        var document = JsonNode.Parse(await anonymous.GetStringAsync("/openapi/v1.json"))!;
+        var schemas = document["components"]!["schemas"]!;
+        foreach (var schema in new[] { "UserRequest", "UserView", "CreatedUser" })
+        {
+            Assert.True(schemas[schema]?["properties"]?["storage"] is not null, $"{schema} has no storage property: {schemas[schema]?.ToJsonString()}");
+        }
     }
 
     [Fact]

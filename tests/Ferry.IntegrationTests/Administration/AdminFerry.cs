@@ -53,14 +53,16 @@ internal sealed class AdminFerry : IAsyncDisposable
     /// <param name="operations">Operations settings on top of Listen.</param>
     /// <param name="admin">The Admin section.</param>
     /// <param name="listen">False: no Operations:Listen at all (the admin socket alone).</param>
-    public static async Task<AdminFerry> StartAsync(string prefix, JsonObject? server = null, JsonObject? operations = null, JsonObject? admin = null, bool listen = true)
+    /// <param name="storage">The Storage section (S3 profiles), when not null.</param>
+    public static async Task<AdminFerry> StartAsync(string prefix, JsonObject? server = null, JsonObject? operations = null, JsonObject? admin = null, bool listen = true,
+        JsonObject? storage = null)
     {
         var harness = await ServeHarness.CreateAsync(prefix);
         var apiPort = FerryProcess.FreePort();
         var ferry = new AdminFerry(harness, apiPort) { _listen = listen };
         try
         {
-            ferry.WriteConfig(server, operations, admin);
+            ferry.WriteConfig(server, operations, admin, storage);
             await harness.StartAsync();
             ferry.ReadToken();
         }
@@ -74,7 +76,7 @@ internal sealed class AdminFerry : IAsyncDisposable
     }
 
     /// <summary>The config file (replaced whole, as an editor does): a reload reads it.</summary>
-    public void WriteConfig(JsonObject? server = null, JsonObject? operations = null, JsonObject? admin = null)
+    public void WriteConfig(JsonObject? server = null, JsonObject? operations = null, JsonObject? admin = null, JsonObject? storage = null)
     {
         var section = new JsonObject
         {
@@ -102,6 +104,11 @@ internal sealed class AdminFerry : IAsyncDisposable
         if (admin is not null)
         {
             config["Admin"] = admin.DeepClone();
+        }
+
+        if (storage is not null)
+        {
+            config["Storage"] = storage.DeepClone();
         }
 
         _harness.WriteConfigText(config.ToJsonString());

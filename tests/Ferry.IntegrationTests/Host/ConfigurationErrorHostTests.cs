@@ -28,6 +28,9 @@ public sealed class ConfigurationErrorHostTests : IDisposable
     [InlineData("""{ "Logging": { "Format": "Yaml" } }""", new string[0], new[] { "Logging:Format", "'Yaml'", "Text, Json" })]
     [InlineData("""{ "Logging": { "File": "/tmp/" } }""", new string[0], new[] { "Logging:File", "'/tmp/'", "is a folder" })]
     [InlineData("""{ "Logging": { "XferLog": "/nonexistent-ferry-folder/xferlog" } }""", new string[0], new[] { "Logging:XferLog", "folder that does not exist (/nonexistent-ferry-folder)" })]
+    [InlineData("""{ "Storage": { "S3": { "partners": { "Bucket": "ftp", "PartSize": 1024 } } } }""", new string[0], new[] { "Storage:S3:partners:PartSize", "1024", "5 MiB" })]
+    [InlineData("""{ "Storage": { "S3": { "two words": { "Bucket": "ftp" } } } }""", new string[0], new[] { "Storage:S3:two words", "letters, digits, '-' or '_'" })]
+    [InlineData("""{ "Storage": { "S3": { "partners": { "Bucket": "ftp", "Buckett": "x" } } } }""", new string[0], new[] { "Storage:S3:partners:Buckett", "did you mean Storage:S3:partners:Bucket?" })]
     public async Task A_mistake_is_one_line_naming_the_setting_the_value_and_what_is_allowed(string? configJson, string[] flags, string[] expected)
     {
         var arguments = new List<string> { "serve", "--listen", "127.0.0.1", "--data-dir", DataDir };

@@ -48,6 +48,8 @@ public sealed class HostSettingsDocumentationTests
             Enum choice => value.ValueKind == JsonValueKind.String && value.GetString() == choice.ToString(),
             // A list of items (Hooks:List): empty by default, [] in the file.
             System.Collections.IList list => value.ValueKind == JsonValueKind.Array && value.GetArrayLength() == list.Count,
+            // Named groups (Storage:S3): empty by default, {} in the file.
+            System.Collections.IDictionary map => value.ValueKind == JsonValueKind.Object && value.EnumerateObject().Count() == map.Count,
             _ => throw new InvalidOperationException($"No comparison for {section}:{name} ({expected.GetType().Name}); extend this test."),
         };
         Assert.True(same, $"{section}:{name} is {value.GetRawText()} in ferry.example.json, but the default is {expected ?? "null"}.");

@@ -87,6 +87,44 @@ public sealed class UserStoreMigrationTests : IDisposable
         Assert.Equal(new Ferry.Server.Quotas.StoredUsage(1234, 5, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)), user.ScannedUsage);
     }
 
+    /// <summary>Issue 16: a store from before per-user storage gets the storage column, its users on the local disk (null).</summary>
+    [Fact]
+    public async Task A_store_from_before_per_user_storage_gets_the_column_and_keeps_its_users_local()
+    {
+        using (var connection = new SqliteConnection($"Data Source={Database};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE users (name TEXT PRIMARY KEY NOT NULL, password_hash TEXT NOT NULL, home TEXT NOT NULL,
+                    permissions INTEGER NOT NULL, disabled INTEGER NOT NULL DEFAULT 0, require_tls INTEGER NOT NULL DEFAULT 0,
+                    quota_bytes INTEGER NULL, quota_files INTEGER NULL, umask INTEGER NULL, used_bytes INTEGER NULL, used_files INTEGER NULL,
+                    usage_counted_at INTEGER NULL, download_rate_limit INTEGER NULL, upload_rate_limit INTEGER NULL);
+                INSERT INTO users (name, password_hash, home, permissions, download_rate_limit) VALUES ('old', 'x', '/h', 127, 4096);
+                PRAGMA user_version = 1;
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        using (var store = new SqliteUserStore(Database))
+        {
+            var old = (await store.FindAsync("old", CancellationToken.None))!;
+            Assert.Null(old.Storage);
+            Assert.Equal(4096, old.DownloadRateLimit);
+            Assert.True(await store.UpdateAsync(old with { Storage = "s3:partners" }, CancellationToken.None));
+            Assert.True(await store.AddAsync(new FtpUser("new", "x", string.Empty, UserPermissions.All, Disabled: false, Storage: "s3:archive"), CancellationToken.None));
+        }
+
+        using var reopened = new SqliteUserStore(Database);
+        Assert.Equal("s3:partners", (await reopened.FindAsync("old", CancellationToken.None))!.Storage);
+        Assert.Equal(["old:s3:partners", "new:s3:archive"], (await reopened.ListAsync(CancellationToken.None)).OrderByDescending(user => user.Name).Select(user => $"{user.Name}:{user.Storage}"));
+
+        // Back to the local disk: stored as NULL, read as null.
+        var back = (await reopened.FindAsync("old", CancellationToken.None))!;
+        Assert.True(await reopened.UpdateAsync(back with { Storage = null }, CancellationToken.None));
+        Assert.Null((await reopened.FindAsync("old", CancellationToken.None))!.Storage);
+    }
+
     [Fact]
     public async Task A_new_store_is_never_migrated()
     {

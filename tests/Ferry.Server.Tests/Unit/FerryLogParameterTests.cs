@@ -15,6 +15,11 @@ public sealed class FerryLogParameterTests
     private static readonly HashSet<string> ServerComposed =
     [
         "AddressBanned.network",        // AddressBans.Describe: an address prefix
+        "UnknownUserStorage.allowed",   // UserStorage.Allowed: the configured profile names (Storage:S3 keys, letters, digits, '-', '_')
+        "S3ProfileConfigured.profile",  // a Storage:S3 key, from the configuration (checked: letters, digits, '-', '_')
+        "S3ProfileConfigured.bucket",   // Storage:S3:NAME:Bucket, from the configuration
+        "S3ProfileConfigured.endpoint", // Storage:S3:NAME:Endpoint (an http(s) URL, checked) or "AWS " and the Region, from the configuration
+        "S3ProfileConfigured.prefix",   // Storage:S3:NAME:Prefix, from the configuration
         "AddressBannedByAdministrator.network",
         "AddressBanLifted.network",
         "Transfer.direction",           // "RETR", "STOR", ...: the verb of the table row
