@@ -55,7 +55,8 @@ internal sealed class S3Errors(ILogger logger, string bucket)
                     "NoSuchBucket" => new StorageException(StorageErrorKind.Transient, "The storage is not set up (its bucket is missing); tell the server's administrator.", exception),
                     "AccessDenied" or "SignatureDoesNotMatch" or "InvalidAccessKeyId" => new StorageException(StorageErrorKind.PermissionDenied,
                         "Permission denied by the storage (" + (s3.ErrorCode) + ").", exception),
-                    _ when status is 403 => new StorageException(StorageErrorKind.PermissionDenied, exception),
+                    // HEAD (SIZE, MDTM, RETR's first look) has no body, so no error code: the status alone says the store refused.
+                    _ when status is 403 => new StorageException(StorageErrorKind.PermissionDenied, "Permission denied by the storage (HTTP 403).", exception),
                     _ when status >= 500 => new StorageException(StorageErrorKind.Transient, UnreachableReason, exception),
                     _ => new StorageException(StorageErrorKind.Transient, exception),
                 };

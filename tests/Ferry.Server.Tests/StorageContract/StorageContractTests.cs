@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using Ferry.Server.Security;
+using Ferry.Server.Storage;
 using Ferry.Server.Tests.Commands;
 using Ferry.Server.Tests.Support;
 
@@ -205,6 +206,15 @@ public abstract class StorageContractTests
         var written = DateTime.ParseExact((await ftp.CommandAsync("MDTM dir/file.txt", 213)).Text, "yyyyMMddHHmmss", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
         Assert.InRange(written, DateTime.UtcNow.AddDays(-1), DateTime.UtcNow.AddDays(1));
 
+        if (!storage.Capabilities.HasFlag(FileSystemCapabilities.SetModificationTime))
+        {
+            // A backend that cannot set times (S3): 502 (CapabilityTests), and the time stays.
+            var before = (await ftp.CommandAsync("MDTM dir/file.txt", 213)).Lines[0];
+            await ftp.CommandAsync("MFMT 20200506070809 dir/file.txt", 502);
+            Assert.Equal(before, (await ftp.CommandAsync("MDTM dir/file.txt", 213)).Lines[0]);
+            return;
+        }
+
         await ftp.CommandAsync("MFMT 20200506070809 dir/file.txt", 213);
         Assert.Equal("213 20200506070809", (await ftp.CommandAsync("MDTM dir/file.txt", 213)).Lines[0]);
         Assert.Equal("20200506070809", ParseFacts(Assert.Single((await ftp.CommandAsync("MLST dir/file.txt", 250)).Lines, l => l.StartsWith(' '))[1..]).Facts["modify"]);
@@ -318,10 +328,13 @@ public abstract class StorageContractTests
         await ftp.CommandAsync("MLSD file.txt", 501);
         Assert.Empty(await WireClient.ReadAllAsync(mlsdOfFile));
 
-        foreach (var command in new[] { "SIZE missing.bin", "SIZE dir", "MDTM missing.bin", "MLST missing.bin", "CWD missing", "CWD file.txt", "DELE missing.bin", "MFMT 20200101000000 missing.bin" })
+        foreach (var command in new[] { "SIZE missing.bin", "SIZE dir", "MDTM missing.bin", "MLST missing.bin", "CWD missing", "CWD file.txt", "DELE missing.bin" })
         {
             await ftp.CommandAsync(command, 550);
         }
+
+        // A backend that cannot set times refuses MFMT before looking for the file (CapabilityTests: 502).
+        await ftp.CommandAsync("MFMT 20200101000000 missing.bin", storage.Capabilities.HasFlag(FileSystemCapabilities.SetModificationTime) ? 550 : 502);
 
         Assert.Null(storage.ReadFile("nowhere/x.bin"));
         Assert.True(storage.DirectoryExists("dir"));

@@ -1,4 +1,5 @@
 using System.Text;
+using Ferry.Server.Storage;
 using Ferry.Server.Tests.Support;
 using Ferry.Server.Tests.Support.Memory;
 
@@ -6,11 +7,15 @@ namespace Ferry.Server.Tests.StorageContract;
 
 /// <summary>
 /// A test server in front of one storage backend, with the backend's own way to seed and inspect
-/// files (File.* for local disk, the volume for memory), so one test body runs against both.
+/// files (File.* for local disk, the volume for memory, the SDK for S3), so one test body runs
+/// against each.
 /// </summary>
 public abstract class StorageUnderTest(TestServer server) : IAsyncDisposable
 {
     public TestServer Server { get; } = server;
+
+    /// <summary>What the backend says it can do: a contract test of a verb it cannot serve checks the refusal instead (CapabilityTests: 502, nothing changed).</summary>
+    public abstract FileSystemCapabilities Capabilities { get; }
 
     public abstract void WriteFile(string path, byte[] content);
 
@@ -28,14 +33,20 @@ public abstract class StorageUnderTest(TestServer server) : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();
+        await DisposeStorageAsync();
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>Releases what the backend holds outside the test server (an S3 factory and bucket), after the server stopped.</summary>
+    protected virtual ValueTask DisposeStorageAsync() => ValueTask.CompletedTask;
 }
 
 /// <summary>The default backend, LocalFileSystem, in the test server's temp folder.</summary>
 public sealed class LocalStorageUnderTest(TestServer server) : StorageUnderTest(server)
 {
     public static async Task<StorageUnderTest> StartAsync() => new LocalStorageUnderTest(await TestServer.StartAsync());
+
+    public override FileSystemCapabilities Capabilities => Ferry.Server.Storage.Local.LocalFileSystem.Supported;
 
     public override void WriteFile(string path, byte[] content)
     {
@@ -52,14 +63,16 @@ public sealed class LocalStorageUnderTest(TestServer server) : StorageUnderTest(
 }
 
 /// <summary>InMemoryFileSystem behind the same server; the local root folder stays empty and unused.</summary>
-public sealed class MemoryStorageUnderTest(TestServer server, InMemoryVolume volume) : StorageUnderTest(server)
+public sealed class MemoryStorageUnderTest(TestServer server, InMemoryVolume volume, FileSystemCapabilities capabilities) : StorageUnderTest(server)
 {
     public InMemoryVolume Volume { get; } = volume;
+
+    public override FileSystemCapabilities Capabilities => capabilities;
 
     public static async Task<StorageUnderTest> StartAsync()
     {
         var factory = new InMemoryFileSystemFactory(new InMemoryVolume());
-        return new MemoryStorageUnderTest(await TestServer.StartAsync(fileSystemFactory: factory.Create, fileSystemCapabilities: factory.Capabilities), factory.Volume);
+        return new MemoryStorageUnderTest(await TestServer.StartAsync(fileSystemFactory: factory.Create, fileSystemCapabilities: factory.Capabilities), factory.Volume, factory.Capabilities);
     }
 
     public override void WriteFile(string path, byte[] content) => Volume.WriteFile(path, content);

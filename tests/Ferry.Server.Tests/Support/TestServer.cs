@@ -58,12 +58,16 @@ public sealed class TestServer : IAsyncDisposable
         Func<FtpUser, Storage.IFileSystem>? fileSystemFactory = null, Storage.FileSystemCapabilities? fileSystemCapabilities = null) =>
         StartAsync([], configure, listenAddress, certificates, time, log, fileSystemFactory, fileSystemCapabilities);
 
+    /// <summary>A test server whose logins get <paramref name="fileSystems"/>'s file systems: a backend whose factory is asynchronous (S3).</summary>
+    public static Task<TestServer> StartAsync(Storage.IFileSystemFactory fileSystems, Action<FtpServerOptions>? configure = null, RecordingLog? log = null) =>
+        StartAsync([], configure, log: log, fileSystems: fileSystems);
+
     /// <summary>As the other overload, with sinks for the server's transfer and audit records.</summary>
     internal static async Task<TestServer> StartAsync(
         IReadOnlyList<global::Ferry.Server.Diagnostics.IServerEventSink> eventSinks,
         Action<FtpServerOptions>? configure = null, string listenAddress = "127.0.0.1", TlsCertificateProvider? certificates = null, TimeProvider? time = null, RecordingLog? log = null,
         Func<FtpUser, Storage.IFileSystem>? fileSystemFactory = null, Storage.FileSystemCapabilities? fileSystemCapabilities = null,
-        IUploadPolicy? uploadPolicy = null)
+        IUploadPolicy? uploadPolicy = null, Storage.IFileSystemFactory? fileSystems = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "ferry-test-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Path.Combine(directory, "root"));
@@ -87,7 +91,7 @@ public sealed class TestServer : IAsyncDisposable
             ShutdownDrainTimeout = TimeSpan.Zero,
         };
         configure?.Invoke(options);
-        var server = new FtpServer(options, users, loggerFactory: log, time: time, fileSystemFactory: fileSystemFactory is null ? null : new DelegateFileSystemFactory(fileSystemFactory, fileSystemCapabilities ?? Storage.Local.LocalFileSystem.Supported), certificates: certificates ?? SharedCertificates.Value)
+        var server = new FtpServer(options, users, loggerFactory: log, time: time, fileSystemFactory: fileSystems ?? (fileSystemFactory is null ? null : new DelegateFileSystemFactory(fileSystemFactory, fileSystemCapabilities ?? Storage.Local.LocalFileSystem.Supported)), certificates: certificates ?? SharedCertificates.Value)
         {
             EventSinks = eventSinks,
             UploadPolicy = uploadPolicy,
