@@ -23,42 +23,15 @@ while (($#)); do
     esac
 done
 
-source "$(dirname "${BASH_SOURCE[0]}")/lib/serve-bench.sh"
-s3client="$repo/bench/Ferry.Bench.S3Client/bin/Release/net10.0/ferry-bench-s3.dll"
-[[ -f "$s3client" ]] || dotnet build "$repo/bench/Ferry.Bench.S3Client" -c Release >/dev/null
-ceph_dir=""
-s3_cleanup() {
-    # The gateway first: its folder is inside the work folder that bench_cleanup removes.
-    if [[ -n "$ceph_dir" ]]; then bash "$repo/scripts/engines/ceph-rgw.sh" stop "$ceph_dir" >/dev/null 2>&1 || true; fi
-    bench_cleanup
-}
-trap s3_cleanup EXIT
-
+source "$(dirname "${BASH_SOURCE[0]}")/lib/s3-bench.sh"
 port=2199
 password="s3 listing bench 1"
-bench_prepare s3-listing "$port" "$password"
-
-ceph_dir="$work/ceph"
-timeout 300 bash "$repo/scripts/engines/ceph-rgw.sh" start "$ceph_dir" > "$work/logs/ceph-start.out" 2> "$work/logs/ceph-start.err" || {
-    echo "the Ceph gateway did not start:" >&2; cat "$work/logs/ceph-start.err" >&2; exit 1; }
-source "$ceph_dir/s3.env"
-bucket="ferry-listing-$$"
-s3() {
-    timeout 1900 dotnet "$s3client" "$1" --endpoint "$S3_ENDPOINT" --access-key "$S3_ACCESS_KEY" --secret-key "$S3_SECRET_KEY" \
-        --region "$S3_REGION" --bucket "$bucket" --limit-seconds 1800 "${@:2}"
-}
-s3 create-bucket
+s3_bench_prepare s3-listing "$port" "$password"
 seeded="$(s3 seed --prefix bench/big/ --count "$objects" --concurrency 16)"
 printf 'seeded %d objects in %s s\n' "$objects" "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["seconds"])' "$seeded")"
 
-storage=(FERRY_STORAGE__S3__BENCH__ENDPOINT="$S3_ENDPOINT" FERRY_STORAGE__S3__BENCH__REGION="$S3_REGION"
-         FERRY_STORAGE__S3__BENCH__BUCKET="$bucket" FERRY_STORAGE__S3__BENCH__ACCESSKEY="$S3_ACCESS_KEY"
-         FERRY_STORAGE__S3__BENCH__SECRETKEY="$S3_SECRET_KEY")
-env "${storage[@]}" dotnet "$ferry" user set bench --storage s3:bench --data-dir "$work/data" >/dev/null 2>"$work/logs/user-set.err"
 bench_hand_over
 bench_start s3 "$ferry" FERRY_LOGLEVEL=Warning "${storage[@]}"
-
-status_kib() { awk -v key="$2:" '$1 == key {print $2}' "/proc/$1/status"; }
 
 # VERB: one listing of /big; prints "first_byte_s total_s lines rss_growth_mib".
 listing() {
