@@ -78,7 +78,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Swift takes PORT..PORT+4 (proxy, object, container, account, memcached): a free block of five
+# Swift takes PORT..PORT+5 (proxy, object, container, account, memcached, throttled proxy): a free block of six
 # in 12000-19999, below the range Ceph's script picks its ports from (20000-31999) and below the
 # kernel's ephemeral ports, so neither the other engine nor an outgoing connection takes them
 # meanwhile. Another run on the machine may still win a race for them: Swift is then started
@@ -86,14 +86,14 @@ trap 'exit 143' TERM
 swift_ports() {
   local base tries p taken
   for ((tries = 0; tries < 200; tries++)); do
-    base=$((12000 + (RANDOM % 1600) * 5))
+    base=$((12000 + (RANDOM % 1330) * 6))
     taken=0
-    for ((p = base; p < base + 5; p++)); do
+    for ((p = base; p < base + 6; p++)); do
       [ -z "$(ss -Hltn "sport = :$p" 2>/dev/null)" ] || { taken=1; break; }
     done
     ((taken)) || { echo "$base"; return 0; }
   done
-  echo "found no five free ports in 12000-19999" >&2
+  echo "found no six free ports in 12000-19999" >&2
   return 1
 }
 

@@ -9,7 +9,10 @@
 # runs as a system service and nothing in /etc/swift is read (see the launcher below).
 #
 # Ports, all on 127.0.0.1 only (PORT defaults to 18480; Swift's own defaults are 8080, 6200-6202):
-#   PORT proxy with s3api, PORT+1 object, PORT+2 container, PORT+3 account, PORT+4 memcached.
+#   PORT proxy with s3api, PORT+1 object, PORT+2 container, PORT+3 account, PORT+4 memcached,
+#   PORT+5 a second proxy, the same but throttled (Swift's ratelimit: 10 writes a second per
+#   bucket, no waiting), which answers the excess with 503 SlowDown as AWS does, so a client's
+#   retry with backoff is tested against a real store.
 #
 # `start` prints, once every server answers its healthcheck and an S3 bucket PUT and an object
 # PUT/GET round-trip (curl --aws-sigv4) worked, these lines on stdout (also in DIR/s3.env):
@@ -17,6 +20,8 @@
 #   S3_ACCESS_KEY=ferry:tester          (tempauth: account:user)
 #   S3_SECRET_KEY=...                   (random; kept across restarts of the same DIR)
 #   S3_REGION=us-east-1
+#   S3_THROTTLED_ENDPOINT=http://127.0.0.1:PORT+5
+#   S3_THROTTLED_LOG=DIR/log/throttled.log   (its access log: a SlowDown is a line with status 498)
 # Progress and errors go to stderr. Every wait is bounded (SWIFT_S3_TIMEOUT, default 60 s); on
 # failure it names what did not come up with the last lines of its log, stops what it started and
 # exits 1.
@@ -30,7 +35,7 @@ script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo_dir=$(cd "$script_dir/../.." && pwd)
 PY=/usr/bin/python3   # not `python3`: that may be a pyenv shim without Debian's swift module
 timeout_s=${SWIFT_S3_TIMEOUT:-60}
-servers=(object container account proxy)   # start order; the proxy needs the rings' servers
+servers=(object container account proxy throttled)   # start order; the proxies need the rings' servers
 
 log() { echo "swift-s3: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -131,7 +136,7 @@ alive() {  # PID: running and not a zombie
 stop_all() {
   [ -d "$dir/run" ] || { log "nothing to stop in $dir"; return 0; }
   local name pid pids=() names=()
-  for name in proxy account container object memcached; do
+  for name in throttled proxy account container object memcached; do
     if pid=$(our_pid "$name"); then
       kill -TERM "$pid" 2>/dev/null || true
       pids+=("$pid"); names+=("$name")
@@ -247,6 +252,25 @@ use = egg:swift#dlo
 use = egg:swift#versioned_writes
 EOF
 
+  # The throttled proxy: the same, plus ratelimit after the auth (it counts each S3 request as the
+  # Swift object write it becomes). No sleeping (max_sleep_time_seconds 0.05: a write that would wait longer is refused) and no burst credit
+  # (rate_buffer_seconds 0): an eleventh write within a second gets 498, which s3api sends as 503 SlowDown.
+  # Swift limits only a bucket that holds an object already, and reads the count afresh here
+  # (recheck_container_existence 1 s) rather than from a minute-old cache.
+  sed -e "s/^bind_port = $port\$/bind_port = $((port + 5))/" \
+      -e 's/^log_name = proxy-server$/log_name = throttled/' \
+      -e 's/ s3api tempauth / s3api tempauth ratelimit /' \
+      -e 's/^use = egg:swift#proxy$/use = egg:swift#proxy\nrecheck_container_existence = 1/' \
+      "$etc/proxy-server.conf" >"$etc/throttled.conf"
+  cat >>"$etc/throttled.conf" <<EOF
+[filter:ratelimit]
+use = egg:swift#ratelimit
+container_ratelimit_0 = 10
+max_sleep_time_seconds = 0.05
+rate_buffer_seconds = 0
+log_sleep_time_seconds = 0
+EOF
+
   # The servers read swift.conf (hash, storage policies, constraints) from /etc/swift/swift.conf
   # whatever swift_dir says (2.30 only uses swift_dir for rings). This launcher points Swift at
   # DIR/etc before anything reads it, then runs the server as /usr/bin/swift-*-server would.
@@ -291,8 +315,8 @@ start_all() {
       die "$name is already running from $dir (pid $pid); run: $0 stop $dir"
     fi
   done
-  for p in $port $((port + 1)) $((port + 2)) $((port + 3)) $((port + 4)); do
-    port_open "$p" && die "port $p on 127.0.0.1 is in use (this uses PORT..PORT+4 = $port..$((port + 4)))"
+  for p in $port $((port + 1)) $((port + 2)) $((port + 3)) $((port + 4)) $((port + 5)); do
+    port_open "$p" && die "port $p on 127.0.0.1 is in use (this uses PORT..PORT+5 = $port..$((port + 5)))"
   done
 
   install_if_missing
@@ -318,12 +342,14 @@ start_all() {
     launch "$kind" $PY "$dir/bin/swift-server.py" "$dir/etc" "$kind-server" "$dir/etc/$kind-server.conf" -v
   done
   launch proxy $PY "$dir/bin/swift-server.py" "$dir/etc" proxy-server "$dir/etc/proxy-server.conf" -v
+  launch throttled $PY "$dir/bin/swift-server.py" "$dir/etc" proxy-server "$dir/etc/throttled.conf" -v
 
   wait_for memcached "memcached answering on 127.0.0.1:$((port + 4))" port_open $((port + 4))
   wait_for object "object server healthcheck on 127.0.0.1:$((port + 1))" healthy $((port + 1))
   wait_for container "container server healthcheck on 127.0.0.1:$((port + 2))" healthy $((port + 2))
   wait_for account "account server healthcheck on 127.0.0.1:$((port + 3))" healthy $((port + 3))
   wait_for proxy "proxy healthcheck on 127.0.0.1:$port" healthy "$port"
+  wait_for throttled "throttled proxy healthcheck on 127.0.0.1:$((port + 5))" healthy $((port + 5))
 
   # Over S3: create a bucket, PUT an object, GET it back and compare, then clean up.
   local bucket=ferry-ready-check body="ready $RANDOM $RANDOM" code
@@ -350,6 +376,8 @@ S3_ENDPOINT=http://127.0.0.1:$port
 S3_ACCESS_KEY=$access_key
 S3_SECRET_KEY=$secret_key
 S3_REGION=us-east-1
+S3_THROTTLED_ENDPOINT=http://127.0.0.1:$((port + 5))
+S3_THROTTLED_LOG=$dir/log/throttled.log
 EOF
   log "ready in ${SECONDS} s (logs in $dir/log; stop with: $0 stop $dir)"
   cat "$dir/s3.env"
@@ -363,7 +391,7 @@ if [ "$action" = stop ] && [ ! -d "$2" ]; then log "nothing to stop: $2 does not
 [ -d "$2" ] || die "cannot use $2 as the folder"
 dir=$(cd "$2" && pwd)
 port=${3:-18480}
-[[ "$port" =~ ^[0-9]+$ ]] && [ "$port" -ge 1024 ] && [ "$port" -le 65530 ] || die "PORT must be 1024..65530"
+[[ "$port" =~ ^[0-9]+$ ]] && [ "$port" -ge 1024 ] && [ "$port" -le 65529 ] || die "PORT must be 1024..65529"
 
 case $action in
   start) start_all ;;

@@ -115,7 +115,7 @@ public sealed class S3Engine
         {
             // Swift takes PORT..PORT+4 and its default is fixed: a free block each time, retried
             // when another process took one meanwhile. Ceph's script finds its own free ports.
-            string[] arguments = IsSwift ? ["start", directory, FreePortBlock(5).ToString(System.Globalization.CultureInfo.InvariantCulture)] : ["start", directory];
+            string[] arguments = IsSwift ? ["start", directory, FreePortBlock(6).ToString(System.Globalization.CultureInfo.InvariantCulture)] : ["start", directory];
             var (status, _, errors) = await RunAsync(script, arguments, StartTimeout);
             if (status == 0)
             {
@@ -199,7 +199,7 @@ public sealed class S3Engine
     {
         for (var tries = 0; tries < 200; tries++)
         {
-            var first = 12000 + (Random.Shared.Next(1600) * 5);
+            var first = 12000 + (Random.Shared.Next(7990 / count) * count);
             if (Enumerable.Range(first, count).All(IsFree))
             {
                 return first;

@@ -7,7 +7,10 @@ namespace Ferry.Server.Tests.Support;
 /// <param name="Region">S3_REGION, the region requests are signed for.</param>
 /// <param name="TlsEndpoint">S3_TLS_ENDPOINT, the same store over TLS (Ceph's gateway: https://localhost:PORT); null when the engine has none (Swift).</param>
 /// <param name="CaFile">S3_CA_FILE, the PEM of the throw-away authority that signed <paramref name="TlsEndpoint"/>'s certificate.</param>
-public sealed record S3EngineEndpoint(string Endpoint, string AccessKey, string SecretKey, string Region, string? TlsEndpoint = null, string? CaFile = null)
+/// <param name="ThrottledEndpoint">S3_THROTTLED_ENDPOINT, the same store behind a rate limit that answers 503 SlowDown (Swift only).</param>
+/// <param name="ThrottledLog">S3_THROTTLED_LOG, that endpoint's access log, where each refused write is a line with status 498.</param>
+public sealed record S3EngineEndpoint(string Endpoint, string AccessKey, string SecretKey, string Region, string? TlsEndpoint = null, string? CaFile = null,
+    string? ThrottledEndpoint = null, string? ThrottledLog = null)
 {
     /// <summary>Reads an s3.env file; a missing or incomplete one names what it lacks.</summary>
     public static S3EngineEndpoint Read(string path)
@@ -25,6 +28,7 @@ public sealed record S3EngineEndpoint(string Endpoint, string AccessKey, string 
             ? value
             : throw new InvalidOperationException($"{path}: {key} is missing");
         return new S3EngineEndpoint(Value("S3_ENDPOINT"), Value("S3_ACCESS_KEY"), Value("S3_SECRET_KEY"), Value("S3_REGION"),
-            values.GetValueOrDefault("S3_TLS_ENDPOINT"), values.GetValueOrDefault("S3_CA_FILE"));
+            values.GetValueOrDefault("S3_TLS_ENDPOINT"), values.GetValueOrDefault("S3_CA_FILE"),
+            values.GetValueOrDefault("S3_THROTTLED_ENDPOINT"), values.GetValueOrDefault("S3_THROTTLED_LOG"));
     }
 }
