@@ -113,7 +113,7 @@ public sealed class S3Engine
         string failure = "";
         for (var attempt = 1; attempt <= 3; attempt++)
         {
-            // Swift takes PORT..PORT+4 and its default is fixed: a free block each time, retried
+            // Swift takes PORT..PORT+5 and its default is fixed: a free block each time, retried
             // when another process took one meanwhile. Ceph's script finds its own free ports.
             string[] arguments = IsSwift ? ["start", directory, FreePortBlock(6).ToString(System.Globalization.CultureInfo.InvariantCulture)] : ["start", directory];
             var (status, _, errors) = await RunAsync(script, arguments, StartTimeout);
