@@ -45,14 +45,15 @@ internal sealed partial class AdminPageServer : IAsyncDisposable
     /// Without <paramref name="otherAdmins"/> the first start creates "admin" itself; with them,
     /// `ferry admin add` makes "admin" and each of them before the start. <paramref name="server"/>
     /// adds Server settings (rate limits, say); <paramref name="admin"/> is the Admin section (then
-    /// no admin password is read).
+    /// no admin password is read); <paramref name="storage"/> is the Storage section (S3 profiles).
     /// </summary>
     public static async Task<AdminPageServer> StartAsync(
         string prefix,
         string operationsHost = "127.0.0.1",
         IReadOnlyList<(string Name, string Role)>? otherAdmins = null,
         IReadOnlyDictionary<string, object?>? server = null,
-        IReadOnlyDictionary<string, object?>? admin = null)
+        IReadOnlyDictionary<string, object?>? admin = null,
+        IReadOnlyDictionary<string, object?>? storage = null)
     {
         var harness = await ServeHarness.CreateAsync(prefix);
         var ferry = new AdminPageServer(harness, operationsHost, FerryProcess.FreePort());
@@ -76,6 +77,7 @@ internal sealed partial class AdminPageServer : IAsyncDisposable
                 ["Server"] = section,
                 ["Operations"] = new Dictionary<string, object?> { ["Listen"] = ferry.BaseUrl["http://".Length..] },
                 ["Admin"] = admin ?? new Dictionary<string, object?>(),
+                ["Storage"] = storage ?? new Dictionary<string, object?>(),
             }));
             (string Name, string Role)[] admins = otherAdmins is null ? [] : [(AdminName, "admin"), .. otherAdmins];
             foreach (var (name, role) in admins)

@@ -134,7 +134,7 @@
   }
 
   const USER_FIELDS = {
-    name: 'user-name', home: 'user-home', password: 'user-password', permissions: 'user-permissions',
+    name: 'user-name', home: 'user-home', storage: 'user-storage', password: 'user-password', permissions: 'user-permissions',
     quotaBytes: 'user-quota-bytes', quotaFiles: 'user-quota-files',
     downloadRateLimit: 'user-download-rate', uploadRateLimit: 'user-upload-rate',
   };
@@ -484,6 +484,8 @@
     return parts.join(', ') || 'none';
   }
 
+  const isS3 = (u) => !!u.storage && u.storage !== 'local';
+
   function renderUsers(page) {
     const body = $('users-body');
     body.replaceChildren();
@@ -491,7 +493,7 @@
       const row = document.createElement('tr');
       row.dataset.user = u.name;
       cell(row, 'Name', u.name);
-      cell(row, 'Home', u.home);
+      cell(row, 'Home or storage', isS3(u) ? u.storage : u.home);
       cell(row, 'Permissions', permissionList(u).join(', ') || 'none');
       cell(row, 'Limits', limitsText(u));
       cell(row, 'State', [u.disabled ? 'disabled' : 'enabled', u.requireTls ? 'TLS required' : ''].filter(Boolean).join(', '));
@@ -525,6 +527,7 @@
     $('user-name').value = u ? u.name : '';
     $('user-name').readOnly = !!u;
     $('user-home').value = u ? u.home : '';
+    $('user-storage').value = u && isS3(u) ? u.storage : 'local';
     const perms = u ? permissionList(u) : ['list', 'read', 'write', 'overwrite', 'delete', 'rename', 'mkdir'];
     for (const box of document.querySelectorAll('#user-permissions input')) box.checked = perms.includes(box.value);
     setNumber('user-quota-bytes', u && u.quotaBytes);
@@ -579,7 +582,7 @@
     error.hidden = true;
     clearInvalid($('user-form'));
     const body = {
-      home: $('user-home').value.trim(),
+      storage: $('user-storage').value.trim() || 'local',
       permissions: [...document.querySelectorAll('#user-permissions input:checked')].map((b) => b.value),
       quotaBytes: numberOrNull('user-quota-bytes'),
       quotaFiles: numberOrNull('user-quota-files'),
@@ -588,6 +591,9 @@
       requireTls: $('user-require-tls').checked,
       disabled: $('user-disabled').checked,
     };
+    // An S3 user has no home folder: the API refuses one, and an empty field means "keep".
+    const home = $('user-home').value.trim();
+    if (home) body.home = home;
     const password = $('user-password').value;
     if (password) body.password = password;
     const editing = state.editing;
