@@ -26,6 +26,9 @@ namespace Ferry.Storage.S3;
 /// </summary>
 internal sealed class S3Upload : IUpload
 {
+    /// <summary>The most parts a multipart upload may have (S3's limit; Swift's s3api allows 1,000 by default).</summary>
+    public const int MaxParts = 10_000;
+
     private readonly S3Store _store;
     private readonly IAmazonS3 _client;
     private readonly string _bucket;
@@ -191,6 +194,13 @@ internal sealed class S3Upload : IUpload
     /// </summary>
     private async Task SendPartAsync(CancellationToken cancellationToken)
     {
+        if (_nextPart > MaxParts)
+        {
+            // S3 numbers parts 1 to 10,000: the upload cannot grow past that many parts.
+            throw new StorageException(StorageErrorKind.InsufficientStorage,
+                $"Refused: the file is larger than the storage takes in {MaxParts} parts of {_partSize >> 20} MiB (the server's PartSize).", null);
+        }
+
         if (_uploadId is null)
         {
             await StartMultipartAsync(cancellationToken);
