@@ -51,46 +51,17 @@ if ((available_kib * 1024 < size * 5 + (1 << 30))); then
     exit 2
 fi
 
-source "$(dirname "${BASH_SOURCE[0]}")/lib/serve-bench.sh"
-s3client="$repo/bench/Ferry.Bench.S3Client/bin/Release/net10.0/ferry-bench-s3.dll"
-[[ -f "$s3client" ]] || dotnet build "$repo/bench/Ferry.Bench.S3Client" -c Release >/dev/null
-ceph_dir=""
-s3_cleanup() {
-    # The gateway first: its folder is inside the work folder that bench_cleanup removes.
-    if [[ -n "$ceph_dir" ]]; then bash "$repo/scripts/engines/ceph-rgw.sh" stop "$ceph_dir" >/dev/null 2>&1 || true; fi
-    bench_cleanup
-}
-trap s3_cleanup EXIT
-
+source "$(dirname "${BASH_SOURCE[0]}")/lib/s3-bench.sh"
 port=2198
 password="s3 throughput bench 1"
-bench_prepare s3-throughput "$port" "$password"
-
-ceph_dir="$work/ceph"
-timeout 300 bash "$repo/scripts/engines/ceph-rgw.sh" start "$ceph_dir" > "$work/logs/ceph-start.out" 2> "$work/logs/ceph-start.err" || {
-    echo "the Ceph gateway did not start:" >&2; cat "$work/logs/ceph-start.err" >&2; exit 1; }
-source "$ceph_dir/s3.env"
-bucket="ferry-bench-$$"
-s3() {
-    timeout 700 dotnet "$s3client" "$1" --endpoint "$S3_ENDPOINT" --access-key "$S3_ACCESS_KEY" --secret-key "$S3_SECRET_KEY" \
-        --region "$S3_REGION" --bucket "$bucket" --limit-seconds 600 "${@:2}"
-}
-s3 create-bucket
-
-# The bench user on the profile "bench" of that gateway; the same variables give the server the profile.
-storage=(FERRY_STORAGE__S3__BENCH__ENDPOINT="$S3_ENDPOINT" FERRY_STORAGE__S3__BENCH__REGION="$S3_REGION"
-         FERRY_STORAGE__S3__BENCH__BUCKET="$bucket" FERRY_STORAGE__S3__BENCH__ACCESSKEY="$S3_ACCESS_KEY"
-         FERRY_STORAGE__S3__BENCH__SECRETKEY="$S3_SECRET_KEY" FERRY_STORAGE__S3__BENCH__PARTSIZE="$part_size"
-         FERRY_STORAGE__S3__BENCH__PARTSINFLIGHT="$parts_in_flight")
-env "${storage[@]}" dotnet "$ferry" user set bench --storage s3:bench --data-dir "$work/data" >/dev/null 2>"$work/logs/user-set.err"
+s3_bench_prepare s3-throughput "$port" "$password" \
+    FERRY_STORAGE__S3__BENCH__PARTSIZE="$part_size" FERRY_STORAGE__S3__BENCH__PARTSINFLIGHT="$parts_in_flight"
 bench_hand_over
 bench_start s3 "$ferry" FERRY_LOGLEVEL=Warning "${storage[@]}"
 
 source_file="$work/source.bin"
 head -c "$size" /dev/urandom > "$source_file"
 url="ftp://127.0.0.1:$port"
-
-status_kib() { awk -v key="$2:" '$1 == key {print $2}' "/proc/$1/status"; }
 
 # COMMAND...: runs it while watching the server's memory; sets $growth_mib (peak RSS growth).
 watch_memory() {

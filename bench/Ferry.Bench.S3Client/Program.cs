@@ -4,15 +4,16 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 
-// ferry-bench-s3 put|get|delete|create-bucket|delete-bucket --endpoint URL --access-key K --secret-key S
+// ferry-bench-s3 put|get|seed|delete|create-bucket|delete-bucket --endpoint URL --access-key K --secret-key S
 //   --bucket B [--region R] [--key K --file F --part-size BYTES --concurrency N] [--limit-seconds S]
 // put: a multipart upload of FILE in parts of --part-size, --concurrency parts in flight (what a
 // competent client does: aws s3 cp and TransferUtility do the same, 8 MiB parts by default);
-// get: one streamed GET of the object, the bytes discarded. One JSON object on stdout:
+// get: one streamed GET of the object, the bytes discarded; seed: --count one-byte objects
+// PREFIXfile-NNNNNNN.txt, --concurrency PUTs at once (for listings; "bytes" is the count). One JSON object on stdout:
 // {"bytes":..., "seconds":..., "mib_per_s":...}. Loopback only; every call bounded by --limit-seconds.
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.Error.WriteLine("usage: ferry-bench-s3 put|get|delete|create-bucket|delete-bucket --endpoint URL --access-key K --secret-key S --bucket B [...]");
+    Console.Error.WriteLine("usage: ferry-bench-s3 put|get|seed|delete|create-bucket|delete-bucket --endpoint URL --access-key K --secret-key S --bucket B [...]");
     return 2;
 }
 
@@ -64,6 +65,10 @@ try
         case "get":
             Report(await GetAsync(client, bucket, Option("key"), limit.Token));
             return 0;
+        case "seed":
+            Report(await SeedAsync(client, bucket, Option("prefix"), int.Parse(Option("count"), System.Globalization.CultureInfo.InvariantCulture),
+                int.Parse(Option("concurrency", "16"), System.Globalization.CultureInfo.InvariantCulture), limit.Token));
+            return 0;
         default:
             throw new ArgumentException($"unknown command {args[0]}");
     }
@@ -82,6 +87,29 @@ static void Report((long Bytes, double Seconds) result) =>
         ["seconds"] = Math.Round(result.Seconds, 3),
         ["mib_per_s"] = Math.Round(result.Bytes / 1048576.0 / result.Seconds, 1),
     }));
+
+static async Task<(long Bytes, double Seconds)> SeedAsync(AmazonS3Client client, string bucket, string prefix, int count, int concurrency, CancellationToken cancellationToken)
+{
+    var clock = Stopwatch.StartNew();
+    var next = -1;
+    async Task WorkerAsync()
+    {
+        int index;
+        while ((index = Interlocked.Increment(ref next)) < count)
+        {
+            await client.PutObjectAsync(new PutObjectRequest
+            {
+                BucketName = bucket,
+                Key = $"{prefix}file-{index:D7}.txt",
+                ContentBody = "x",
+                UseChunkEncoding = false,
+            }, cancellationToken);
+        }
+    }
+
+    await Task.WhenAll(Enumerable.Range(0, Math.Max(1, concurrency)).Select(_ => Task.Run(WorkerAsync, cancellationToken)));
+    return (count, clock.Elapsed.TotalSeconds);
+}
 
 static async Task<(long Bytes, double Seconds)> PutAsync(AmazonS3Client client, string bucket, string key, string file, long partSize, int concurrency, CancellationToken cancellationToken)
 {

@@ -150,8 +150,7 @@ internal sealed class S3Rename(S3Store store, S3Keys keys, S3FileSystem files)
             return;
         }
 
-        var upload = await store.Errors.RunAsync("CreateMultipartUpload", destinationKey, () => _client.InitiateMultipartUploadAsync(
-            new InitiateMultipartUploadRequest { BucketName = _bucket, Key = destinationKey }, cancellationToken), cancellationToken);
+        var uploadId = await store.StartMultipartAsync(destinationKey, cancellationToken);
         try
         {
             var parts = new List<PartETag>();
@@ -167,7 +166,7 @@ internal sealed class S3Rename(S3Store store, S3Keys keys, S3FileSystem files)
                     SourceKey = sourceKey,
                     DestinationBucket = _bucket,
                     DestinationKey = destinationKey,
-                    UploadId = upload.UploadId,
+                    UploadId = uploadId,
                     PartNumber = part,
                     FirstByte = start,
                     LastByte = Math.Min(start + partSize, size) - 1,
@@ -175,26 +174,11 @@ internal sealed class S3Rename(S3Store store, S3Keys keys, S3FileSystem files)
                 parts.Add(new PartETag(part, response.ETag));
             }
 
-            await store.Errors.RunAsync("CompleteMultipartUpload", destinationKey, () => _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
-            {
-                BucketName = _bucket,
-                Key = destinationKey,
-                UploadId = upload.UploadId,
-                PartETags = parts,
-            }, cancellationToken), cancellationToken);
+            await store.CompleteMultipartAsync(destinationKey, uploadId, parts, cancellationToken);
         }
         catch
         {
-            using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            try
-            {
-                await _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = _bucket, Key = destinationKey, UploadId = upload.UploadId }, bounded.Token);
-            }
-            catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or HttpRequestException or IOException or OperationCanceledException)
-            {
-                S3Log.AbortFailed(store.Logger, upload.UploadId, _bucket, destinationKey, e.GetType().Name);
-            }
-
+            await store.AbortMultipartQuietlyAsync(destinationKey, uploadId);
             throw;
         }
     }

@@ -1,4 +1,5 @@
 using Amazon.S3;
+using Amazon.S3.Model;
 using Microsoft.Extensions.Logging;
 
 namespace Ferry.Storage.S3;
@@ -32,6 +33,47 @@ internal sealed class S3Store(IAmazonS3 client, S3StorageOptions options, ILogge
 
     /// <summary>The lock a create-only commit of <paramref name="key"/> holds while it checks and writes.</summary>
     public SemaphoreSlim CreateLockFor(string key) => _createLocks[(uint)StringComparer.Ordinal.GetHashCode(key) % (uint)_createLocks.Length];
+
+    /// <summary>Begins a multipart upload of <paramref name="key"/>; returns its id.</summary>
+    public async Task<string> StartMultipartAsync(string key, CancellationToken cancellationToken)
+    {
+        var response = await Errors.RunAsync("CreateMultipartUpload", key, () => Client.InitiateMultipartUploadAsync(
+            new InitiateMultipartUploadRequest { BucketName = Options.Bucket, Key = key }, cancellationToken), cancellationToken);
+        return response.UploadId;
+    }
+
+    /// <summary>Makes the parts the object at <paramref name="key"/>, in part-number order.</summary>
+    public Task CompleteMultipartAsync(string key, string uploadId, IEnumerable<PartETag> parts, CancellationToken cancellationToken) =>
+        Errors.RunAsync("CompleteMultipartUpload", key, () => Client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+        {
+            BucketName = Options.Bucket,
+            Key = key,
+            UploadId = uploadId,
+            PartETags = [.. parts.OrderBy(part => part.PartNumber)],
+        }, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Aborts a multipart upload so its parts are freed. Never throws: it runs when something else
+    /// already failed or was cancelled, so it has its own bounded wait rather than the transfer's
+    /// token, and a failure is logged (the bucket's lifecycle rule for incomplete uploads must
+    /// then remove it).
+    /// </summary>
+    public async Task AbortMultipartQuietlyAsync(string key, string uploadId)
+    {
+        try
+        {
+            using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await Client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = Options.Bucket, Key = key, UploadId = uploadId }, bounded.Token);
+        }
+        catch (Exception e) when (S3Errors.IsNotFound(e))
+        {
+            // Already gone.
+        }
+        catch (Exception e)
+        {
+            S3Log.AbortFailed(Logger, uploadId, Options.Bucket, key, e.GetType().Name + ": " + e.Message.ReplaceLineEndings(" "));
+        }
+    }
 
     public void Dispose()
     {

@@ -168,7 +168,7 @@ internal sealed class S3Upload : IUpload
             await AwaitQuietlyAsync(_copies);
             if (_uploadId is { } uploadId)
             {
-                await AbortAsync(uploadId);
+                await _store.AbortMultipartQuietlyAsync(_key, uploadId);
             }
         }
 
@@ -182,12 +182,8 @@ internal sealed class S3Upload : IUpload
         _lifetime.Dispose();
     }
 
-    private async Task StartMultipartAsync(CancellationToken cancellationToken)
-    {
-        var response = await _store.Errors.RunAsync("CreateMultipartUpload", _key, () => _client.InitiateMultipartUploadAsync(
-            new InitiateMultipartUploadRequest { BucketName = _bucket, Key = _key }, cancellationToken), cancellationToken);
-        _uploadId = response.UploadId;
-    }
+    private async Task StartMultipartAsync(CancellationToken cancellationToken) =>
+        _uploadId = await _store.StartMultipartAsync(_key, cancellationToken);
 
     /// <summary>
     /// Sends the filled part while a fresh buffer takes the next; with PartsInFlight parts already
@@ -293,19 +289,10 @@ internal sealed class S3Upload : IUpload
 
     private Task CompleteAsync(CancellationToken cancellationToken)
     {
-        List<PartETag> parts;
         lock (_parts)
         {
-            parts = [.. _parts.OrderBy(part => part.PartNumber)];
+            return _store.CompleteMultipartAsync(_key, _uploadId!, [.. _parts], cancellationToken);
         }
-
-        return _store.Errors.RunAsync("CompleteMultipartUpload", _key, () => _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
-        {
-            BucketName = _bucket,
-            Key = _key,
-            UploadId = _uploadId,
-            PartETags = parts,
-        }, cancellationToken), cancellationToken);
     }
 
     /// <summary>
@@ -377,24 +364,6 @@ internal sealed class S3Upload : IUpload
         while (_inFlight.TryDequeue(out var part))
         {
             await part;
-        }
-    }
-
-    private async Task AbortAsync(string uploadId)
-    {
-        try
-        {
-            // Not the transfer's token: an abort must go out even when the transfer was cancelled.
-            using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = _bucket, Key = _key, UploadId = uploadId }, bounded.Token);
-        }
-        catch (Exception e) when (S3Errors.IsNotFound(e))
-        {
-            // Already gone.
-        }
-        catch (Exception e)
-        {
-            S3Log.AbortFailed(_store.Logger, uploadId, _bucket, _key, e.GetType().Name + ": " + e.Message.ReplaceLineEndings(" "));
         }
     }
 

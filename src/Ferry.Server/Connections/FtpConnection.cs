@@ -319,6 +319,20 @@ internal sealed class FtpConnection : IAsyncDisposable
     }
 
     /// <summary>Sets the idle timer for what is left of the limit that applies now.</summary>
+    /// <summary>
+    /// A transfer verb that failed before its transfer began (the store unreachable while RETR
+    /// looked the file up, a listing's folder unreadable) closes the data connection the client
+    /// prepared, as every refused transfer does: the client gets the reply and then a FIN, not a
+    /// connection that hangs open.
+    /// </summary>
+    private async ValueTask CloseRefusedDataChannelAsync()
+    {
+        if (Session.Command is { DataUse: not Protocol.DataChannelUse.None })
+        {
+            await Session.SetDataChannelAsync(null);
+        }
+    }
+
     private void RearmIdleTimer()
     {
         var left = IdleLimit - Server.Time.GetElapsedTime(Interlocked.Read(ref _lastCommandAt));
@@ -788,15 +802,18 @@ internal sealed class FtpConnection : IAsyncDisposable
         {
             OsPermissionRefusal.LogOnce(this, e, command.Verb, command.Argument);
             await ReplyAsync(StorageReplies.For(e));
+            await CloseRefusedDataChannelAsync();
         }
         catch (InvalidPathException)
         {
             await ReplyAsync(StorageReplies.InvalidPath);
+            await CloseRefusedDataChannelAsync();
         }
         catch (Exception e) when (e is not (IOException or SocketException or ObjectDisposedException or OperationCanceledException))
         {
             FerryLog.CommandFailed(Logger, Id, command.Verb, e);
             await ReplyAsync(FtpReplyCode.LocalErrorInProcessing, "Requested action aborted: local error in processing.");
+            await CloseRefusedDataChannelAsync();
         }
     }
 }

@@ -34,6 +34,9 @@ public abstract class S3FileSystemContractTests(S3Engine engine) : FileSystemCon
         }
     }
 
+    /// <summary>A rename copies the object to a new key: a new object, with its own id.</summary>
+    protected override bool RenameKeepsIdentity => false;
+
     protected override IFileSystem CreateFileSystem() => _fileSystem ?? throw new InvalidOperationException("InitializeAsync did not make the file system");
 
     /// <summary>After the base class disposed the file system (xunit calls IAsyncLifetime.DisposeAsync first, then Dispose).</summary>
