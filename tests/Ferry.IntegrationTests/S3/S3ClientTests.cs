@@ -40,8 +40,7 @@ public abstract class S3ClientTests(S3Engine engine)
         FileTree.WriteRandomFile(Path.Combine(source, "large", "twelve.bin"), (12 << 20) + 123);
         var back = local.Combine("back");
 
-        // --no-perms: S3 keeps no modes, SITE CHMOD is 502, and lftp would count each refusal as an error.
-        var result = (await Lftp.RunAsync(ferry.Server, $"mirror -R --no-perms {Quote(source)} /up; mirror {Quote("/up")} {Quote(back)}")).AssertSuccess();
+        var result = (await Lftp.RunAsync(ferry.Server, $"mirror -R {Quote(source)} /up; mirror {Quote("/up")} {Quote(back)}")).AssertSuccess();
 
         var expected = FileTree.Snapshot(source);
         Assert.Equal(expected, FileTree.Snapshot(back));
