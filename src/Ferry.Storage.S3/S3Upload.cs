@@ -187,7 +187,8 @@ internal sealed class S3Upload : IUpload
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        // Every part has ended by now (awaited above or by the commit), so none pushes after this.
+        // The parts have ended (awaited above or by the commit); one whose wait SendPartAsync gave up
+        // on, if still running, pushes its buffer here too late and leaves it to the GC.
         while (TakeSpare() is { } spare)
         {
             ArrayPool<byte>.Shared.Return(spare);
