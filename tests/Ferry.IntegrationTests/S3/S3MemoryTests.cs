@@ -9,8 +9,8 @@ namespace Ferry.IntegrationTests.S3;
 /// <summary>
 /// Issue 16's "a 1 GiB upload with the server's RSS growth bounded": curl streams 1 GiB from a
 /// pipe (nothing written to disk) up through Ferry to the store, and back down into sha256sum,
-/// while this process (the server runs in it) is sampled. On both engines (about 15 s on Ceph's
-/// memstore, 20 s on Swift's disk); the sealed subclasses put themselves in
+/// while this process (the server runs in it) is sampled. On both engines (14 s on Ceph's
+/// memstore, 25 s on Swift's disk, 2 loaded cores); the sealed subclasses put themselves in
 /// <see cref="S3MemoryCollection"/>, which runs alone.
 /// </summary>
 public abstract class S3MemoryTests(S3Engine engine, ITestOutputHelper output)
