@@ -9,8 +9,10 @@
 # missing (--no-install-recommends: recommends would add ceph-mgr, ceph-mds, autopkgtest and about
 # a hundred more packages), started once for the whole run, side by side, each in a temp folder of
 # its own on free ports of 127.0.0.1, and stopped when this script exits (also on failure or
-# Ctrl-C). The tests find them through FERRY_TEST_S3_CEPH and FERRY_TEST_S3_SWIFT, the path of each
+# Ctrl-C). The tests find them through S3_ENGINE_CEPH and S3_ENGINE_SWIFT, the path of each
 # engine's s3.env (tests/Ferry.Server.Tests/Support/S3Engine.cs); each test makes its own bucket.
+# (Not FERRY_*: every `ferry` process the host tests start would warn about an unknown FERRY_
+# variable on stderr, where those tests expect exactly one line.)
 # An engine that does not start fails the run (exit 1) before any test runs.
 # Ends with one line: "N passed, N failed, N skipped" (and a second when dotnet test failed with
 # no failed test counted: a project that did not build). The exit status is dotnet test's.
@@ -121,8 +123,8 @@ if ((ceph_status != 0 || swift_status != 0)); then
   echo "The engines' logs stay in $engines."
   exit 1
 fi
-export FERRY_TEST_S3_CEPH="$engines/ceph/s3.env" FERRY_TEST_S3_SWIFT="$engines/swift/s3.env"
-echo "S3 engines up in $(( ($(date +%s%N) - engines_started) / 1000000 )) ms: Ceph RGW at $(sed -n 's/^S3_ENDPOINT=//p' "$FERRY_TEST_S3_CEPH"), Swift at $(sed -n 's/^S3_ENDPOINT=//p' "$FERRY_TEST_S3_SWIFT")"
+export S3_ENGINE_CEPH="$engines/ceph/s3.env" S3_ENGINE_SWIFT="$engines/swift/s3.env"
+echo "S3 engines up in $(( ($(date +%s%N) - engines_started) / 1000000 )) ms: Ceph RGW at $(sed -n 's/^S3_ENDPOINT=//p' "$S3_ENGINE_CEPH"), Swift at $(sed -n 's/^S3_ENDPOINT=//p' "$S3_ENGINE_SWIFT")"
 
 # In the background and waited for, so that a TERM (or Ctrl-C) ends the wait at once and the EXIT
 # trap stops the tests too (a background command ignores SIGINT) before it stops the engines.

@@ -10,7 +10,7 @@ namespace Ferry.Server.Tests.Support;
 /// One of the two real S3 engines the S3 backend is proven on (scripts/engines: Ceph RGW, and
 /// Swift with its s3api middleware), shared by every test of the process, which each make a
 /// bucket of their own (<see cref="CreateBucketAsync"/>). scripts/test.sh starts both once per
-/// run and names their s3.env files in FERRY_TEST_S3_CEPH and FERRY_TEST_S3_SWIFT. Without that
+/// run and names their s3.env files in S3_ENGINE_CEPH and S3_ENGINE_SWIFT. Without that
 /// variable (a developer's `dotnet test`), the first test that needs the engine starts it with the
 /// same script in a temp folder of its own, once per process, and a watchdog stops it when the
 /// process has ended. An engine that cannot be reached or started fails every test that needs it, with the
@@ -39,13 +39,13 @@ public sealed class S3Engine
     }
 
     /// <summary>Ceph RADOS Gateway 16.2 (scripts/engines/ceph-rgw.sh), the reference distributed store.</summary>
-    public static S3Engine Ceph { get; } = new("Ceph RGW", "FERRY_TEST_S3_CEPH", "ceph-rgw.sh", isSwift: false);
+    public static S3Engine Ceph { get; } = new("Ceph RGW", "S3_ENGINE_CEPH", "ceph-rgw.sh", isSwift: false);
 
     /// <summary>
     /// OpenStack Swift 2.30 with s3api (scripts/engines/swift-s3.sh), the second implementation:
     /// no conditional PUT (If-None-Match), no aws-chunked uploads, DeleteObjects wants Content-MD5.
     /// </summary>
-    public static S3Engine Swift { get; } = new("Swift s3api", "FERRY_TEST_S3_SWIFT", "swift-s3.sh", isSwift: true);
+    public static S3Engine Swift { get; } = new("Swift s3api", "S3_ENGINE_SWIFT", "swift-s3.sh", isSwift: true);
 
     public string Name { get; }
 
