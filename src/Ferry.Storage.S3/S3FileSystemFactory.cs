@@ -27,6 +27,9 @@ public sealed class S3FileSystemFactory : IFileSystemFactory, IDisposable
 
     public FileSystemCapabilities Capabilities => S3FileSystem.Supported;
 
+    /// <summary>What the profile's sessions share (for tests that lower its limits).</summary>
+    internal S3Store Store => _store;
+
     public ValueTask<IFileSystem> CreateAsync(FtpUser user, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

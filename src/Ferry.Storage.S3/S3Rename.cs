@@ -138,7 +138,7 @@ internal sealed class S3Rename(S3Store store, S3Keys keys, S3FileSystem files)
     /// </summary>
     private async Task CopyObjectAsync(string sourceKey, string destinationKey, long size, CancellationToken cancellationToken)
     {
-        if (size <= S3StorageOptions.MaxPartSize)
+        if (size <= store.SingleCopyLimit)
         {
             await store.Errors.RunAsync("CopyObject", sourceKey, () => _client.CopyObjectAsync(new CopyObjectRequest
             {
@@ -158,20 +158,7 @@ internal sealed class S3Rename(S3Store store, S3Keys keys, S3FileSystem files)
             var number = 1;
             for (long first = 0; first < size; first += partSize, number++)
             {
-                var part = number;
-                var start = first;
-                var response = await store.Errors.RunAsync("UploadPartCopy", destinationKey, () => _client.CopyPartAsync(new CopyPartRequest
-                {
-                    SourceBucket = _bucket,
-                    SourceKey = sourceKey,
-                    DestinationBucket = _bucket,
-                    DestinationKey = destinationKey,
-                    UploadId = uploadId,
-                    PartNumber = part,
-                    FirstByte = start,
-                    LastByte = Math.Min(start + partSize, size) - 1,
-                }, cancellationToken), cancellationToken);
-                parts.Add(new PartETag(part, response.ETag));
+                parts.Add(await store.CopyPartAsync(sourceKey, destinationKey, uploadId, number, first, Math.Min(first + partSize, size) - 1, cancellationToken));
             }
 
             await store.CompleteMultipartAsync(destinationKey, uploadId, parts, cancellationToken);

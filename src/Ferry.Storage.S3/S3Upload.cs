@@ -280,20 +280,10 @@ internal sealed class S3Upload : IUpload
             var first = i * size;
             var last = Math.Min(first + size, kept) - 1;
             var number = i + 1;
-            var response = await _store.Errors.RunAsync("UploadPartCopy", _key, () => _client.CopyPartAsync(new CopyPartRequest
-            {
-                SourceBucket = _bucket,
-                SourceKey = _key,
-                DestinationBucket = _bucket,
-                DestinationKey = _key,
-                UploadId = _uploadId,
-                PartNumber = number,
-                FirstByte = first,
-                LastByte = last,
-            }, cancellationToken), cancellationToken);
+            var part = await _store.CopyPartAsync(_key, _key, _uploadId!, number, first, last, cancellationToken);
             lock (_parts)
             {
-                _parts.Add(new PartETag(number, response.ETag));
+                _parts.Add(part);
             }
         }
     }

@@ -90,6 +90,32 @@ public abstract class S3BackendTests(S3Engine engine)
     }
 
     /// <summary>
+    /// RNFR/RNTO of a file too large for one CopyObject (5 GiB on S3) copies it part by part
+    /// (UploadPartCopy) and then deletes the original. The limit is lowered to 5 MiB here so that
+    /// a three-part file takes that path on the real store.
+    /// </summary>
+    [Fact]
+    public async Task Rename_of_a_file_above_the_single_copy_limit_copies_it_by_parts()
+    {
+        await using var storage = await StartAsync();
+        storage.Factory.Store.SingleCopyLimit = PartSize;
+        var content = RandomBytes((2 * PartSize) + 777, seed: 11);
+        storage.WriteFile("large.bin", content);
+        await using var ftp = await storage.Server.ConnectAsync();
+        await ftp.CommandAsync("MKD moved", 257);
+        await ftp.CommandAsync("RNFR large.bin", 350);
+        await ftp.CommandAsync("RNTO moved/large.bin", 250);
+
+        Assert.Null(storage.ReadFile("large.bin"));
+        Assert.True(content.AsSpan().SequenceEqual(storage.ReadFile("moved/large.bin")), "the renamed object is not the original's bytes");
+
+        // A multipart object's ETag ends in "-<parts>": made of three copied parts, not one CopyObject.
+        var head = await storage.Bucket.Client.GetObjectMetadataAsync(storage.Bucket.Name, storage.KeyOf("moved/large.bin"));
+        Assert.EndsWith("-3\"", head.ETag, StringComparison.Ordinal);
+        Assert.Empty(await storage.Bucket.ListUnfinishedUploadsAsync());
+    }
+
+    /// <summary>
     /// RFC 3659 §5: REST then RETR from offsets around the end of the first ranged GET (one part
     /// long): just before it, on it and just after, each the exact tail.
     /// </summary>
