@@ -21,6 +21,10 @@ internal static partial class S3Log
         Message = "S3 multipart upload {UploadId} of bucket {Bucket} key {Key} could not be aborted ({Reason}); the store's lifecycle rule for incomplete uploads must remove it")]
     public static partial void AbortFailed(ILogger logger, string uploadId, string bucket, ClientText key, string reason);
 
+    [LoggerMessage(EventId = 7605, Level = LogLevel.Information,
+        Message = "S3 multipart upload {UploadId} of bucket {Bucket} key {Key} was still listed after abort {Attempt}; aborting it again")]
+    public static partial void AbortRepeated(ILogger logger, string uploadId, string bucket, ClientText key, int attempt);
+
     [LoggerMessage(EventId = 7603, Level = LogLevel.Warning,
         Message = "S3 rename of folder {From} to {To} in bucket {Bucket} failed after copying {Copied} objects ({Reason}); the copies were removed and the folder is unchanged")]
     public static partial void FolderRenameFailed(ILogger logger, ClientText from, ClientText to, string bucket, int copied, string reason);

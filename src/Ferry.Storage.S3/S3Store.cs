@@ -80,21 +80,45 @@ internal sealed class S3Store(IAmazonS3 client, S3StorageOptions options, ILogge
         }, cancellationToken), cancellationToken);
 
     /// <summary>
-    /// Aborts a multipart upload so its parts are freed. Never throws: it runs when something else
-    /// already failed or was cancelled, so it has its own bounded wait rather than the transfer's
-    /// token, and a failure is logged (the bucket's lifecycle rule for incomplete uploads must
-    /// then remove it).
+    /// Aborts a multipart upload so its parts are freed, and checks that it is gone: a part still
+    /// being written when the abort arrives (its request was cancelled, but the store had not
+    /// noticed yet) can leave the upload listed, so the abort is repeated until the upload is no
+    /// longer listed, as the S3 documentation of AbortMultipartUpload advises. Never throws: it
+    /// runs when something else already failed or was cancelled, so it has its own bounded time
+    /// rather than the transfer's token, and a failure is logged (the bucket's lifecycle rule for
+    /// incomplete uploads must then remove it).
     /// </summary>
     public async Task AbortMultipartQuietlyAsync(string key, string uploadId)
     {
+        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
-            using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await Client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = Options.Bucket, Key = key, UploadId = uploadId }, bounded.Token);
-        }
-        catch (Exception e) when (S3Errors.IsNotFound(e))
-        {
-            // Already gone.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await Client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = Options.Bucket, Key = key, UploadId = uploadId }, bounded.Token);
+                }
+                catch (Exception e) when (S3Errors.IsNotFound(e))
+                {
+                    // Already gone (NoSuchUpload).
+                }
+
+                var listed = await Client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = Options.Bucket, Prefix = key }, bounded.Token);
+                if (!(listed.MultipartUploads ?? []).Exists(upload => upload.UploadId == uploadId))
+                {
+                    return;
+                }
+
+                if (attempt == 10)
+                {
+                    S3Log.AbortFailed(Logger, uploadId, Options.Bucket, key, "still listed after 10 aborts");
+                    return;
+                }
+
+                S3Log.AbortRepeated(Logger, uploadId, Options.Bucket, key, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), bounded.Token);
+            }
         }
         catch (Exception e)
         {

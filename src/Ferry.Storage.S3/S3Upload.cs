@@ -394,6 +394,11 @@ internal sealed class S3Upload : IUpload
         }
     }
 
+    /// <summary>
+    /// Waits for a cancelled part or copy to end, at most 10 s: a request the SDK does not give up
+    /// at once must not hold the client's 426 (the abort that follows repeats itself until the
+    /// upload is gone, which covers a part the store finishes late).
+    /// </summary>
     private static async Task AwaitQuietlyAsync(Task? task)
     {
         if (task is null)
@@ -403,11 +408,11 @@ internal sealed class S3Upload : IUpload
 
         try
         {
-            await task;
+            await task.WaitAsync(TimeSpan.FromSeconds(10));
         }
         catch (Exception)
         {
-            // The upload is being aborted; what failed in the background no longer matters.
+            // The upload is being aborted; what failed (or still runs) in the background no longer matters.
         }
     }
 }
