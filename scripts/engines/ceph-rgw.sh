@@ -70,16 +70,7 @@ install_when_missing() {
 }
 
 # --- helpers --------------------------------------------------------------------------------
-# A TCP port nobody listens on, below the kernel's ephemeral range so that no outgoing connection
-# takes it meanwhile.
-free_port() {
-  local port tries
-  for ((tries = 0; tries < 200; tries++)); do
-    port=$((20000 + RANDOM % 12000))
-    [ -z "$(ss -Hltn "sport = :$port" 2>/dev/null)" ] && { echo "$port"; return 0; }
-  done
-  fail "found no free TCP port in 20000-31999"
-}
+source "$here/free-port.sh"
 
 port_in_use() {
   [ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]

@@ -50,15 +50,7 @@ install_when_missing() {
     || fail "could not install postgresql-15; install it and run again."
 }
 
-# A TCP port nobody listens on, below the kernel's ephemeral range.
-free_port() {
-  local port tries
-  for ((tries = 0; tries < 200; tries++)); do
-    port=$((20000 + RANDOM % 12000))
-    [ -z "$(ss -Hltn "sport = :$port" 2>/dev/null)" ] && { echo "$port"; return 0; }
-  done
-  fail "found no free port in 20000-31999"
-}
+source "$here/free-port.sh"
 
 # COMMAND...: as the server's account (postgres when root, else the caller).
 as_owner() {
