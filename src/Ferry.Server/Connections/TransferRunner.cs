@@ -183,7 +183,7 @@ internal static class TransferRunner
 
         var token = transfer.AbortToken;
         var committed = false;
-        string? computedSha256 = null;
+        (string Sha256, long Bytes)? computedSha256 = null;
         try
         {
             await using (channel)
@@ -248,7 +248,7 @@ internal static class TransferRunner
                         // a resource not committed (any failure above) is disposed below: an abort.
                         await upload.CommitAsync(token);
                         committed = true;
-                        computedSha256 = upload.Sha256;
+                        computedSha256 = upload.Sha256 is { } sum ? (sum, upload.Content.Length) : null;
                     }
 
                     if (resource is not null)

@@ -19,9 +19,9 @@ internal static class UploadChecksumKeeper
     /// <param name="connection">The session.</param>
     /// <param name="direction">The transfer's verb, for the log.</param>
     /// <param name="path">The committed file.</param>
-    /// <param name="computed">The checksum the upload itself computed on the way (<see cref="IUpload.Sha256"/>): used as it is, nothing read back.</param>
+    /// <param name="computed">The checksum the upload itself computed on the way (<see cref="IUpload.Sha256"/>) and the file's size: used as they are, nothing read back.</param>
     /// <param name="transferAborted">ABOR.</param>
-    public static async ValueTask<string?> KeepAsync(FtpConnection connection, string direction, VirtualPath path, string? computed, CancellationToken transferAborted)
+    public static async ValueTask<string?> KeepAsync(FtpConnection connection, string direction, VirtualPath path, (string Sha256, long Bytes)? computed, CancellationToken transferAborted)
     {
         var options = connection.Options;
         var forEvents = connection.Server.Events.WantsUploadChecksums;
@@ -30,9 +30,16 @@ internal static class UploadChecksumKeeper
             return null;
         }
 
-        if (computed is not null)
+        if (computed is { } onTheWay)
         {
-            return computed;
+            // The same rule as a read-back: small files are not logged unless a sink wants them.
+            if (onTheWay.Bytes < options.UploadChecksumMinSize && !forEvents)
+            {
+                return null;
+            }
+
+            FerryLog.UploadChecksumOnTheWay(connection.Logger, connection.Id, direction, path.Value, connection.Session.UserNameForLog, onTheWay.Sha256, onTheWay.Bytes);
+            return onTheWay.Sha256;
         }
 
         // ABOR (the transfer's token) or the session closing (timeout, server stop) stops the reading.

@@ -181,6 +181,9 @@ internal static partial class FerryLog
     [LoggerMessage(5552, LogLevel.Information, "Session {SessionId}: {Direction} {Path} by {User}: SHA-256 {Checksum} ({Bytes} bytes, read back in {Duration:0.000} s)")]
     public static partial void UploadChecksum(ILogger logger, long sessionId, string direction, ClientText path, ClientText user, string checksum, long bytes, double duration);
 
+    [LoggerMessage(5554, LogLevel.Information, "Session {SessionId}: {Direction} {Path} by {User}: SHA-256 {Checksum} ({Bytes} bytes, computed as they arrived)")]
+    public static partial void UploadChecksumOnTheWay(ILogger logger, long sessionId, string direction, ClientText path, ClientText user, string checksum, long bytes);
+
     [LoggerMessage(5553, LogLevel.Debug, "Session {SessionId}: {Direction} {Path}: no SHA-256 kept ({Reason})")]
     public static partial void UploadChecksumSkipped(ILogger logger, long sessionId, string direction, ClientText path, string reason);
     // Atomic uploads on local disk (issue 13, part 1): 5500-5549.

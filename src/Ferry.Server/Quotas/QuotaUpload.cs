@@ -40,6 +40,8 @@ internal sealed class QuotaUpload : IUpload, IUploadAllowance
 
     public Stream Content => _inner.Content;
 
+    public string? Sha256 => _inner.Sha256;
+
     public bool TryGetLocalFile([NotNullWhen(true)] out FileStream? file) => _inner.TryGetLocalFile(out file);
 
     public long Granted { get; private set; }

@@ -32,8 +32,10 @@ public interface IUpload : IAsyncDisposable
     /// After <see cref="CommitAsync"/>: the SHA-256 (lower-case hex) of the whole file as
     /// committed, when the backend computed it while the bytes went by, so the server need not
     /// read the file back (an object store, where that is a second download); null otherwise.
+    /// <see cref="Content"/>'s Length is then the file's size. No default body: a wrapper that
+    /// forgot to forward it (the quota wrapper once did) would make every upload read back.
     /// </summary>
-    string? Sha256 => null;
+    string? Sha256 { get; }
 
     /// <summary>
     /// The abort that follows must leave nothing, whatever AbortedUploads says: the upload policy

@@ -67,6 +67,9 @@ internal sealed class AtomicUpload : IUpload
 
     public Stream Content => _file;
 
+    /// <summary>Not computed here: splice keeps the bytes out of user space; UploadChecksumKeeper reads the file back from the page cache.</summary>
+    public string? Sha256 => null;
+
     public bool TryGetLocalFile([NotNullWhen(true)] out FileStream? local)
     {
         local = _file;

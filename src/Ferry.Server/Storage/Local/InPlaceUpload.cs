@@ -9,6 +9,9 @@ internal sealed class InPlaceUpload(VirtualPath path, FileStream file) : IUpload
 
     public Stream Content => file;
 
+    /// <summary>Not computed here, as in <see cref="AtomicUpload"/>.</summary>
+    public string? Sha256 => null;
+
     public bool TryGetLocalFile([NotNullWhen(true)] out FileStream? local)
     {
         local = file;

@@ -90,6 +90,29 @@ public abstract class S3BackendTests(S3Engine engine)
     }
 
     /// <summary>
+    /// An upload's SHA-256 is computed as the bytes arrive (IUpload.Sha256, forwarded through the
+    /// quota wrapper every login gets) and logged as such (5554): the object is not downloaded
+    /// again to compute it (5552, a read-back, would mean a second full transfer from the store).
+    /// </summary>
+    [Fact]
+    public async Task An_uploads_checksum_is_computed_on_the_way_not_read_back_from_the_store()
+    {
+        var log = new RecordingLog();
+        // A quota, so the upload goes through the quota wrapper, which must pass the checksum on.
+        await using var storage = await S3StorageUnderTest.StartAsync(engine, options => options.PartSize = PartSize, server => server.DefaultQuotaBytes = 1L << 30, log: log);
+        var content = RandomBytes(PartSize + (1 << 20), seed: 12);
+        await using var ftp = await storage.Server.ConnectAsync();
+        await ftp.CommandAsync("TYPE I", 200);
+        await DataHelpers.UploadAsync(ftp, "STOR summed.bin", content);
+
+        // The checksum is written after the 226, before the transfer ends: the next command waits for it.
+        await ftp.CommandAsync("NOOP", 200);
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content));
+        Assert.Contains(log.Messages(5554), message => message.Contains(sha256, StringComparison.Ordinal) && message.Contains("/summed.bin", StringComparison.Ordinal));
+        Assert.Empty(log.Messages(5552));
+    }
+
+    /// <summary>
     /// RNFR/RNTO of a file too large for one CopyObject (5 GiB on S3) copies it part by part
     /// (UploadPartCopy) and then deletes the original. The limit is lowered to 5 MiB here so that
     /// a three-part file takes that path on the real store.

@@ -37,7 +37,8 @@ public sealed class S3StorageUnderTest : StorageUnderTest
     /// <param name="configure">Changes the backend's options (PartSize, MaxRenameObjects, keys).</param>
     /// <param name="configureServer">Changes the test server's options.</param>
     /// <param name="tls">The backend reaches the engine over TLS with its CA file (Ceph only); the tests' own SDK client stays on plain HTTP.</param>
-    public static async Task<S3StorageUnderTest> StartAsync(S3Engine engine, Action<S3StorageOptions>? configure = null, Action<FtpServerOptions>? configureServer = null, bool tls = false)
+    /// <param name="log">Records the server's log events, for tests that check them.</param>
+    public static async Task<S3StorageUnderTest> StartAsync(S3Engine engine, Action<S3StorageOptions>? configure = null, Action<FtpServerOptions>? configureServer = null, bool tls = false, RecordingLog? log = null)
     {
         var bucket = await engine.CreateBucketAsync(engine.IsSwift ? "swift" : "ceph");
         S3FileSystemFactory? factory = null;
@@ -45,7 +46,7 @@ public sealed class S3StorageUnderTest : StorageUnderTest
         {
             var options = bucket.Options(configure, tls);
             factory = new S3FileSystemFactory(options);
-            var server = await TestServer.StartAsync(factory, configureServer);
+            var server = await TestServer.StartAsync(factory, configureServer, log);
             return new S3StorageUnderTest(server, bucket, factory, options);
         }
         catch

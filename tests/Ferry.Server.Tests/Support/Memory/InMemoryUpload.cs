@@ -44,6 +44,9 @@ internal sealed class InMemoryUpload : IUpload
 
     public Stream Content => _buffer;
 
+    /// <summary>Not computed: the server reads the committed file back, as on local disk.</summary>
+    public string? Sha256 => null;
+
     public bool TryGetLocalFile([NotNullWhen(true)] out FileStream? file)
     {
         file = null;
