@@ -57,6 +57,8 @@ public sealed class FerryLogParameterTests
         "ChecksumComputed.algorithm",
         "UploadChecksum.direction",
         "UploadChecksum.checksum",      // hex digits computed by the server
+        "UploadChecksumOnTheWay.direction",
+        "UploadChecksumOnTheWay.checksum", // hex digits computed by the backend as the bytes arrived
         "UploadChecksumSkipped.direction",
         "UploadChecksumSkipped.reason", // fixed texts in UploadChecksumKeeper
         "AbortedUploadRemoved.reason",  // fixed texts of the upload's abort path
